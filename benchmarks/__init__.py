@@ -1,0 +1,1 @@
+"""Benchmarks: speed and quality measured outside the test suite (`make bench`)."""

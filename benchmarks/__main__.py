@@ -1,0 +1,63 @@
+"""`python -m benchmarks --out reports/benchmarks.md`: time every stage on the shipped sample.
+
+Each stage is run `--repeat` times into a temporary work dir; the table reports the median and the minimum
+wall time. Later benchmarks (theme quality against labels, scale-up, solver time) add their own sections.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from pipeline.config import DEFAULT_CONFIG, load_programme
+from pipeline.stages import STAGES, run_stage
+from pipeline.store import Store
+
+log = logging.getLogger("benchmarks")
+
+
+def time_stages(config: Path, repeat: int) -> dict[str, list[float]]:
+    programme = load_programme(config)
+    timings: dict[str, list[float]] = {name: [] for name in STAGES}
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory() as tmp:
+            store = Store(Path(tmp))
+            for name in STAGES:
+                started = time.perf_counter()
+                run_stage(name, programme, store)
+                timings[name].append(time.perf_counter() - started)
+    return timings
+
+
+def stage_table(timings: dict[str, list[float]]) -> str:
+    lines = ["| stage | median s | min s |", "|---|---:|---:|"]
+    for name, values in timings.items():
+        lines.append(f"| {name} | {statistics.median(values):.2f} | {min(values):.2f} |")
+    total = [sum(v[i] for v in timings.values()) for i in range(len(next(iter(timings.values()))))]
+    lines.append(f"| **all** | {statistics.median(total):.2f} | {min(total):.2f} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument("--out", type=Path, default=Path("reports/benchmarks.md"))
+    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    sections = [
+        f"# Benchmarks\n\n## Stage wall time on {args.config.name} ({args.repeat} runs)\n",
+        stage_table(time_stages(args.config, args.repeat)),
+    ]
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(sections) + "\n", encoding="utf-8")
+    logging.getLogger("benchmarks").warning("benchmark table written to %s", args.out)
+    print(args.out.read_text(encoding="utf-8"))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""Command line: `python -m pipeline [run|ingest|needs|themes|rank|plan|reports] --config PATH --workdir DIR`.
+
+Errors the user can act on print as one line on stderr and exit with status 2, without a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from pipeline.config import DEFAULT_CONFIG, PROJ_ROOT
+
+STAGE_HELP = {
+    "ingest": "read the survey export and transcripts into pseudonymised tidy tables (data/interim)",
+    "needs": "score needs per leadership area from the Likert battery (Borich MWDS)",
+    "themes": "discover themes in free-text answers and informant turns",
+    "rank": "rank catalogue topics by survey need, free-text prevalence and interview emphasis",
+    "plan": "assign topics to 3 and 4 gatherings by optimisation; write plan.csv and plan.xlsx",
+    "reports": "render the Norwegian reports with papermill into reports/",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config",
+        type=Path,
+        default=DEFAULT_CONFIG,
+        help="programme file (TOML); default: the shipped sample's data/raw/programme.toml",
+    )
+    common.add_argument(
+        "--workdir",
+        type=Path,
+        default=PROJ_ROOT,
+        help="where data/interim, data/processed and reports are written; default: project root",
+    )
+    common.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    common.add_argument("-q", "--quiet", action="store_true", help="log warnings and errors only")
+    parser = argparse.ArgumentParser(
+        prog="python -m pipeline",
+        description="From a municipal member survey and leader interviews to a ranked topic plan for a "
+        "leadership programme, with Norwegian reports.",
+        parents=[common],
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("run", parents=[common], help="run every stage in order")
+    for name, text in STAGE_HELP.items():
+        sub.add_parser(name, parents=[common], help=text)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    level = logging.DEBUG if args.verbose else logging.WARNING if args.quiet else logging.INFO
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+    # imported here so that --help answers without loading pandas, scikit-learn and papermill
+    from pipeline.config import load_programme
+    from pipeline.errors import PipelineError
+    from pipeline.stages import run_all, run_stage
+    from pipeline.store import Store
+
+    try:
+        programme = load_programme(args.config)
+        store = Store(args.workdir.expanduser().resolve())
+        if args.command == "run":
+            index = run_all(programme, store)
+            logging.getLogger("pipeline").info("reports written; open %s", index)
+        else:
+            run_stage(args.command, programme, store)
+    except PipelineError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0

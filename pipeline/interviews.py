@@ -1,0 +1,228 @@
+"""Interview ingest: transcripts (.vtt, .srt, .docx, .txt) in, speaker turns out.
+
+`read_cues` is the edge (one file -> cues of speaker, time, text); `build_turns` is the pure transform that
+merges consecutive cues of one speaker into turns, decides who is the interviewer, and replaces speaker
+names by role pseudonyms. Interviewer turns are context, not evidence.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.errors import InputError
+
+log = logging.getLogger(__name__)
+
+TRANSCRIPT_SUFFIXES = (".vtt", ".srt", ".docx", ".txt")
+INTERVIEWER_LABELS = {"i", "int", "intervjuer", "interviewer", "intervjuar", "moderator"}
+ROLE_LABEL = re.compile(
+    r"^(?:i|k\d*|ip\d*|r\d*|informant\s*\d*|intervjuer\s*\d*|interviewer\s*\d*|respondent\s*\d*)$",
+    re.IGNORECASE,
+)
+TIME = r"(\d{1,2}):(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?"
+CUE_TIME = re.compile(rf"^\s*{TIME}\s*-->\s*{TIME}")
+PREFIX = re.compile(
+    r"^\s*(?:\[(\d{1,2}:\d{2}(?::\d{2})?)\]\s*)?([^\s:\[\]][^:\[\]]{0,40}?)\s*:\s*"
+    r"(?:\[(\d{1,2}:\d{2}(?::\d{2})?)\]\s*)?(.+)$"
+)
+VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>(.*?)(?:</v>|$)", re.DOTALL)
+TURN_COLUMNS = ["interview_id", "turn", "speaker", "role", "start_s", "end_s", "text", "n_words"]
+
+
+@dataclass(frozen=True)
+class Cue:
+    speaker: str
+    text: str
+    start_s: float | None = None
+    end_s: float | None = None
+
+
+def _seconds(h: str, m: str, s: str, frac: str | None) -> float:
+    return int(h) * 3600 + int(m) * 60 + int(s) + (int(frac.ljust(3, "0")) / 1000 if frac else 0.0)
+
+
+def _clock(text: str | None) -> float | None:
+    if not text:
+        return None
+    parts = [int(p) for p in text.split(":")]
+    while len(parts) < 3:
+        parts.insert(0, 0)
+    return float(parts[0] * 3600 + parts[1] * 60 + parts[2])
+
+
+# ---------------------------------------------------------------------------------------------- edges
+def read_cues(path: Path) -> list[Cue]:
+    """Read one transcript file into cues. Raises InputError naming the file when it cannot."""
+    suffix = path.suffix.lower()
+    if suffix not in TRANSCRIPT_SUFFIXES:
+        raise InputError(
+            path,
+            f"unsupported transcript type '{suffix}'.",
+            hint="Use " + ", ".join(TRANSCRIPT_SUFFIXES) + ".",
+        )
+    if path.stat().st_size == 0:
+        raise InputError(path, "the transcript is empty.")
+    if suffix == ".docx":
+        lines = _docx_lines(path)
+        cues = parse_prefixed(lines)
+    else:
+        text = _decode(path)
+        cues = parse_subtitles(text) if suffix in (".vtt", ".srt") else parse_prefixed(text.splitlines())
+    if not cues:
+        raise InputError(
+            path,
+            "no speaker turns found.",
+            hint="Expected 'Name: text' lines, WebVTT voice tags or subtitle cues with speaker names.",
+        )
+    return cues
+
+
+def _decode(path: Path) -> str:
+    data = path.read_bytes()
+    for enc in (
+        ("utf-8-sig", "utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig", "cp1252")
+    ):
+        try:
+            return data.decode(enc).replace("\r\n", "\n").replace("\r", "\n")
+        except UnicodeDecodeError:
+            continue
+    raise InputError(path, "unreadable encoding.", hint="Save the transcript as UTF-8.")
+
+
+def _docx_lines(path: Path) -> list[str]:
+    from docx import Document  # python-docx; imported here to keep CLI start-up fast
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        doc = Document(str(path))
+    except (PackageNotFoundError, KeyError, ValueError) as exc:
+        raise InputError(path, "is not a readable Word document.") from exc
+    lines = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            cells = [c.text.strip() for c in row.cells]
+            if len(cells) >= 2 and cells[-2]:
+                lines.append(f"{cells[-2]}: {cells[-1]}")
+    return lines
+
+
+# ------------------------------------------------------------------------------------------- parsers
+def parse_subtitles(text: str) -> list[Cue]:
+    """WebVTT (Teams voice tags, Zoom 'Name: text') and SRT cues."""
+    cues: list[Cue] = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines = [ln for ln in block.split("\n") if ln.strip()]
+        at = next((i for i, ln in enumerate(lines) if CUE_TIME.match(ln)), None)
+        if at is None:
+            continue
+        m = CUE_TIME.match(lines[at])
+        start, end = _seconds(*m.groups()[:4]), _seconds(*m.groups()[4:])
+        body = " ".join(lines[at + 1 :]).strip()
+        voice = VOICE.search(body)
+        if voice:
+            speaker, said = voice.group(1), VOICE.sub(lambda v: v.group(2), body)
+        else:
+            pm = PREFIX.match(body)
+            if not pm:
+                continue
+            speaker, said = pm.group(2), pm.group(4)
+        said = re.sub(r"</?[^>]+>", "", said).strip()
+        if said:
+            cues.append(Cue(" ".join(speaker.split()), said, start, end))
+    return cues
+
+
+def parse_prefixed(lines: list[str]) -> list[Cue]:
+    """'Speaker: text' lines, optional [hh:mm:ss] before or after the prefix; continuation lines join
+    the previous cue."""
+    cues: list[Cue] = []
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            continue
+        m = PREFIX.match(line)
+        if m and len(m.group(2).split()) <= 4:
+            start = _clock(m.group(1) or m.group(3))
+            cues.append(Cue(" ".join(m.group(2).split()), m.group(4).strip(), start, None))
+        elif cues:
+            last = cues[-1]
+            cues[-1] = Cue(last.speaker, f"{last.text} {line}", last.start_s, last.end_s)
+    return cues
+
+
+# ------------------------------------------------------------------------------------------ transforms
+def is_role_label(speaker: str) -> bool:
+    """True for labels such as 'I', 'K1', 'Intervjuer', 'Informant 2' (not a person's name)."""
+    return (
+        bool(ROLE_LABEL.match(speaker.strip()))
+        or len(speaker.split()) == 1
+        and speaker[:1].isupper()
+        and speaker.lower().endswith(("sjef", "leder", "direktør", "rådmann"))
+    )
+
+
+def detect_interviewers(cues: list[Cue], configured: tuple[str, ...] = ()) -> tuple[set[str], str]:
+    """Who interviews in one transcript, and how that was decided.
+
+    Configured names/labels win; then conventional labels ('I', 'Intervjuer'); otherwise the heuristic: the
+    speaker with the highest share of turns that are questions, breaking ties by fewer words spoken."""
+    speakers = sorted({c.speaker for c in cues})
+    wanted = {s.casefold() for s in configured}
+    chosen = {s for s in speakers if s.casefold() in wanted}
+    if chosen:
+        return chosen, "programme file"
+    chosen = {s for s in speakers if s.casefold().rstrip("0123456789 ") in INTERVIEWER_LABELS}
+    if chosen:
+        return chosen, "speaker label"
+    if len(speakers) == 1:
+        return set(), "single speaker"
+    stats = []
+    for s in speakers:
+        own = [c.text for c in cues if c.speaker == s]
+        questions = sum(t.rstrip().endswith("?") for t in own) / len(own)
+        words = sum(len(t.split()) for t in own)
+        stats.append((-questions, words, s))
+    return {sorted(stats)[0][2]}, "heuristic: most questions, fewest words"
+
+
+def build_turns(cues: list[Cue], interview_id: str, interviewers: set[str]) -> pd.DataFrame:
+    """Merge consecutive cues of one speaker into turns; label roles and give speakers role pseudonyms
+    ('Intervjuer 1', 'Informant 2') in order of first appearance. Text is not pseudonymised here."""
+    merged: list[Cue] = []
+    for cue in cues:
+        if merged and merged[-1].speaker == cue.speaker:
+            last = merged[-1]
+            merged[-1] = Cue(
+                last.speaker,
+                f"{last.text} {cue.text}",
+                last.start_s,
+                cue.end_s if cue.end_s is not None else last.end_s,
+            )
+        else:
+            merged.append(cue)
+    alias: dict[str, str] = {}
+    counts = {"interviewer": 0, "informant": 0}
+    rows = []
+    for n, cue in enumerate(merged, start=1):
+        role = "interviewer" if cue.speaker in interviewers else "informant"
+        if cue.speaker not in alias:
+            counts[role] += 1
+            alias[cue.speaker] = f"{'Intervjuer' if role == 'interviewer' else 'Informant'} {counts[role]}"
+        rows.append(
+            (
+                interview_id,
+                n,
+                alias[cue.speaker],
+                role,
+                cue.start_s,
+                cue.end_s,
+                cue.text,
+                len(cue.text.split()),
+            )
+        )
+    return pd.DataFrame(rows, columns=TURN_COLUMNS)

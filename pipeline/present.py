@@ -1,0 +1,190 @@
+"""What report notebooks show: a finished run loaded from a work dir, and Norwegian tables and text built
+from it. Notebooks only call these functions; all free text is HTML-escaped here, and every breakdown goes
+through the small-cell helper."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pipeline.config import load_programme
+from pipeline.privacy import format_count, suppress_small_cells
+from pipeline.store import Store
+
+THIN_SPACE = "\u202f"
+
+
+def format_number(value: float, decimals: int = 0) -> str:
+    """Norwegian number format: decimal comma, narrow no-break space between thousands."""
+    if value is None or pd.isna(value):
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", THIN_SPACE).replace(".", ",")
+
+
+def format_percent(share: float, decimals: int = 0) -> str:
+    return "–" if share is None or pd.isna(share) else f"{format_number(100 * share, decimals)}{THIN_SPACE}%"
+
+
+@dataclass(frozen=True)
+class Run:
+    store: Store
+    tables: dict[str, pd.DataFrame]
+    manifest: dict[str, Any]
+    ingest_report: dict[str, Any]
+    min_cell: int
+    contributor_names: dict[str, str]
+
+
+def load_run(workdir: str | Path) -> Run:
+    """Every table of a finished run in `workdir`."""
+    store = Store(Path(workdir))
+    names = (
+        "respondents",
+        "likert",
+        "free_text",
+        "turns",
+        "needs",
+        "themes",
+        "doc_themes",
+        "topic_ranking",
+        "plan",
+    )
+    manifest = store.read_json("run_manifest")
+    programme = load_programme(manifest["programme_file"])
+    return Run(
+        store,
+        {n: store.read(n) for n in names},
+        manifest,
+        store.read_json("ingest_report"),
+        programme.privacy.min_cell,
+        {c.id: c.name for c in programme.contributors},
+    )
+
+
+class HTML:
+    """Minimal rich-display object (what IPython.display.HTML does), so the package needs no IPython."""
+
+    def __init__(self, body: str):
+        self.body = body
+
+    def _repr_html_(self) -> str:
+        return self.body
+
+
+def _table(df: pd.DataFrame) -> HTML:
+    return HTML(df.to_html(index=False, escape=True, border=0, classes="rapport-tabell"))
+
+
+def summary(run: Run) -> HTML:
+    """The short summary partners read first."""
+    t = run.tables
+    n = len(t["respondents"])
+    top_needs = t["needs"].sort_values("rank").head(3)["area_label"].tolist()
+    chosen = t["plan"].loc[t["plan"]["chosen"]]
+    n_sessions = int(chosen["n_sessions"].iloc[0]) if len(chosen) else 0
+    emerging = t["themes"].loc[t["themes"]["emerging"], "label"].tolist()
+    items = [
+        f"{format_number(n)} ledere svarte på undersøkelsen, og {t['turns']['interview_id'].nunique()} "
+        "dybdeintervjuer er med i grunnlaget.",
+        "Størst opplevd behov (Borich-skår): " + ", ".join(top_needs) + ".",
+        f"Programmet foreslås med {n_sessions} samlinger og {len(chosen)} temaer.",
+    ]
+    if emerging:
+        items.append(
+            "Temaer i fritekst som ingen tema i katalogen dekker (nye behov): " + "; ".join(emerging) + "."
+        )
+    return HTML("<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>")
+
+
+def respondents_by(run: Run, column: str, heading: str) -> HTML:
+    """Respondents per category, small cells shown as '<k'."""
+    counts = run.tables["respondents"][column].fillna("Ikke oppgitt").value_counts().rename_axis(heading)
+    df = counts.reset_index(name="n").sort_values(["n", heading], ascending=[False, True], kind="stable")
+    df = suppress_small_cells(df.assign(andel=df["n"] / df["n"].sum()), "n", run.min_cell, ["andel"])
+    shown = pd.DataFrame(
+        {
+            heading: df[heading],
+            "Antall": [format_count(v, run.min_cell) for v in df["n"]],
+            "Andel": [format_percent(v) for v in df["andel"]],
+        }
+    )
+    return _table(shown)
+
+
+def needs_table(run: Run) -> HTML:
+    needs = run.tables["needs"].sort_values("rank")
+    shown = pd.DataFrame(
+        {
+            "Rang": needs["rank"],
+            "Lederområde": needs["area_label"],
+            "Svar": needs["n"].map(format_number),
+            "Viktighet": needs["importance"].map(lambda v: format_number(v, 2)),
+            "Kompetanse": needs["competence"].map(lambda v: format_number(v, 2)),
+            "Borich-skår": needs["mwds"].map(lambda v: format_number(v, 2)),
+            "Kvadrant": needs["quadrant"],
+        }
+    )
+    return _table(shown)
+
+
+def themes_table(run: Run) -> HTML:
+    themes = run.tables["themes"].sort_values(["n_docs", "theme_id"], ascending=[False, True], kind="stable")
+    titles = {r["topic_id"]: r["title"] for _, r in run.tables["topic_ranking"].iterrows()}
+    shown = pd.DataFrame(
+        {
+            "Tema": themes["label"],
+            "Dokumenter": themes["n_docs"].map(format_number),
+            "Andel av respondentene": themes["share_respondents"].map(format_percent),
+            "Nærmeste katalogtema": [
+                titles.get(t, "– (nytt behov)") if t else "– (nytt behov)" for t in themes["topic_id"]
+            ],
+        }
+    )
+    return _table(shown)
+
+
+def quotes(run: Run, per_theme: int = 2) -> HTML:
+    """Representative anonymised quotes per theme, escaped."""
+    parts = []
+    for _, theme in run.tables["themes"].sort_values("theme_id").iterrows():
+        items = "".join(
+            f"<blockquote>«{html.escape(q)}»</blockquote>" for q in list(theme["quotes"])[:per_theme]
+        )
+        parts.append(f"<h4>{html.escape(theme['label'])}</h4>{items or '<p>Ingen sitater.</p>'}")
+    return HTML("".join(parts))
+
+
+def ranking_table(run: Run) -> HTML:
+    r = run.tables["topic_ranking"]
+    shown = pd.DataFrame(
+        {
+            "Rang": r["rank"],
+            "Tema": r["title"],
+            "Skår": r["score"].map(lambda v: format_number(v, 2)),
+            "Behov (Borich)": r["survey_need"].map(lambda v: format_number(v, 2)),
+            "Fritekst": r["free_text_prevalence"].map(format_percent),
+            "Intervjuer": r["interview_emphasis"].map(format_percent),
+        }
+    )
+    return _table(shown)
+
+
+def plan_table(run: Run, n_sessions: int | None = None) -> HTML:
+    plan = run.tables["plan"]
+    plan = plan.loc[plan["chosen"]] if n_sessions is None else plan.loc[plan["n_sessions"] == n_sessions]
+    shown = pd.DataFrame(
+        {
+            "Samling": plan["session"],
+            "Tema": plan["title"],
+            "Bidragsyter": plan["contributors"].map(
+                lambda ids: ", ".join(run.contributor_names.get(c, c) for c in ids)
+            ),
+            "Begrunnelse": plan["rationale"],
+        }
+    )
+    return _table(shown)

@@ -1,0 +1,140 @@
+"""Personal data out: pseudonymisation of free text and small-cell protection of breakdowns.
+
+Every ingest passes text through one `Pseudonymiser` before anything is written. Placeholders are stable
+within a run (`[PERSON-3]` is always the same person), so quotes stay readable. Every breakdown shown to
+partners goes through `suppress_small_cells`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+# 11 digits, optionally with a space after the six-digit date part
+FNR = re.compile(r"(?<!\d)(\d{6})\s?(\d{5})(?!\d)")
+# Norwegian numbers: 8 digits (first digit 2-9) grouped 2-2-2-2, 3-2-3 or unbroken, optional +47/0047
+PHONE = re.compile(
+    r"(?<![\d+])(?:(?:\+|00)47[\s.-]?)?"
+    r"(?:[2-9]\d[\s.-]?\d{2}[\s.-]?\d{2}[\s.-]?\d{2}|[2-9]\d{2}[\s.-]?\d{2}[\s.-]?\d{3})(?!\d)"
+)
+
+PLACEHOLDER_EMAIL = "[E-POST]"
+PLACEHOLDER_PHONE = "[TELEFON]"
+PLACEHOLDER_FNR = "[FNR]"
+
+
+def is_valid_fnr(number: str) -> bool:
+    """True for an 11-digit fødselsnummer or D-nummer whose two mod-11 check digits are right."""
+    digits = [int(c) for c in re.sub(r"\s", "", number)]
+    if len(digits) != 11:
+        return False
+    w1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
+    w2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+    k1 = 11 - sum(d * w for d, w in zip(digits[:9], w1, strict=True)) % 11
+    k1 = 0 if k1 == 11 else k1
+    k2 = 11 - sum(d * w for d, w in zip(digits[:10], w2, strict=True)) % 11
+    k2 = 0 if k2 == 11 else k2
+    if k1 == 10 or k2 == 10 or (k1, k2) != (digits[9], digits[10]):
+        return False
+    day = digits[0] * 10 + digits[1]
+    day = day - 40 if day > 40 else day  # D-nummer adds 4 to the first digit
+    month = digits[2] * 10 + digits[3]
+    return 1 <= day <= 31 and 1 <= month <= 12
+
+
+@dataclass
+class Pseudonymiser:
+    """Replaces personal data in text with placeholders. Person names come from `names` (full names:
+    each full name and each of its parts map to one placeholder). Stateful only in the placeholder
+    numbering, which follows the order in which names are first met."""
+
+    names: Iterable[str] = ()
+    mapping: dict[str, str] = field(default_factory=dict, init=False)
+    _name_key: dict[str, str] = field(default_factory=dict, init=False)
+    _name_re: re.Pattern[str] | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.add_names(self.names)
+
+    def add_names(self, names: Iterable[str]) -> None:
+        """Register full names; each part of a name (first name, surname) is matched as well."""
+        for full in names:
+            full = " ".join(full.split())
+            if not full:
+                continue
+            self._name_key.setdefault(full, full)
+            for part in full.split(" "):
+                if len(part) >= 2 and part[0].isupper():
+                    self._name_key.setdefault(part, full)
+        alternatives = sorted(self._name_key, key=lambda s: (-len(s), s))
+        self._name_re = (
+            re.compile(r"(?<![\w-])(" + "|".join(re.escape(a) for a in alternatives) + r")(?![\w-])")
+            if alternatives
+            else None
+        )
+
+    def _person(self, match: re.Match[str]) -> str:
+        full = self._name_key[match.group(1)]
+        if full not in self.mapping:
+            self.mapping[full] = f"[PERSON-{len(self.mapping) + 1}]"
+        return self.mapping[full]
+
+    def __call__(self, text: str) -> str:
+        if not isinstance(text, str) or not text:
+            return text
+        text = EMAIL.sub(PLACEHOLDER_EMAIL, text)
+        text = FNR.sub(lambda m: PLACEHOLDER_FNR if is_valid_fnr(m.group(0)) else m.group(0), text)
+        text = PHONE.sub(PLACEHOLDER_PHONE, text)
+        if self._name_re is not None:
+            text = self._name_re.sub(self._person, text)
+        return text
+
+    def person(self, name: str) -> str:
+        """The placeholder of a known person (e.g. a speaker), registering the name if new."""
+        name = " ".join(name.split())
+        if name not in self._name_key:
+            self.add_names([name])
+        full = self._name_key[name]
+        if full not in self.mapping:
+            self.mapping[full] = f"[PERSON-{len(self.mapping) + 1}]"
+        return self.mapping[full]
+
+
+def pseudonymise_column(df: pd.DataFrame, column: str, pseudonymiser: Pseudonymiser) -> pd.DataFrame:
+    """A copy of `df` with `column` pseudonymised."""
+    return df.assign(**{column: [pseudonymiser(t) for t in df[column]]})
+
+
+def suppress_small_cells(
+    df: pd.DataFrame, n_column: str, k: int, value_columns: Iterable[str], group_by: Iterable[str] = ()
+) -> pd.DataFrame:
+    """Blank out breakdown cells with fewer than `k` respondents so they cannot be read or recovered.
+
+    Primary suppression: cells with n < k get their values set to missing and `suppressed` True. Secondary
+    suppression: within each group (e.g. one breakdown variable), if exactly one cell is suppressed, the
+    next-smallest cell is suppressed as well, so the hidden cell cannot be recovered from a total.
+    The n column is kept for analysts; partner-facing display uses `format_count`.
+    """
+    value_columns = list(value_columns)
+    out = df.copy()
+    out["suppressed"] = out[n_column] < k
+    groups = [list(group_by)] if group_by else []
+    index_groups = out.groupby(groups[0], sort=False).groups.values() if groups else [out.index]
+    for idx in index_groups:
+        part = out.loc[idx]
+        if part["suppressed"].sum() == 1 and len(part) > 1:
+            candidates = part.loc[~part["suppressed"]].sort_values(n_column, kind="stable")
+            out.loc[candidates.index[0], "suppressed"] = True
+    for col in value_columns:
+        out[col] = out[col].astype(float).where(~out["suppressed"], np.nan)
+    return out
+
+
+def format_count(n: int, k: int) -> str:
+    """A respondent count as shown to partners: below k it reads '<k'."""
+    return f"<{k}" if n < k else str(int(n))

@@ -1,0 +1,125 @@
+"""Rendering: papermill runs the parameterised notebooks in `notebooks/` into `reports/`, nbconvert turns
+each executed notebook into HTML for two audiences (partners: no code; analysts: with code), and
+`write_index` links them in `reports/index.html`."""
+
+from __future__ import annotations
+
+import html
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pipeline.config import PROJ_ROOT
+from pipeline.present import format_number
+from pipeline.store import Store
+
+log = logging.getLogger(__name__)
+
+NOTEBOOK_DIR = PROJ_ROOT / "notebooks"
+KERNEL_NAME = "survey-pipeline"
+AUDIENCES = ("partner", "analyst")
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    name: str
+    notebook: str
+    title: str
+
+
+REPORTS = (
+    ReportSpec(
+        "programrapport", "programrapport.ipynb", "Programrapport: fra medlemsundersøkelse til program"
+    ),
+)
+
+
+def notebook_parameters(store: Store, audience: str) -> dict[str, Any]:
+    """The parameters the pipeline passes to every report notebook (literals only)."""
+    return {"workdir": str(store.workdir.resolve()), "audience": audience}
+
+
+def kernel_name() -> str:
+    """The project's kernel if installed (`make install`), else the running interpreter's 'python3'."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    return KERNEL_NAME if KERNEL_NAME in KernelSpecManager().find_kernel_specs() else "python3"
+
+
+def render_reports(store: Store, notebook_dir: Path = NOTEBOOK_DIR) -> list[Path]:
+    """Execute every report notebook for every audience and write HTML; returns the HTML files."""
+    import nbformat
+    import papermill as pm
+    from nbconvert import HTMLExporter
+
+    executed_dir = store.reports / "notebooks"
+    executed_dir.mkdir(parents=True, exist_ok=True)
+    kernel = kernel_name()
+    logging.getLogger("papermill").setLevel(max(logging.WARNING, log.getEffectiveLevel()))
+    written = []
+    for spec in REPORTS:
+        for audience in AUDIENCES:
+            suffix = "" if audience == "partner" else "_analytiker"
+            executed = executed_dir / f"{spec.name}{suffix}.ipynb"
+            pm.execute_notebook(
+                str(notebook_dir / spec.notebook),
+                str(executed),
+                parameters=notebook_parameters(store, audience),
+                kernel_name=kernel,
+                progress_bar=False,
+                log_output=False,
+                cwd=str(store.workdir),
+            )
+            exporter = HTMLExporter(template_name="lab", language_code="nb")
+            if audience == "partner":
+                exporter.exclude_input = True
+                exporter.exclude_input_prompt = True
+                exporter.exclude_output_prompt = True
+            body, _ = exporter.from_notebook_node(
+                nbformat.read(executed, as_version=4), resources={"metadata": {"name": spec.title}}
+            )
+            target = store.reports / f"{spec.name}{suffix}.html"
+            target.write_text(body, encoding="utf-8")
+            written.append(target)
+            log.info("report written: %s", target)
+    write_index(store, written)
+    return written
+
+
+def write_index(store: Store, written: list[Path]) -> Path:
+    """reports/index.html: links to every report, the run's date, inputs and manifest summary."""
+    manifest = store.read_json("run_manifest") if store.path("run_manifest").exists() else {}
+    esc = html.escape
+    links = []
+    for spec in REPORTS:
+        links.append(
+            f"<li><a href='{esc(spec.name)}.html'>{esc(spec.title)}</a> "
+            f"(<a href='{esc(spec.name)}_analytiker.html'>analyseversjon med kode</a>)</li>"
+        )
+    inputs = "".join(
+        f"<tr><td>{esc(name)}</td><td><code>{esc(digest[:12])}</code></td></tr>"
+        for name, digest in manifest.get("inputs", {}).items()
+    )
+    stages = "".join(
+        f"<tr><td>{esc(stage)}</td><td>{esc(', '.join(f'{k}: {v}' for k, v in info['rows'].items()))}</td>"
+        f"<td>{format_number(info['seconds'], 1)} s</td></tr>"
+        for stage, info in manifest.get("stages", {}).items()
+    )
+    page = f"""<!DOCTYPE html>
+<html lang="nb"><head><meta charset="utf-8"><title>Rapporter</title>
+<style>body{{font-family:sans-serif;max-width:60rem;margin:2rem auto;line-height:1.5}}
+td,th{{padding:.2rem .8rem;border-bottom:1px solid #ccc;text-align:left}}</style></head>
+<body><h1>Rapporter</h1>
+<p>Generert {esc(datetime.now().strftime("%d.%m.%Y %H:%M"))} fra programfilen
+<code>{esc(Path(manifest.get("programme_file", "")).name)}</code>, pakkeversjon
+{esc(str(manifest.get("package_version", "")))}.</p>
+<ul>{"".join(links)}</ul>
+<h2>Inndata</h2><table><tr><th>Fil</th><th>SHA-256 (start)</th></tr>{inputs}</table>
+<h2>Kjøring</h2><table><tr><th>Steg</th><th>Rader</th><th>Tid</th></tr>{stages}</table>
+</body></html>
+"""
+    target = store.reports / "index.html"
+    target.write_text(page, encoding="utf-8")
+    return target

@@ -1,0 +1,213 @@
+"""Stage entry points: each loads its inputs, calls the pure transforms, saves its outputs and records
+itself in the run manifest. `run_all` reads as the list of steps of the pipeline."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline import interviews, needs, plan, privacy, rank, report, survey, themes
+from pipeline.config import Programme
+from pipeline.errors import PipelineError, PlanInfeasibleError
+from pipeline.manifest import input_files, update_manifest
+from pipeline.store import Store
+
+log = logging.getLogger(__name__)
+
+StageFn = Callable[[Programme, Store], dict[str, int]]
+
+
+def ingest(programme: Programme, store: Store) -> dict[str, int]:
+    """Survey export + codebook and transcripts -> pseudonymised interim tables and the ingest report."""
+    inputs = programme.inputs
+    book = survey.read_codebook(inputs.codebook)
+    id_column = book.loc[book["type"] == "respondent_id", "column"].iloc[0]
+    raw = survey.read_export(inputs.survey, inputs.survey_sheet, id_column)
+    tables = survey.tidy_survey(raw, book, inputs.survey)
+
+    pseudonymiser = privacy.Pseudonymiser(programme.privacy.names)
+    transcript_files = [p for p in input_files(programme)[2:]]
+    all_turns, interview_report = [], []
+    for path in transcript_files:
+        cues = interviews.read_cues(path)
+        who, how = interviews.detect_interviewers(cues, programme.interviewers)
+        pseudonymiser.add_names(s for s in {c.speaker for c in cues} if not interviews.is_role_label(s))
+        turns = interviews.build_turns(cues, path.stem, who)
+        all_turns.append(turns)
+        interview_report.append(
+            {
+                "file": path.name,
+                "interview_id": path.stem,
+                "cues": len(cues),
+                "turns": len(turns),
+                "informant_turns": int((turns["role"] == "informant").sum()),
+                "interviewer_detected_by": how,
+                "n_interviewers": len(who),
+            }
+        )
+    turns = (
+        pd.concat(all_turns, ignore_index=True)
+        if all_turns
+        else pd.DataFrame(columns=interviews.TURN_COLUMNS)
+    )
+    turns = privacy.pseudonymise_column(turns, "text", pseudonymiser)
+    free_text = privacy.pseudonymise_column(tables.free_text, "text", pseudonymiser)
+
+    store.write("respondents", tables.respondents)
+    store.write("likert", tables.likert)
+    store.write("free_text", free_text)
+    store.write("turns", turns)
+    store.write_json("ingest_report", {"survey": tables.report, "interviews": interview_report})
+    if programme.privacy.write_mapping:
+        log.warning(
+            "write_mapping is set, but writing the pseudonym mapping is not implemented yet; "
+            "nothing was written."
+        )
+    if not tables.report["balanced"]:  # a bug, not a user error: refuse to go on
+        raise PipelineError("ingest lost rows: rows read != kept + quarantined; see ingest_report.json")
+    log.info(
+        "survey: %d rows read, %d kept, %d quarantined",
+        tables.report["rows_read"],
+        tables.report["rows_kept"],
+        tables.report["rows_quarantined"],
+    )
+    return {
+        "survey_rows_read": tables.report["rows_read"],
+        "respondents": len(tables.respondents),
+        "quarantined": tables.report["rows_quarantined"],
+        "likert_answers": len(tables.likert),
+        "free_text_answers": len(free_text),
+        "interviews": len(transcript_files),
+        "turns": len(turns),
+    }
+
+
+def needs_stage(programme: Programme, store: Store) -> dict[str, int]:
+    """Likert answers -> needs per area (Borich MWDS, IPA quadrant)."""
+    table = needs.score_needs(store.read("likert"))
+    known = set(table["area"])
+    for topic in programme.topics:
+        for area in topic.areas:
+            if area not in known:
+                log.warning(
+                    "%s: topic '%s' links area '%s', which the survey does not measure.",
+                    programme.path.name,
+                    topic.id,
+                    area,
+                )
+    store.write("needs", table)
+    return {"areas": len(table)}
+
+
+def themes_stage(programme: Programme, store: Store) -> dict[str, int]:
+    """Free text + informant turns -> themes, document-theme weights and topic matches."""
+    docs, non_answers = themes.collect_documents(store.read("free_text"), store.read("turns"))
+    settings = programme.themes
+    model = themes.ThemeModel(
+        n_themes=settings.n_themes, k_range=(settings.k_min, settings.k_max), random_state=settings.seed
+    ).fit(docs["text"].tolist())
+    doc_themes = themes.assign_documents(docs, model.doc_weights_)
+    matches = themes.match_topics(model, programme.topics)
+    n_respondents = len(store.read("respondents"))
+    table = themes.describe_themes(model, docs, doc_themes, matches, n_respondents)
+    matched = matches.loc[matches["matched"]].groupby("theme_id")["topic_id"].apply(list)
+    table["matched_topics"] = table["theme_id"].map(lambda t: matched.get(t, [])).map(list)
+    store.write("themes", table)
+    store.write("doc_themes", doc_themes)
+    store.write_json(
+        "theme_diagnostics",
+        {
+            "n_themes": model.n_themes_,
+            "chosen_by": "programme file" if settings.n_themes else "stability",
+            "candidates": model.diagnostics_,
+            "documents": len(docs),
+            "non_answers": len(non_answers),
+        },
+    )
+    return {
+        "documents": len(docs),
+        "non_answers": len(non_answers),
+        "themes": model.n_themes_,
+        "emerging": int(table["emerging"].sum()),
+    }
+
+
+def rank_stage(programme: Programme, store: Store) -> dict[str, int]:
+    """Needs + themes -> one score per catalogue topic with its evidence trail."""
+    evidence = rank.topic_evidence(
+        programme,
+        store.read("needs"),
+        store.read("themes"),
+        store.read("doc_themes"),
+        len(store.read("respondents")),
+    )
+    ranking = rank.rank_topics(evidence, programme.weights)
+    store.write("topic_ranking", ranking)
+    return {"topics": len(ranking)}
+
+
+def plan_stage(programme: Programme, store: Store) -> dict[str, int]:
+    """Ranking -> optimal plans for 3 and 4 gatherings (the configured count is the chosen one)."""
+    ranking = store.read("topic_ranking")
+    values = plan.topic_values(ranking)
+    tables = []
+    for count in (3, 4):
+        chosen = count == programme.sessions.count
+        try:
+            result = plan.solve_plan(programme, values, count)
+        except PlanInfeasibleError as exc:
+            if chosen:
+                raise
+            log.warning("no alternative plan with %d gatherings: %s", count, exc)
+            continue
+        tables.append(plan.plan_table(programme, ranking, result, chosen=chosen))
+        log.info(
+            "plan with %d gatherings: %d topics, objective %.3f",
+            count,
+            len(result.assignment),
+            result.objective,
+        )
+    table = pd.concat(tables, ignore_index=True)
+    store.write("plan", table)
+    view = plan.designer_view(table, {c.id: c.name for c in programme.contributors})
+    view.to_csv(store.processed_file("plan.csv"), index=False, encoding="utf-8-sig")
+    view.to_excel(store.processed_file("plan.xlsx"), index=False, sheet_name="Programplan")
+    return {"placed_topics": int(table["chosen"].sum())}
+
+
+def reports_stage(programme: Programme, store: Store) -> dict[str, int]:
+    """Processed tables -> HTML reports rendered by papermill, and reports/index.html."""
+    written = report.render_reports(store)
+    return {"reports": len(written)}
+
+
+STAGES: dict[str, StageFn] = {
+    "ingest": ingest,
+    "needs": needs_stage,
+    "themes": themes_stage,
+    "rank": rank_stage,
+    "plan": plan_stage,
+    "reports": reports_stage,
+}
+
+
+def run_stage(name: str, programme: Programme, store: Store) -> dict[str, int]:
+    """Run one stage and record it in the manifest."""
+    started = time.perf_counter()
+    log.info("stage %s ...", name)
+    rows = STAGES[name](programme, store)
+    seconds = time.perf_counter() - started
+    update_manifest(store, programme, name, rows, seconds)
+    log.info("stage %s done in %.1f s: %s", name, seconds, rows)
+    return rows
+
+
+def run_all(programme: Programme, store: Store) -> Path:
+    """The whole pipeline, in order. Returns the reports index."""
+    for name in STAGES:
+        run_stage(name, programme, store)
+    return store.reports / "index.html"

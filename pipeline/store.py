@@ -1,0 +1,105 @@
+"""Where each stage's inputs and outputs live under a work dir, and how they are read and written.
+
+This is the only module that knows file names of stage outputs (the output contract in the README).
+Everything is written under the work dir: `data/interim`, `data/processed`, `reports`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pipeline.errors import StageOrderError
+
+# dataset name -> (folder, file name); folders are relative to the work dir
+DATASETS: dict[str, tuple[str, str]] = {
+    "respondents": ("data/interim", "respondents.parquet"),
+    "likert": ("data/interim", "likert.parquet"),
+    "free_text": ("data/interim", "free_text.parquet"),
+    "turns": ("data/interim", "turns.parquet"),
+    "needs": ("data/processed", "needs.parquet"),
+    "themes": ("data/processed", "themes.parquet"),
+    "doc_themes": ("data/processed", "doc_themes.parquet"),
+    "topic_ranking": ("data/processed", "topic_ranking.parquet"),
+    "plan": ("data/processed", "plan.parquet"),
+}
+JSON_FILES: dict[str, tuple[str, str]] = {
+    "ingest_report": ("data/interim", "ingest_report.json"),
+    "theme_diagnostics": ("data/processed", "theme_diagnostics.json"),
+    "run_manifest": ("data/processed", "run_manifest.json"),
+}
+# which stage writes which dataset, so a missing input can name the command that makes it
+PRODUCED_BY = {
+    "respondents": "ingest",
+    "likert": "ingest",
+    "free_text": "ingest",
+    "turns": "ingest",
+    "ingest_report": "ingest",
+    "needs": "needs",
+    "themes": "themes",
+    "doc_themes": "themes",
+    "theme_diagnostics": "themes",
+    "topic_ranking": "rank",
+    "plan": "plan",
+}
+
+
+@dataclass(frozen=True)
+class Store:
+    """Paths of one work dir. Reading a missing stage output raises StageOrderError naming the stage."""
+
+    workdir: Path
+
+    @property
+    def interim(self) -> Path:
+        return self.workdir / "data" / "interim"
+
+    @property
+    def processed(self) -> Path:
+        return self.workdir / "data" / "processed"
+
+    @property
+    def reports(self) -> Path:
+        return self.workdir / "reports"
+
+    def path(self, name: str) -> Path:
+        folder, file = DATASETS.get(name) or JSON_FILES[name]
+        return self.workdir / folder / file
+
+    def _existing(self, name: str) -> Path:
+        path = self.path(name)
+        if not path.exists():
+            stage = PRODUCED_BY.get(name, "run")
+            raise StageOrderError(
+                f"{path} does not exist yet. Run `python -m pipeline {stage}` (or `make {stage}`) first, "
+                "with the same --workdir."
+            )
+        return path
+
+    def read(self, name: str) -> pd.DataFrame:
+        return pd.read_parquet(self._existing(name))
+
+    def write(self, name: str, df: pd.DataFrame) -> Path:
+        path = self.path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        df.reset_index(drop=True).to_parquet(path, index=False)
+        return path
+
+    def read_json(self, name: str) -> dict[str, Any]:
+        return json.loads(self._existing(name).read_text(encoding="utf-8"))
+
+    def write_json(self, name: str, data: dict[str, Any]) -> Path:
+        path = self.path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n", encoding="utf-8"
+        )
+        return path
+
+    def processed_file(self, file: str) -> Path:
+        self.processed.mkdir(parents=True, exist_ok=True)
+        return self.processed / file

@@ -1,0 +1,130 @@
+"""Norwegian text processing built from small factories that return callables (scikit-learn style):
+`build_preprocessor`, `build_tokenizer`, `build_analyzer`. Nothing is downloaded: the stop-word lists ship
+in `pipeline/resources`, and NLTK's Snowball stemmer and regexp tokenizer need no data files.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from importlib.resources import files
+
+from nltk.stem.snowball import NorwegianStemmer
+from nltk.tokenize import RegexpTokenizer
+
+WORD_PATTERN = r"[a-zæøåäöéèüñ]+(?:-[a-zæøåäöéèüñ]+)*"
+PLACEHOLDER = re.compile(r"\[(?:PERSON-\d+|E-POST|TELEFON|FNR)\]")
+NON_ANSWERS = frozenset(
+    {
+        "",
+        "-",
+        "--",
+        ".",
+        "nei",
+        "nei takk",
+        "ingen",
+        "ingen kommentar",
+        "ingen kommentarer",
+        "vet ikke",
+        "vet ikkje",
+        "nei, ikke nå",
+        "ikke nå",
+        "nope",
+        "no",
+        "n/a",
+        "na",
+        "x",
+        "ok",
+        "takk",
+        "har ingen",
+        "ingenting",
+        "nei.",
+        "ikke noe",
+        "ikkje noko",
+        "nei, takk",
+        "ingen innspill",
+        "ingen flere innspill",
+    }
+)
+
+
+@lru_cache(maxsize=4)
+def load_word_list(name: str) -> frozenset[str]:
+    """A shipped word list (`stopwords_no.txt`, `filler_no.txt`): one word a line, '#' comments."""
+    text = files("pipeline.resources").joinpath(name).read_text(encoding="utf-8")
+    return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
+def stop_words(include_filler: bool = True) -> frozenset[str]:
+    words = load_word_list("stopwords_no.txt")
+    return words | load_word_list("filler_no.txt") if include_filler else words
+
+
+def build_preprocessor() -> Callable[[str], str]:
+    """Unicode NFC, lower case, placeholders of personal data removed, whitespace collapsed."""
+
+    def preprocess(text: str) -> str:
+        text = unicodedata.normalize("NFC", text)
+        text = PLACEHOLDER.sub(" ", text).lower()
+        return " ".join(text.split())
+
+    return preprocess
+
+
+def build_tokenizer() -> Callable[[str], list[str]]:
+    return RegexpTokenizer(WORD_PATTERN).tokenize
+
+
+def build_stemmer() -> Callable[[str], str]:
+    stemmer = NorwegianStemmer()
+    cache: dict[str, str] = {}
+
+    def stem(word: str) -> str:
+        if word not in cache:
+            cache[word] = stemmer.stem(word)
+        return cache[word]
+
+    return stem
+
+
+def build_analyzer(
+    stem: bool = True, stopwords: Iterable[str] | None = None, min_len: int = 2, bigrams: bool = True
+) -> Callable[[str], list[str]]:
+    """Text -> list of features: (stemmed) words without stop words, plus adjacent-word bigrams."""
+    preprocess, tokenize = build_preprocessor(), build_tokenizer()
+    stop = frozenset(stopwords) if stopwords is not None else stop_words()
+    stemmer = build_stemmer() if stem else (lambda w: w)
+
+    def analyze(text: str) -> list[str]:
+        words = [w for w in tokenize(preprocess(text)) if len(w) >= min_len and w not in stop]
+        terms = [stemmer(w) for w in words]
+        if bigrams:
+            terms += [f"{a} {b}" for a, b in zip(terms, terms[1:], strict=False)]
+        return terms
+
+    return analyze
+
+
+def is_non_answer(text: str) -> bool:
+    """True for answers that say nothing ('Nei', '-', 'vet ikke', 'Ingen kommentar', empty)."""
+    norm = " ".join(build_preprocessor()(text).strip(" .!-").split())
+    return norm in NON_ANSWERS or not re.search(r"[a-zæøå]{2,}", norm)
+
+
+def surface_forms(texts: Iterable[str], stem: bool = True) -> dict[str, str]:
+    """Stem -> the most frequent surface word form in `texts` (ties: alphabetical), for readable labels."""
+    preprocess, tokenize = build_preprocessor(), build_tokenizer()
+    stemmer = build_stemmer() if stem else (lambda w: w)
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for text in texts:
+        for word in tokenize(preprocess(text)):
+            counts[stemmer(word)][word] += 1
+    return {s: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for s, c in counts.items()}
+
+
+def readable(term: str, forms: dict[str, str]) -> str:
+    """A feature (stem or stem bigram) in readable surface form."""
+    return " ".join(forms.get(part, part) for part in term.split(" "))

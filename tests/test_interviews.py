@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from pipeline.errors import InputError
+from pipeline.interviews import build_turns, detect_interviewers, parse_prefixed, parse_subtitles, read_cues
+
+TEAMS_VTT = """WEBVTT
+
+3f2a9c1e-0000-4000-8000-000000000001/10-0
+00:00:01.000 --> 00:00:04.000
+<v Anne Viken>Hva er den største utfordringen?</v>
+
+3f2a9c1e-0000-4000-8000-000000000001/11-0
+0:0:5.5 --> 0:0:9.250
+<v Ola Berg>Rekruttering, helt klart.
+
+3f2a9c1e-0000-4000-8000-000000000001/12-0
+00:00:09.300 --> 00:00:15.000
+<v Ola Berg>Og økonomien.</v>
+"""
+
+ZOOM_VTT = """WEBVTT
+
+1
+00:00:01.000 --> 00:00:03.000
+Anne Viken: Velkommen. Hva tenker du om digitalisering?
+
+2
+00:00:03.500 --> 00:00:08.000
+Ola Berg: Vi må bli mye bedre på det, og vi mangler folk.
+"""
+
+SRT = """1
+00:00:01,000 --> 00:00:03,000
+Anne Viken: Hva bør programmet inneholde?
+
+2
+00:00:03,500 --> 00:00:08,000
+Ola Berg: Prestasjonskultur og tilbakemeldinger.
+"""
+
+
+def test_teams_vtt_voice_tags_unpadded_times_and_missing_close_tag() -> None:
+    cues = parse_subtitles(TEAMS_VTT)
+    assert [c.speaker for c in cues] == ["Anne Viken", "Ola Berg", "Ola Berg"]
+    assert cues[1].text == "Rekruttering, helt klart." and cues[1].start_s == 5.5 and cues[1].end_s == 9.25
+
+
+def test_consecutive_cues_of_one_speaker_merge_into_a_turn() -> None:
+    turns = build_turns(parse_subtitles(TEAMS_VTT), "int01", {"Anne Viken"})
+    assert len(turns) == 2
+    assert turns.loc[1, "text"] == "Rekruttering, helt klart. Og økonomien."
+    assert (turns.loc[1, "start_s"], turns.loc[1, "end_s"]) == (5.5, 15.0)
+    assert list(turns["role"]) == ["interviewer", "informant"]
+    assert list(turns["speaker"]) == ["Intervjuer 1", "Informant 1"]
+    assert turns.loc[1, "n_words"] == 5
+
+
+@pytest.mark.parametrize("text", [ZOOM_VTT, SRT])
+def test_zoom_vtt_and_srt_inline_names(text: str) -> None:
+    cues = parse_subtitles(text)
+    assert [c.speaker for c in cues] == ["Anne Viken", "Ola Berg"]
+    assert cues[0].start_s == 1.0
+
+
+def test_prefixed_text_with_timestamps_and_continuation_lines() -> None:
+    cues = parse_prefixed(
+        [
+            "Intervju med leder",
+            "",
+            "I: [00:00:05] Hva?",
+            "K1: [00:01:02] Mye å si.",
+            "Og enda mer her.",
+            "[00:02:00] I: Takk.",
+        ]
+    )
+    assert [(c.speaker, c.start_s) for c in cues] == [("I", 5.0), ("K1", 62.0), ("I", 120.0)]
+    assert cues[1].text == "Mye å si. Og enda mer her."
+
+
+def test_docx_paragraphs_and_table(tmp_path: Path) -> None:
+    doc = Document()
+    doc.add_paragraph("Intervjuer: Hva er viktigst?")
+    doc.add_paragraph("Informant: Rekruttering.")
+    table = doc.add_table(rows=1, cols=3)
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "0:01:23", "Informant"
+    table.rows[0].cells[2].text = "Og digitalisering."
+    path = tmp_path / "int02.docx"
+    doc.save(str(path))
+    cues = read_cues(path)
+    assert [c.speaker for c in cues] == ["Intervjuer", "Informant", "Informant"]
+
+
+def test_interviewer_detection_order() -> None:
+    cues = parse_subtitles(ZOOM_VTT)
+    assert detect_interviewers(cues, ("ola berg",)) == ({"Ola Berg"}, "programme file")
+    assert detect_interviewers(cues)[0] == {"Anne Viken"}
+    labelled = parse_prefixed(["I: Hei?", "K1: Hei."])
+    assert detect_interviewers(labelled) == ({"I"}, "speaker label")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "match"),
+    [
+        ("empty.vtt", b"", "the transcript is empty"),
+        ("notes.txt", b"just some notes without speakers", "no speaker turns found"),
+        ("audio.mp3", b"ID3", "unsupported transcript type"),
+        ("broken.docx", b"not a zip", "not a readable Word document"),
+    ],
+)
+def test_bad_transcripts_name_the_file(tmp_path: Path, name: str, content: bytes, match: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=rf"{name}.*{match}"):
+        read_cues(path)

@@ -1,0 +1,120 @@
+"""Whole runs: the tiny project and the shipped sample, each into a temp work dir."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.cli import main
+from pipeline.config import DEFAULT_CONFIG, load_programme
+from pipeline.stages import run_stage
+from pipeline.store import DATASETS, Store
+
+CONTRACT_FILES = [f"{folder}/{file}" for folder, file in DATASETS.values()] + [
+    "data/interim/ingest_report.json",
+    "data/processed/plan.xlsx",
+    "data/processed/plan.csv",
+    "data/processed/run_manifest.json",
+    "reports/index.html",
+]
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    workdir = tmp_path_factory.mktemp("sample")
+    assert main(["run", "--workdir", str(workdir), "-q"]) == 0
+    return workdir
+
+
+def files_under(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+
+def test_sample_run_writes_the_output_contract(sample_run: Path) -> None:
+    written = files_under(sample_run)
+    assert set(CONTRACT_FILES) <= written
+    assert any(
+        f.startswith("reports/") and f.endswith(".html") and f != "reports/index.html" for f in written
+    )
+
+
+def test_doc_themes_contract(sample_run: Path) -> None:
+    dt = pd.read_parquet(sample_run / "data/processed/doc_themes.parquet")
+    assert {"source", "respondent_id", "question", "interview_id", "turn", "theme_id", "weight"} <= set(
+        dt.columns
+    )
+    survey, interview = dt[dt["source"] == "survey"], dt[dt["source"] == "interview"]
+    assert survey["respondent_id"].notna().all() and survey["question"].notna().all()
+    assert interview["interview_id"].notna().all() and interview["turn"].notna().all()
+    stems = {p.stem for p in (DEFAULT_CONFIG.parent / "interviews").iterdir()}
+    assert set(interview["interview_id"]) <= stems
+
+
+def test_manifest_accounts_for_inputs_and_stages(sample_run: Path) -> None:
+    manifest = json.loads((sample_run / "data/processed/run_manifest.json").read_text(encoding="utf-8"))
+    assert set(manifest["stages"]) == {"ingest", "needs", "themes", "rank", "plan", "reports"}
+    assert all(s["seconds"] >= 0 and s["rows"] for s in manifest["stages"].values())
+    programme = load_programme(DEFAULT_CONFIG)
+    assert manifest["config_sha256"] == programme.sha256
+    assert "survey/codebook.csv" in manifest["inputs"]
+    report = json.loads((sample_run / "data/interim/ingest_report.json").read_text(encoding="utf-8"))[
+        "survey"
+    ]
+    assert report["rows_read"] == report["rows_kept"] + report["rows_quarantined"]
+    assert manifest["stages"]["ingest"]["rows"]["respondents"] == report["rows_kept"]
+
+
+def test_partner_report_has_no_code_and_is_norwegian(sample_run: Path) -> None:
+    partner = (sample_run / "reports/programrapport.html").read_text(encoding="utf-8")
+    analyst = (sample_run / "reports/programrapport_analytiker.html").read_text(encoding="utf-8")
+    assert "load_run" not in partner and "load_run" in analyst
+    assert '<html lang="nb">' in partner and "No description has been provided" not in partner
+    for heading in ("Kort oppsummert", "Behov for kompetanse", "Forslag til programplan"):
+        assert heading in partner
+    assert "Traceback" not in partner and 'data-mime-type="application/vnd.jupyter.stderr"' not in partner
+
+
+def test_no_email_phone_or_speaker_name_leaks(sample_run: Path) -> None:
+    raw_texts = "\n".join(
+        p.read_text(encoding="utf-8", errors="ignore")
+        for p in (DEFAULT_CONFIG.parent / "interviews").glob("*.vtt")
+    )
+    assert "Marte Aasen" in raw_texts  # the planted speaker name is really in the input
+    planted = [
+        "kari.solheim@eksempel.kommune.no",
+        "412 34 567",
+        "934 56 789",
+        "ola.nordby@eksempel.kommune.no",
+        "Marte Aasen",
+        "Henrik Bråten",
+    ]
+    for path in [*(sample_run / "data").rglob("*"), *(sample_run / "reports").rglob("*")]:
+        if path.is_file():
+            content = path.read_bytes()
+            if path.suffix == ".parquet":
+                content = pd.read_parquet(path).astype(str).to_csv().encode()
+            for item in planted:
+                assert item.encode() not in content, f"{item} in {path}"
+
+
+def test_run_writes_only_under_workdir(project: Path, tmp_path: Path) -> None:
+    before = files_under(project.parent)
+    workdir = tmp_path / "elsewhere"
+    assert main(["run", "--config", str(project), "--workdir", str(workdir), "-q"]) == 0
+    assert files_under(project.parent) == before
+    assert set(CONTRACT_FILES) <= files_under(workdir)
+
+
+def test_runs_are_deterministic(project: Path, tmp_path: Path) -> None:
+    programme = load_programme(project)
+    outputs = []
+    for name in ("a", "b"):
+        store = Store(tmp_path / name)
+        for stage in ("ingest", "needs", "themes", "rank", "plan"):
+            run_stage(stage, programme, store)
+        outputs.append({n: store.read(n) for n in DATASETS})
+    for n in DATASETS:
+        pd.testing.assert_frame_equal(outputs[0][n], outputs[1][n])

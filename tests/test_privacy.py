@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from pipeline.privacy import Pseudonymiser, format_count, is_valid_fnr, suppress_small_cells
+
+
+def make_fnr(date6: str, individual: str) -> str:
+    """A fødselsnummer with correct check digits, computed independently of the code under test."""
+    d = [int(c) for c in date6 + individual]
+    k1 = (11 - sum(a * b for a, b in zip(d, (3, 7, 6, 1, 8, 9, 4, 5, 2), strict=True)) % 11) % 11
+    d.append(k1)
+    k2 = (11 - sum(a * b for a, b in zip(d, (5, 4, 3, 2, 7, 6, 5, 4, 3, 2), strict=True)) % 11) % 11
+    return date6 + individual + f"{k1}{k2}"
+
+
+def valid_fnr() -> str:
+    for ind in range(100, 999):
+        number = make_fnr("150375", f"{ind:03d}")
+        if len(number) == 11:
+            return number
+    raise AssertionError
+
+
+def test_fnr_check_digits() -> None:
+    fnr = valid_fnr()
+    assert is_valid_fnr(fnr)
+    assert is_valid_fnr(fnr[:6] + " " + fnr[6:])
+    assert not is_valid_fnr(fnr[:-1] + str((int(fnr[-1]) + 1) % 10))
+    assert not is_valid_fnr("12345678901")
+
+
+@pytest.mark.parametrize(
+    "phone", ["412 34 567", "41234567", "22 33 44 55", "+47 22 33 44 55", "0047 98765432", "+4741234567"]
+)
+def test_phone_numbers_are_replaced(phone: str) -> None:
+    assert Pseudonymiser()(f"Ring meg på {phone} i morgen.") == "Ring meg på [TELEFON] i morgen."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Budsjettet er 45 000 000 kroner.",
+        "Vi har 2021 ansatte og 12 enheter.",
+        "Kontonummer 1234.56.78903 i DNB.",
+    ],
+)
+def test_ordinary_numbers_are_kept(text: str) -> None:
+    assert Pseudonymiser()(text) == text
+
+
+def test_email_and_fnr() -> None:
+    fnr = valid_fnr()
+    out = Pseudonymiser()(f"Skriv til ola.nordby@eksempel.kommune.no, fnr {fnr[:6]} {fnr[6:]}.")
+    assert out == "Skriv til [E-POST], fnr [FNR]."
+
+
+def test_names_stable_placeholders_and_parts() -> None:
+    p = Pseudonymiser(["Kari Solheim", "Per Lie"])
+    text = p("Kari Solheim sa det. Per Lie var enig, og Kari gjentok det. Prisen er 10 kr per person.")
+    assert (
+        text
+        == "[PERSON-1] sa det. [PERSON-2] var enig, og [PERSON-1] gjentok det. Prisen er 10 kr per person."
+    )
+    assert p.person("Per Lie") == "[PERSON-2]"
+
+
+def test_small_cells_are_suppressed_and_not_recoverable_from_total() -> None:
+    df = pd.DataFrame({"role": ["A", "B", "C", "D"], "n": [20, 3, 7, 12], "share": [0.5, 0.07, 0.17, 0.26]})
+    out = suppress_small_cells(df, "n", 5, ["share"])
+    assert list(out["suppressed"]) == [False, True, True, False]
+    assert out["share"].isna().tolist() == [False, True, True, False]
+    assert df["share"].notna().all()  # input unchanged
+    assert [format_count(n, 5) for n in df["n"]] == ["20", "<5", "7", "12"]
