@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
 
 import numpy as np
 import pandas as pd
@@ -22,6 +24,9 @@ PHONE = re.compile(
     r"(?<![\d+])(?:(?:\+|00)47[\s.-]?)?"
     r"(?:[2-9]\d[\s.-]?\d{2}[\s.-]?\d{2}[\s.-]?\d{2}|[2-9]\d{2}[\s.-]?\d{2}[\s.-]?\d{3})(?!\d)"
 )
+
+CAP = r"[A-ZÆØÅ][a-zæøåéèü]+"
+SENTENCE_END = ("", ".", "!", "?", ":", "«", '"', "(", "-", "–")
 
 PLACEHOLDER_EMAIL = "[E-POST]"
 PLACEHOLDER_PHONE = "[TELEFON]"
@@ -47,6 +52,33 @@ def is_valid_fnr(number: str) -> bool:
     return 1 <= day <= 31 and 1 <= month <= 12
 
 
+@lru_cache(maxsize=1)
+def shipped_names() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(first names, surnames, names that are also ordinary words) from `pipeline/resources`."""
+
+    def read(name: str) -> frozenset[str]:
+        text = files("pipeline.resources").joinpath(name).read_text(encoding="utf-8")
+        return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+    return read("first_names_no.txt"), read("surnames_no.txt"), read("ambiguous_names_no.txt")
+
+
+@lru_cache(maxsize=1)
+def _list_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    first, _surnames, _ambiguous = shipped_names()
+    alternatives = "|".join(re.escape(n) for n in sorted(first, key=lambda s: (-len(s), s)))
+    full = re.compile(
+        rf"(?<![\w-])(?:{alternatives})(?:[ -](?:{alternatives}))?(?:\s+{CAP}(?:-{CAP})?){{1,2}}(?![\w-])"
+    )
+    alone = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+    return full, alone
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    before = text[:start].rstrip()
+    return before == "" or before.endswith(SENTENCE_END[1:])
+
+
 @dataclass
 class Pseudonymiser:
     """Replaces personal data in text with placeholders. Person names come from `names` (full names:
@@ -54,6 +86,7 @@ class Pseudonymiser:
     numbering, which follows the order in which names are first met."""
 
     names: Iterable[str] = ()
+    use_name_lists: bool = True
     mapping: dict[str, str] = field(default_factory=dict, init=False)
     _name_key: dict[str, str] = field(default_factory=dict, init=False)
     _name_re: re.Pattern[str] | None = field(default=None, init=False)
@@ -78,11 +111,13 @@ class Pseudonymiser:
             else None
         )
 
-    def _person(self, match: re.Match[str]) -> str:
-        full = self._name_key[match.group(1)]
+    def _placeholder(self, full: str) -> str:
         if full not in self.mapping:
             self.mapping[full] = f"[PERSON-{len(self.mapping) + 1}]"
         return self.mapping[full]
+
+    def _person(self, match: re.Match[str]) -> str:
+        return self._placeholder(self._name_key[match.group(1)])
 
     def __call__(self, text: str) -> str:
         if not isinstance(text, str) or not text:
@@ -90,19 +125,43 @@ class Pseudonymiser:
         text = EMAIL.sub(PLACEHOLDER_EMAIL, text)
         text = FNR.sub(lambda m: PLACEHOLDER_FNR if is_valid_fnr(m.group(0)) else m.group(0), text)
         text = PHONE.sub(PLACEHOLDER_PHONE, text)
+        full, alone = _list_patterns()
+        if self.use_name_lists:
+            text = self._listed(full, text)
         if self._name_re is not None:
             text = self._name_re.sub(self._person, text)
+        if self.use_name_lists:
+            text = self._listed(alone, text)
         return text
+
+    def _listed(self, pattern: re.Pattern[str], text: str) -> str:
+        """Names found with the shipped lists. A first name followed by capitalised words is a full name; a
+        first name alone is a name (the person of an earlier full name with that first name, if any). A name
+        that is also an ordinary word ('Per', 'Liv') is left alone at the start of a sentence, unless a
+        listed surname follows it."""
+        _first, surnames, ambiguous = shipped_names()
+
+        def replace(m: re.Match[str]) -> str:
+            words = m.group(0).split()
+            if (
+                words[0] in ambiguous
+                and _sentence_initial(text, m.start())
+                and (len(words) == 1 or words[-1] not in surnames)
+            ):
+                return m.group(0)
+            if len(words) == 1:
+                known = [full for full in self.mapping if full.split(" ")[0] == words[0]]
+                return self.mapping[known[-1]] if known else self._placeholder(words[0])
+            return self._placeholder(" ".join(words))
+
+        return pattern.sub(replace, text)
 
     def person(self, name: str) -> str:
         """The placeholder of a known person (e.g. a speaker), registering the name if new."""
         name = " ".join(name.split())
         if name not in self._name_key:
             self.add_names([name])
-        full = self._name_key[name]
-        if full not in self.mapping:
-            self.mapping[full] = f"[PERSON-{len(self.mapping) + 1}]"
-        return self.mapping[full]
+        return self._placeholder(self._name_key[name])
 
 
 def pseudonymise_column(df: pd.DataFrame, column: str, pseudonymiser: Pseudonymiser) -> pd.DataFrame:

@@ -72,7 +72,7 @@ def render_reports(store: Store, notebook_dir: Path = NOTEBOOK_DIR) -> list[Path
                 log_output=False,
                 cwd=str(store.workdir),
             )
-            exporter = HTMLExporter(template_name="lab", language_code="nb")
+            exporter = HTMLExporter(template_name="lab", language_code="nb", anchor_link_text="")
             if audience == "partner":
                 exporter.exclude_input = True
                 exporter.exclude_input_prompt = True

@@ -191,6 +191,17 @@ def match_topics(model: ThemeModel, topics: tuple[Topic, ...], threshold: float 
     )
 
 
+def theme_label(terms: list[str], n: int = 3) -> str:
+    """The first `n` terms that add a word not already in the label (no 'lære, lære toppidretten')."""
+    chosen: list[str] = []
+    for term in terms:
+        if not set(term.split()) <= {w for c in chosen for w in c.split()}:
+            chosen = [c for c in chosen if not set(c.split()) < set(term.split())] + [term]
+        if len(chosen) == n:
+            break
+    return ", ".join(chosen)
+
+
 def describe_themes(
     model: ThemeModel,
     docs: pd.DataFrame,

@@ -73,3 +73,31 @@ def test_small_cells_are_suppressed_and_not_recoverable_from_total() -> None:
     assert out["share"].isna().tolist() == [False, True, True, False]
     assert df["share"].notna().all()  # input unchanged
     assert [format_count(n, 5) for n in df["n"]] == ["20", "<5", "7", "12"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Per Lie fra vår kommune har mye å bidra med.", "[PERSON-1] fra vår kommune har mye å bidra med."),
+        ("Ring Liv Berg i morgen.", "Ring [PERSON-1] i morgen."),
+        ("Vi snakket med Kari Solheim. Kari var enig.", "Vi snakket med [PERSON-1]. [PERSON-1] var enig."),
+        ("Han sa det til Bjørn i går.", "Han sa det til [PERSON-1] i går."),
+        ("Anne Marie Dahl fra KS var på besøk.", "[PERSON-1] fra KS var på besøk."),
+    ],
+)
+def test_names_from_the_shipped_lists(text: str, expected: str) -> None:
+    assert Pseudonymiser()(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Per i dag har vi 20 ansatte.",
+        "Liv og helse er viktig for oss.",
+        "Prisen er 10 kr per deltaker.",
+        "Dag for dag blir det bedre.",
+        "Vi må ta vare på liv og helse i Moss og Gran.",
+    ],
+)
+def test_ordinary_words_that_are_names_at_sentence_start_are_kept(text: str) -> None:
+    assert Pseudonymiser()(text) == text
