@@ -28,7 +28,7 @@ RANK_SRC := $(CORE) pipeline/rank.py
 PLAN_SRC := $(CORE) pipeline/plan.py
 REPORT_SRC := $(CORE) $(addprefix pipeline/,report.py present.py figures.py privacy.py) $(wildcard notebooks/*.ipynb)
 
-.PHONY: help install all ingest needs themes rank plan reports test lint format bench clean
+.PHONY: help install all ingest needs themes rank plan reports test lint format bench sample clean
 
 help: ## show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -80,6 +80,9 @@ format: $(INSTALLED) ## apply ruff formatting and safe fixes
 
 bench: $(INSTALLED) ## run the benchmarks and write reports/benchmarks.md
 	$(PY) -m benchmarks --out $(REPORTS)/benchmarks.md
+
+sample: $(INSTALLED) ## rebuild the shipped sample (data/raw) and its ground truth from pipeline/sample (seeded)
+	$(PY) -m pipeline.sample
 
 clean: ## remove generated data and reports (raw data and .venv are kept)
 	rm -rf $(INTERIM) $(PROCESSED) $(REPORTS)/*.html $(REPORTS)/notebooks $(REPORTS)/benchmarks.md

@@ -30,6 +30,28 @@ PREFIX = re.compile(
     r"^\s*(?:\[(\d{1,2}:\d{2}(?::\d{2})?)\]\s*)?([^\s:\[\]][^:\[\]]{0,40}?)\s*:\s*"
     r"(?:\[(\d{1,2}:\d{2}(?::\d{2})?)\]\s*)?(.+)$"
 )
+# Teams' Word export: a paragraph "Speaker Name   0:01:23" and the speech in the next paragraph(s)
+SPEAKER_LINE = re.compile(r"^\s*([^\d:\[\]]{2,60}?)\s{2,}(\d{1,2}:\d{2}(?::\d{2})?)\s*$")
+CLOCK = re.compile(r"^\s*\[?(\d{1,2}:\d{2}(?::\d{2})?)(?:[.,]\d+)?\]?\s*$")
+META_LABELS = {
+    "dato",
+    "date",
+    "sted",
+    "varighet",
+    "duration",
+    "tema",
+    "prosjekt",
+    "project",
+    "transkribert av",
+    "opptak",
+    "fil",
+    "file",
+    "deltakere",
+    "participants",
+    "tittel",
+    "title",
+}
+HEADER_WORDS = {"tid", "time", "taler", "speaker", "navn", "name", "tekst", "text"}
 VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>(.*?)(?:</v>|$)", re.DOTALL)
 TURN_COLUMNS = ["interview_id", "turn", "speaker", "role", "start_s", "end_s", "text", "n_words"]
 
@@ -105,9 +127,13 @@ def _docx_lines(path: Path) -> list[str]:
     lines = [p.text for p in doc.paragraphs]
     for table in doc.tables:
         for row in table.rows:
-            cells = [c.text.strip() for c in row.cells]
-            if len(cells) >= 2 and cells[-2]:
-                lines.append(f"{cells[-2]}: {cells[-1]}")
+            cells = [" ".join(c.text.split()) for c in row.cells]
+            if len(cells) < 2 or not cells[-2] or not cells[-1] or cells[-2].casefold() in HEADER_WORDS:
+                continue
+            clock = CLOCK.match(cells[0]) if len(cells) >= 3 else None
+            lines.append(
+                f"[{clock.group(1)}] {cells[-2]}: {cells[-1]}" if clock else f"{cells[-2]}: {cells[-1]}"
+            )
     return lines
 
 
@@ -138,21 +164,27 @@ def parse_subtitles(text: str) -> list[Cue]:
 
 
 def parse_prefixed(lines: list[str]) -> list[Cue]:
-    """'Speaker: text' lines, optional [hh:mm:ss] before or after the prefix; continuation lines join
-    the previous cue."""
+    """'Speaker: text' lines, optional [hh:mm:ss] before or after the prefix, or Teams' Word export
+    ('Speaker Name   0:01:23' followed by the speech); continuation lines join the previous cue."""
     cues: list[Cue] = []
     for raw in lines:
         line = raw.strip()
         if not line:
             continue
+        header = SPEAKER_LINE.match(raw)
+        if header:
+            cues.append(Cue(" ".join(header.group(1).split()), "", _clock(header.group(2)), None))
+            continue
         m = PREFIX.match(line)
+        if m and m.group(2).strip().casefold() in META_LABELS:
+            continue
         if m and len(m.group(2).split()) <= 4:
             start = _clock(m.group(1) or m.group(3))
             cues.append(Cue(" ".join(m.group(2).split()), m.group(4).strip(), start, None))
         elif cues:
             last = cues[-1]
-            cues[-1] = Cue(last.speaker, f"{last.text} {line}", last.start_s, last.end_s)
-    return cues
+            cues[-1] = Cue(last.speaker, f"{last.text} {line}".strip(), last.start_s, last.end_s)
+    return [c for c in cues if c.text]
 
 
 # ------------------------------------------------------------------------------------------ transforms

@@ -27,6 +27,11 @@ PHONE = re.compile(
 
 CAP = r"[A-ZÆØÅ][a-zæøåéèü]+"
 SENTENCE_END = ("", ".", "!", "?", ":", "«", '"', "(", "-", "–")
+# after a sentence-initial 'Per', 'Liv', 'Bjørn' ...: what makes it a person rather than an ordinary word
+NAME_CONTEXT = re.compile(
+    r"^(?:,|\s+(?:og (?:jeg|meg|hun|han|vi)|har|hadde|sa|sier|mente|mener|synes|syntes|tror|trodde|kom|"
+    r"ringte|skrev|tok|fikk|ville|spurte|svarte|fortalte|jobber|jobbet)\b)"
+)
 
 PLACEHOLDER_EMAIL = "[E-POST]"
 PLACEHOLDER_PHONE = "[TELEFON]"
@@ -138,7 +143,7 @@ class Pseudonymiser:
         """Names found with the shipped lists. A first name followed by capitalised words is a full name; a
         first name alone is a name (the person of an earlier full name with that first name, if any). A name
         that is also an ordinary word ('Per', 'Liv') is left alone at the start of a sentence, unless a
-        listed surname follows it."""
+        listed surname, a comma or a verb of speech ('Per sa', 'Liv og jeg') follows it."""
         _first, surnames, ambiguous = shipped_names()
 
         def replace(m: re.Match[str]) -> str:
@@ -147,6 +152,7 @@ class Pseudonymiser:
                 words[0] in ambiguous
                 and _sentence_initial(text, m.start())
                 and (len(words) == 1 or words[-1] not in surnames)
+                and not NAME_CONTEXT.match(text[m.end() :])
             ):
                 return m.group(0)
             if len(words) == 1:

@@ -117,3 +117,31 @@ def test_bad_transcripts_name_the_file(tmp_path: Path, name: str, content: bytes
     path.write_bytes(content)
     with pytest.raises(InputError, match=rf"{name}.*{match}"):
         read_cues(path)
+
+
+def test_docx_teams_export_and_table_with_header(tmp_path: Path) -> None:
+    doc = Document()
+    doc.add_paragraph("Transkripsjon")
+    doc.add_paragraph("Dato: 2021-06-23")
+    doc.add_paragraph("Anne Viken   0:00:02")
+    doc.add_paragraph("Hva er viktigst?")
+    doc.add_paragraph("Ola Berg   0:01:05")
+    doc.add_paragraph("Rekruttering.")
+    doc.add_paragraph("Og økonomi.")
+    path = tmp_path / "teams.docx"
+    doc.save(str(path))
+    cues = read_cues(path)
+    assert [(c.speaker, c.start_s, c.text) for c in cues] == [
+        ("Anne Viken", 2.0, "Hva er viktigst?"),
+        ("Ola Berg", 65.0, "Rekruttering. Og økonomi."),
+    ]
+    doc = Document()
+    table = doc.add_table(rows=3, cols=3)
+    for r, cells in enumerate(
+        [("Tid", "Taler", "Tekst"), ("00:00:03", "Anne Viken", "Hei?"), ("00:00:09", "Ola Berg", "Hei.")]
+    ):
+        for c, value in enumerate(cells):
+            table.rows[r].cells[c].text = value
+    path = tmp_path / "table.docx"
+    doc.save(str(path))
+    assert [(c.speaker, c.start_s) for c in read_cues(path)] == [("Anne Viken", 3.0), ("Ola Berg", 9.0)]

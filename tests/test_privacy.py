@@ -83,6 +83,12 @@ def test_small_cells_are_suppressed_and_not_recoverable_from_total() -> None:
         ("Vi snakket med Kari Solheim. Kari var enig.", "Vi snakket med [PERSON-1]. [PERSON-1] var enig."),
         ("Han sa det til Bjørn i går.", "Han sa det til [PERSON-1] i går."),
         ("Anne Marie Dahl fra KS var på besøk.", "[PERSON-1] fra KS var på besøk."),
+        (
+            "Det var tøft. Bjørn, han som er teknisk sjef, sa nei.",
+            "Det var tøft. [PERSON-1], han som er teknisk sjef, sa nei.",
+        ),
+        ("Liv og jeg tok det videre.", "[PERSON-1] og jeg tok det videre."),
+        ("Per har allerede sagt ja.", "[PERSON-1] har allerede sagt ja."),
     ],
 )
 def test_names_from_the_shipped_lists(text: str, expected: str) -> None:

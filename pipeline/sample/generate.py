@@ -1,0 +1,333 @@
+"""Assemble the shipped sample from the hand-written texts and the planted parameters, and the scaled-up
+surveys used by benchmarks. Seeded: re-running writes the same files byte for byte.
+
+    python -m pipeline.sample                     # rewrite data/raw/{survey,interviews} and data/ground_truth
+    python -m pipeline.sample --raw DIR --truth DIR
+    python -m pipeline.sample scale --respondents 100000 --out DIR   # CSV export + codebook + truth
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import logging
+import random
+import re
+import zipfile
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pipeline.config import PROJ_ROOT
+from pipeline.sample import parameters as P
+from pipeline.sample import survey_export as S
+from pipeline.sample import transcripts as T
+
+log = logging.getLogger(__name__)
+
+SEED = 2021
+EXPORT_NAME = "medlemsundersokelse_2021.xlsx"
+FIXED_ZIP_TIME = (2021, 6, 25, 12, 0, 0)
+FIXED_ISO = "2021-06-25T12:00:00Z"
+
+
+# --------------------------------------------------------------------------------------------- texts
+def load_answers() -> list[S.Answer]:
+    texts = files("pipeline.sample").joinpath("texts")
+    out = []
+    for name in ("answers_utfordringer.jsonl", "answers_tema_annet.jsonl"):
+        for line in texts.joinpath(name).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                d = json.loads(line)
+                out.append(
+                    S.Answer(
+                        d["id"], d["question"], tuple(d["themes"]), d["lang"], tuple(d["pii"]), d["text"]
+                    )
+                )
+    return out
+
+
+def load_interviews() -> list[dict[str, Any]]:
+    folder = files("pipeline.sample").joinpath("texts").joinpath("interviews")
+    names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".json"))
+    return [json.loads(folder.joinpath(n).read_text(encoding="utf-8")) for n in names]
+
+
+def fodselsnummer(rng: random.Random, count: int) -> list[str]:
+    """Fictitious fødselsnumre with valid mod-11 check digits (birth dates 1958-1989)."""
+    out: list[str] = []
+    while len(out) < count:
+        day, month, year = rng.randint(1, 28), rng.randint(1, 12), rng.randint(58, 89)
+        digits = [int(c) for c in f"{day:02d}{month:02d}{year:02d}{rng.randint(0, 499):03d}"]
+        k1 = 11 - sum(d * w for d, w in zip(digits, (3, 7, 6, 1, 8, 9, 4, 5, 2), strict=True)) % 11
+        k1 = 0 if k1 == 11 else k1
+        digits.append(k1)
+        k2 = 11 - sum(d * w for d, w in zip(digits, (5, 4, 3, 2, 7, 6, 5, 4, 3, 2), strict=True)) % 11
+        k2 = 0 if k2 == 11 else k2
+        if 10 not in (k1, k2):
+            out.append("".join(map(str, digits)) + str(k2))
+    return out
+
+
+def fill_placeholders(text: str, fnrs: dict[str, str]) -> str:
+    return re.sub(r"\{(FNR\d)\}", lambda m: fnrs[m.group(1)], text)
+
+
+def pii_kind(value: str) -> str:
+    if "@" in value:
+        return "email"
+    if value.startswith("{FNR") or re.fullmatch(r"\d{6}\s?\d{5}", value):
+        return "fnr"
+    if sum(c.isdigit() for c in value) >= 8:
+        return "phone"
+    return "name"
+
+
+# ------------------------------------------------------------------------------------------ determinism
+def stable_zip(data: bytes) -> bytes:
+    """An Office file (zip) with fixed entry times and fixed document timestamps, so output is byte-stable."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                text = re.sub(
+                    r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)",
+                    rf"\g<1>{FIXED_ISO}\g<2>",
+                    content.decode("utf-8"),
+                )
+                content = text.encode("utf-8")
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            dst.writestr(entry, content)
+    return out.getvalue()
+
+
+def xlsx_bytes(frame: pd.DataFrame, sheet: str = "Svar") -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet
+    ws.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        ws.append(
+            [
+                None
+                if (v is None or (isinstance(v, float) and np.isnan(v)))
+                else (int(v) if isinstance(v, np.integer) else v)
+                for v in row
+            ]
+        )
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return stable_zip(buffer.getvalue())
+
+
+# --------------------------------------------------------------------------------------------- sample
+def build_sample(seed: int = SEED) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """(raw files, ground-truth files) as relative path -> bytes."""
+    rng = np.random.default_rng(seed)
+    prng = random.Random(seed)
+    fnrs = dict(zip(("FNR1", "FNR2", "FNR3", "FNR4"), fodselsnummer(prng, 4), strict=True))
+
+    answers = [
+        S.Answer(a.id, a.question, a.themes, a.lang, a.pii, fill_placeholders(a.text, fnrs))
+        for a in load_answers()
+    ]
+    respondents = S.draw_respondents(rng, P.N_RESPONDENTS)
+    likert = S.draw_likert(rng, respondents)
+    categories = S.draw_categories(rng, len(respondents))
+    free_text = S.assign_free_text(rng, respondents, answers, P.N_NON_ANSWERS)
+    export, defects = S.inject_defects(rng, S.export_frame(respondents, likert, categories, free_text))
+
+    raw: dict[str, bytes] = {
+        f"survey/{EXPORT_NAME}": xlsx_bytes(export),
+        "survey/codebook.csv": S.codebook_frame().to_csv(index=False, lineterminator="\n").encode("utf-8"),
+    }
+    turn_rows, pii_rows = [], []
+    by_format: dict[str, int] = {}
+    for interview in load_interviews():
+        interview = json.loads(fill_placeholders(json.dumps(interview, ensure_ascii=False), fnrs))
+        variant = by_format.get(interview["format"], 0)
+        by_format[interview["format"]] = variant + 1
+        name, content = T.render(interview, prng, variant)
+        raw[f"interviews/{name}"] = content if not name.endswith(".docx") else stable_zip(content)
+        for n, turn in enumerate(interview["turns"], start=1):
+            turn_rows.append(
+                (
+                    interview["id"],
+                    n,
+                    turn["role"],
+                    turn["speaker"],
+                    ";".join(turn["themes"]),
+                    len(turn["text"].split()),
+                )
+            )
+            for value in turn["pii"]:
+                pii_rows.append(
+                    (
+                        pii_kind(value),
+                        fill_placeholders(value, fnrs) if "{" in value else value,
+                        f"interviews/{name}",
+                        "",
+                        "",
+                        interview["id"],
+                        n,
+                    )
+                )
+        for person in [interview["interviewer"], *(i["name"] for i in interview["informants"])]:
+            pii_rows.append(("speaker", person, f"interviews/{name}", "", "", interview["id"], ""))
+
+    by_id = {a.id: a for a in answers}
+    truth_answers = free_text.assign(
+        substantive=free_text["answer_id"] != "",
+        themes=[";".join(by_id[i].themes) if i else "" for i in free_text["answer_id"]],
+        lang=[by_id[i].lang if i else "" for i in free_text["answer_id"]],
+    ).drop(columns="text")
+    for a in answers:
+        rid = free_text.loc[free_text["answer_id"] == a.id, "respondent_id"].iloc[0]
+        for value in a.pii:
+            pii_rows.append(
+                (
+                    pii_kind(value),
+                    fill_placeholders(value, fnrs),
+                    f"survey/{EXPORT_NAME}",
+                    int(rid),
+                    a.question,
+                    "",
+                    "",
+                )
+            )
+    means, needs = S.population_needs()
+    pii = pd.DataFrame(
+        pii_rows, columns=["kind", "value", "file", "respondent_id", "question", "interview_id", "turn"]
+    )
+
+    def csv(df: pd.DataFrame) -> bytes:
+        return df.to_csv(index=False, lineterminator="\n", float_format="%.6f").encode("utf-8")
+
+    truth = {
+        "answers.csv": csv(truth_answers),
+        "interview_turns.csv": csv(
+            pd.DataFrame(turn_rows, columns=["interview_id", "turn", "role", "speaker", "themes", "n_words"])
+        ),
+        "likert_means.csv": csv(means),
+        "population_needs.csv": csv(needs),
+        "respondents.csv": csv(
+            respondents[
+                [
+                    "respondent_id",
+                    "municipality",
+                    "region",
+                    "population",
+                    "size_band",
+                    "role",
+                    "span",
+                    "partial",
+                ]
+            ]
+        ),
+        "defects.csv": csv(pd.DataFrame(defects)),
+        "pii.csv": csv(pii),
+    }
+    return raw, truth
+
+
+def write_sample(raw_dir: Path, truth_dir: Path, seed: int = SEED) -> dict[str, int]:
+    raw, truth = build_sample(seed)
+    for folder, content in ((raw_dir, raw), (truth_dir, truth)):
+        for rel, data in content.items():
+            path = folder / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+    log.info(
+        "sample written: %d raw files under %s, %d ground-truth files under %s",
+        len(raw),
+        raw_dir,
+        len(truth),
+        truth_dir,
+    )
+    return {"raw_files": len(raw), "truth_files": len(truth)}
+
+
+# ---------------------------------------------------------------------------------------------- scale
+def perturb(text: str, rng: random.Random) -> str:
+    """A recombined answer that reads like another person's: a dropped word, a swap, a typo, case."""
+    words = text.split()
+    if len(words) > 4 and rng.random() < 0.4:
+        del words[rng.randrange(1, len(words))]
+    if len(words) > 3 and rng.random() < 0.3:
+        i = rng.randrange(len(words) - 1)
+        words[i], words[i + 1] = words[i + 1], words[i]
+    if rng.random() < 0.3:
+        i = rng.randrange(len(words))
+        w = words[i]
+        if len(w) > 3:
+            j = rng.randrange(1, len(w) - 1)
+            words[i] = w[:j] + w[j] + w[j:]
+    out = " ".join(words)
+    return out[:1].lower() + out[1:] if rng.random() < 0.3 else out
+
+
+def build_scaled(n: int, seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(export frame, ground truth of its answers) for `n` respondents: Likert answers from the planted
+    parameters, free text recombined and perturbed from the hand-written answers."""
+    rng = np.random.default_rng(seed)
+    prng = random.Random(seed)
+    fnrs = dict(zip(("FNR1", "FNR2", "FNR3", "FNR4"), fodselsnummer(prng, 4), strict=True))
+    answers = [a for a in load_answers() if not a.pii]
+    respondents = S.draw_respondents(rng, n)
+    likert = S.draw_likert(rng, respondents)
+    categories = S.draw_categories(rng, n)
+    rows = []
+    share = {"utfordringer": 0.9, "tema": 0.65, "annet": 0.35}
+    pool = {q: [a for a in answers if a.question == q] for q in share}
+    for rid, partial in zip(respondents["respondent_id"], respondents["partial"], strict=True):
+        if partial:
+            continue
+        for question, p in share.items():
+            u = prng.random()
+            if u < p * 0.93:
+                a = pool[question][prng.randrange(len(pool[question]))]
+                rows.append((int(rid), question, a.id, fill_placeholders(perturb(a.text, prng), fnrs)))
+            elif u < p:
+                rows.append((int(rid), question, "", prng.choice(P.NON_ANSWERS)))
+    free_text = pd.DataFrame(rows, columns=["respondent_id", "question", "answer_id", "text"])
+    by_id = {a.id: a for a in answers}
+    truth = free_text.assign(themes=[";".join(by_id[i].themes) if i else "" for i in free_text["answer_id"]])
+    return S.export_frame(respondents, likert, categories, free_text), truth
+
+
+def write_scaled(n: int, out: Path, seed: int = SEED) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    export, truth = build_scaled(n, seed)
+    path = out / f"survey_{n}.csv"
+    export.to_csv(path, index=False, sep=";", encoding="utf-8-sig")
+    S.codebook_frame().to_csv(out / "codebook.csv", index=False, lineterminator="\n")
+    truth.drop(columns="text").to_csv(out / f"survey_{n}_truth.csv", index=False)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipeline.sample", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--raw", type=Path, default=PROJ_ROOT / "data" / "raw")
+    parser.add_argument("--truth", type=Path, default=PROJ_ROOT / "data" / "ground_truth")
+    parser.add_argument("--seed", type=int, default=SEED)
+    sub = parser.add_subparsers(dest="command")
+    scale = sub.add_parser("scale", help="write a scaled-up survey export (CSV) for benchmarks")
+    scale.add_argument("--respondents", type=int, required=True)
+    scale.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    if args.command == "scale":
+        log.info("scaled survey written: %s", write_scaled(args.respondents, args.out, args.seed))
+    else:
+        write_sample(args.raw, args.truth, args.seed)
+    return 0

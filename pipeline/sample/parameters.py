@@ -1,0 +1,234 @@
+"""Planted parameters of the sample: municipalities, segments, leadership areas and their population means,
+and the answer distributions of the programme questions. Changing a number here changes the sample (and its
+ground truth) on the next `python -m pipeline.sample`."""
+
+from __future__ import annotations
+
+# Osloregionen members used in the sample: (municipality, region, population 1 Jan 2021). Populations of the
+# 21 municipalities quoted in the sample issue are SSB's figures; the others are SSB's 2021 figures rounded
+# to the nearest hundred (they only decide the size band).
+MUNICIPALITIES: list[tuple[str, str, int]] = [
+    ("Oslo", "Oslo", 697010),
+    ("Bærum", "Asker og Bærum", 128233),
+    ("Asker", "Asker og Bærum", 94915),
+    ("Drammen", "Drammensregionen", 101859),
+    ("Lier", "Drammensregionen", 27118),
+    ("Øvre Eiker", "Drammensregionen", 19800),
+    ("Modum", "Drammensregionen", 14100),
+    ("Nordre Follo", "Follo", 60034),
+    ("Ås", "Follo", 20600),
+    ("Frogn", "Follo", 15900),
+    ("Nesodden", "Follo", 19900),
+    ("Vestby", "Follo", 18100),
+    ("Enebakk", "Follo", 11100),
+    ("Ullensaker", "Gardermoregionen", 40459),
+    ("Nannestad", "Gardermoregionen", 14900),
+    ("Eidsvoll", "Gardermoregionen", 25800),
+    ("Hurdal", "Gardermoregionen", 2900),
+    ("Nes", "Gardermoregionen", 23500),
+    ("Lillestrøm", "Nedre Romerike", 86953),
+    ("Lørenskog", "Nedre Romerike", 42740),
+    ("Rælingen", "Nedre Romerike", 18900),
+    ("Aurskog-Høland", "Nedre Romerike", 17600),
+    ("Nittedal", "Nedre Romerike", 24800),
+    ("Gjerdrum", "Nedre Romerike", 7000),
+    ("Gjøvik", "Gjøvikregionen", 30395),
+    ("Østre Toten", "Gjøvikregionen", 14900),
+    ("Vestre Toten", "Gjøvikregionen", 13400),
+    ("Søndre Land", "Gjøvikregionen", 5600),
+    ("Nordre Land", "Gjøvikregionen", 6600),
+    ("Gran", "Hadeland", 13700),
+    ("Lunner", "Hadeland", 9100),
+    ("Jevnaker", "Hadeland", 6900),
+    ("Hamar", "Hamarregionen", 31509),
+    ("Ringsaker", "Hamarregionen", 34897),
+    ("Løten", "Hamarregionen", 7600),
+    ("Stange", "Hamarregionen", 21000),
+    ("Kongsberg", "Kongsbergregionen", 27694),
+    ("Flesberg", "Kongsbergregionen", 2700),
+    ("Nore og Uvdal", "Kongsbergregionen", 2500),
+    ("Kongsvinger", "Kongsvingerregionen", 17851),
+    ("Sør-Odal", "Kongsvingerregionen", 7800),
+    ("Nord-Odal", "Kongsvingerregionen", 5000),
+    ("Eidskog", "Kongsvingerregionen", 6100),
+    ("Grue", "Kongsvingerregionen", 4600),
+    ("Åsnes", "Kongsvingerregionen", 7100),
+    ("Moss", "Mosseregionen", 49668),
+    ("Råde", "Mosseregionen", 7600),
+    ("Ringerike", "Ringeriksregionen", 30835),
+    ("Hole", "Ringeriksregionen", 6900),
+    ("Indre Østfold", "Indre Østfold", 45201),
+    ("Skiptvet", "Indre Østfold", 3800),
+    ("Marker", "Indre Østfold", 3600),
+    ("Rakkestad", "Indre Østfold", 8300),
+    ("Fredrikstad", "Søndre Østfold", 83193),
+    ("Sarpsborg", "Søndre Østfold", 57372),
+    ("Halden", "Søndre Østfold", 31387),
+    ("Hvaler", "Søndre Østfold", 4700),
+    ("Lillehammer", "Lillehammerregionen", 28493),
+]
+
+SIZE_BANDS: list[tuple[str, int]] = [  # (label, lower bound of population)
+    ("Under 10 000", 0),
+    ("10 000–29 999", 10_000),
+    ("30 000–99 999", 30_000),
+    ("100 000 og flere", 100_000),
+]
+
+
+def size_band(population: int) -> str:
+    return [label for label, lower in SIZE_BANDS if population >= lower][-1]
+
+
+# roles as the export writes them, with their share among respondents
+# (kommunedirektør: at most one per municipality)
+ROLES: list[tuple[str, float]] = [
+    ("Kommunedirektør/rådmann", 0.10),
+    ("Kommunalsjef", 0.22),
+    ("Etatsleder", 0.18),
+    ("Stabsleder", 0.14),
+    ("Enhetsleder", 0.36),
+]
+SPAN_BANDS = ["Ingen", "1–9", "10–49", "50–199", "200 eller flere"]
+# typical span band index per role (the band is drawn around it)
+SPAN_BY_ROLE = {
+    "Kommunedirektør/rådmann": 4,
+    "Kommunalsjef": 3,
+    "Etatsleder": 3,
+    "Stabsleder": 1,
+    "Enhetsleder": 2,
+}
+
+# leadership areas: (id, label as in the battery); importance and competence latent means (1-5 scale)
+AREAS: list[tuple[str, str, float, float]] = [
+    ("strategi", "Strategisk ledelse og langsiktig planlegging", 4.25, 3.70),
+    ("endring", "Endringsledelse og omstilling", 4.45, 3.05),
+    ("okonomi", "Økonomistyring og prioritering", 4.40, 3.45),
+    ("rekruttering", "Rekruttering og kompetanseutvikling", 4.55, 2.85),
+    ("digital", "Digitalisering og ny teknologi", 4.35, 2.90),
+    ("innovasjon", "Innovasjon og tjenesteutvikling", 3.90, 3.00),
+    ("samarbeid", "Samarbeid på tvers av sektorer og kommuner", 4.00, 3.35),
+    ("prestasjon", "Mål, resultatoppfølging og tilbakemelding", 3.80, 3.35),
+    ("arbeidsmiljo", "Arbeidsmiljø, nærvær og medarbeiderskap", 4.30, 3.50),
+    ("kommunikasjon", "Kommunikasjon og innbyggerdialog", 3.70, 3.40),
+    ("klima", "Klima, miljø og bærekraft", 3.75, 2.85),
+    ("selvledelse", "Egen belastning og restitusjon", 4.05, 2.95),
+    ("politikk", "Samspill med politisk ledelse", 3.95, 3.55),
+]
+# segment shifts of the latent means: (segment column, segment value, area, dimension, shift)
+SHIFTS: list[tuple[str, str, str, str, float]] = [
+    ("role", "Kommunedirektør/rådmann", "politikk", "importance", 0.45),
+    ("role", "Kommunedirektør/rådmann", "strategi", "importance", 0.30),
+    ("role", "Kommunedirektør/rådmann", "strategi", "competence", 0.35),
+    ("role", "Kommunedirektør/rådmann", "okonomi", "competence", 0.30),
+    ("role", "Kommunalsjef", "endring", "importance", 0.15),
+    ("role", "Enhetsleder", "arbeidsmiljo", "importance", 0.30),
+    ("role", "Enhetsleder", "selvledelse", "importance", 0.30),
+    ("role", "Enhetsleder", "politikk", "importance", -0.60),
+    ("role", "Enhetsleder", "strategi", "competence", -0.35),
+    ("role", "Stabsleder", "digital", "competence", 0.35),
+    ("role", "Stabsleder", "kommunikasjon", "importance", 0.25),
+    ("size_band", "Under 10 000", "rekruttering", "importance", 0.20),
+    ("size_band", "Under 10 000", "rekruttering", "competence", -0.25),
+    ("size_band", "Under 10 000", "digital", "competence", -0.30),
+    ("size_band", "Under 10 000", "samarbeid", "importance", 0.35),
+    ("size_band", "100 000 og flere", "digital", "competence", 0.30),
+    ("size_band", "100 000 og flere", "klima", "importance", 0.25),
+]
+RESPONDENT_SD = 0.30  # a respondent's general tendency (shared by all items)
+ITEM_SD = 0.75  # item-level noise of the latent answer
+P_DONT_KNOW = {"importance": 0.025, "competence": 0.05}
+P_BLANK = 0.01
+
+IMPORTANCE_LABELS = ["Ikke viktig", "Lite viktig", "Middels viktig", "Viktig", "Svært viktig"]
+COMPETENCE_LABELS = [
+    "Svært dårlig rustet",
+    "Dårlig rustet",
+    "Middels rustet",
+    "Godt rustet",
+    "Svært godt rustet",
+]
+DONT_KNOW = "Vet ikke"
+
+# programme and context questions: (item id, question, [(answer, probability)])
+CATEGORY_QUESTIONS: list[tuple[str, str, list[tuple[str, float]]]] = [
+    (
+        "knows_osr",
+        "Hvor godt kjenner du til Osloregionens arbeid?",
+        [("Svært godt", 0.22), ("Godt", 0.48), ("Litt", 0.24), ("Ikke i det hele tatt", 0.06)],
+    ),
+    (
+        "covid_impact",
+        "I hvilken grad har covid-19-pandemien påvirket din kommune?",
+        [("I svært stor grad", 0.49), ("I stor grad", 0.33), ("I noen grad", 0.15), ("I liten grad", 0.03)],
+    ),
+    (
+        "digital_after",
+        "Hvordan tror du kommunens digitale kapasitet vil være etter pandemien?",
+        [("Mye sterkere", 0.50), ("Noe sterkere", 0.38), ("Som før", 0.11), ("Svakere", 0.01)],
+    ),
+    (
+        "economy_outlook",
+        "Hvordan forventer du at kommunens økonomiske handlingsrom utvikler seg de neste årene?",
+        [("Svakere", 0.55), ("Som i dag", 0.33), ("Bedre", 0.07), ("Vet ikke", 0.05)],
+    ),
+    (
+        "format",
+        "Hvilket format foretrekker du for samlingene?",
+        [
+            ("Fysiske samlinger", 0.45),
+            ("En blanding av fysisk og digitalt", 0.42),
+            ("Digitale samlinger", 0.13),
+        ],
+    ),
+    (
+        "gatherings",
+        "Hvor mange samlinger passer best for et slikt program?",
+        [("2 samlinger", 0.10), ("3 samlinger", 0.38), ("4 samlinger", 0.40), ("5 eller flere", 0.12)],
+    ),
+    (
+        "wtp",
+        "Hva vil din kommune være villig til å betale per deltaker for hele programmet?",
+        [
+            ("Under 5 000 kr", 0.20),
+            ("5 000–9 999 kr", 0.40),
+            ("10 000–19 999 kr", 0.30),
+            ("20 000 kr eller mer", 0.10),
+        ],
+    ),
+]
+
+QUESTION_IMPORTANCE = "Hvor viktige vil disse lederområdene være for deg de neste 2–3 årene?"
+QUESTION_COMPETENCE = "Hvor godt rustet føler du deg i dag innenfor disse lederområdene?"
+OPEN_QUESTIONS = [
+    (
+        "utfordringer",
+        "Hva ser du som de største lederutfordringene i din kommune de neste 2–3 årene?",
+        "Største lederutfordringer",
+    ),
+    ("tema", "Hvilke temaer bør et lederutviklingsprogram for kommunale ledere dekke?", "Ønskede temaer"),
+    ("annet", "Har du andre innspill til programmet?", "Andre innspill"),
+]
+NON_ANSWERS = [
+    "Nei",
+    "-",
+    "nei",
+    "Vet ikke",
+    "Ingen kommentar",
+    "Nei takk",
+    "Nei.",
+    "ingen",
+    "Ingen innspill",
+    "vet ikke",
+    "--",
+    "Ikke nå",
+    "Nei, ikke nå",
+    "x",
+    "Ingen flere innspill",
+]
+N_NON_ANSWERS = {"utfordringer": 11, "tema": 16, "annet": 34}
+
+N_RESPONDENTS = 252
+N_PARTIAL = 9
+SURVEY_START = "2021-05-10 08:00"
+SURVEY_DAYS = 39
