@@ -13,6 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks import ingest
 from pipeline.config import DEFAULT_CONFIG, load_programme
 from pipeline.stages import STAGES, run_stage
 from pipeline.store import Store
@@ -53,6 +54,11 @@ def main() -> None:
         f"# Benchmarks\n\n## Stage wall time on {args.config.name} ({args.repeat} runs)\n",
         stage_table(time_stages(args.config, args.repeat)),
     ]
+    with tempfile.TemporaryDirectory() as tmp:
+        sections += [
+            "\n## Survey ingest at scale (generated exports, one process each)\n",
+            ingest.run(Path(tmp)),
+        ]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(sections) + "\n", encoding="utf-8")
     logging.getLogger("benchmarks").warning("benchmark table written to %s", args.out)

@@ -48,7 +48,36 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", parents=[common], help="run every stage in order")
     for name, text in STAGE_HELP.items():
         sub.add_parser(name, parents=[common], help=text)
+    codebook = sub.add_parser("codebook", parents=[common], help="codebook tools: `codebook draft EXPORT`")
+    codebook_sub = codebook.add_subparsers(dest="codebook_command", metavar="ACTION", required=True)
+    draft = codebook_sub.add_parser(
+        "draft",
+        parents=[common],
+        help="write a draft codebook from an export's headers and values, for review",
+        description="Detects the respondent id, timestamps, Likert batteries and their scales, multi-choice "
+        "and free-text columns; ids and labels are suggestions to rename. Written to --out, default "
+        "WORKDIR/data/interim/codebook_draft.csv.",
+    )
+    draft.add_argument("export", type=Path, help="the survey export (.xlsx, .csv, .tsv)")
+    draft.add_argument(
+        "--sheet", default="0", help="sheet name or number of an .xlsx export (default: first)"
+    )
+    draft.add_argument("--out", type=Path, default=None, help="where to write the draft codebook (CSV)")
     return parser
+
+
+def draft_codebook_command(args: argparse.Namespace) -> Path:
+    from pipeline.survey import draft_codebook, read_export, write_codebook
+
+    sheet: str | int = int(args.sheet) if str(args.sheet).isdigit() else args.sheet
+    out = args.out or args.workdir.expanduser().resolve() / "data" / "interim" / "codebook_draft.csv"
+    book = draft_codebook(read_export(args.export, sheet))
+    written = write_codebook(book, out)
+    counts = book["type"].value_counts().to_dict()
+    logging.getLogger("pipeline").info(
+        "draft codebook written to %s (%s); review it before use", written, counts
+    )
+    return written
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     from pipeline.store import Store
 
     try:
+        if args.command == "codebook":
+            draft_codebook_command(args)
+            return 0
         programme = load_programme(args.config)
         store = Store(args.workdir.expanduser().resolve())
         if args.command == "run":

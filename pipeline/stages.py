@@ -59,6 +59,7 @@ def ingest(programme: Programme, store: Store) -> dict[str, int]:
 
     store.write("respondents", tables.respondents)
     store.write("likert", tables.likert)
+    store.write("choices", tables.choices)
     store.write("free_text", free_text)
     store.write("turns", turns)
     store.write_json("ingest_report", {"survey": tables.report, "interviews": interview_report})
@@ -80,6 +81,7 @@ def ingest(programme: Programme, store: Store) -> dict[str, int]:
         "respondents": len(tables.respondents),
         "quarantined": tables.report["rows_quarantined"],
         "likert_answers": len(tables.likert),
+        "choices": len(tables.choices),
         "free_text_answers": len(free_text),
         "interviews": len(transcript_files),
         "turns": len(turns),

@@ -19,6 +19,7 @@ from pipeline.errors import StageOrderError
 DATASETS: dict[str, tuple[str, str]] = {
     "respondents": ("data/interim", "respondents.parquet"),
     "likert": ("data/interim", "likert.parquet"),
+    "choices": ("data/interim", "choices.parquet"),
     "free_text": ("data/interim", "free_text.parquet"),
     "turns": ("data/interim", "turns.parquet"),
     "needs": ("data/processed", "needs.parquet"),
@@ -36,6 +37,7 @@ JSON_FILES: dict[str, tuple[str, str]] = {
 PRODUCED_BY = {
     "respondents": "ingest",
     "likert": "ingest",
+    "choices": "ingest",
     "free_text": "ingest",
     "turns": "ingest",
     "ingest_report": "ingest",

@@ -137,3 +137,38 @@ def test_xlsx_with_header_not_in_first_row(project: Path, tmp_path: Path) -> Non
     tables = tidy_survey(raw, read_codebook(project.parent / "codebook.csv"), xlsx)
     pd.testing.assert_frame_equal(tables.likert, csv_tables.likert)
     assert tables.report["quarantined"] == [] and raw["_row"].iloc[0] == 4
+
+
+def test_unreadable_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"ID;Svar\n1;\x81\x8d\x8f\x90\x9d\xff\xfe\n")
+    with pytest.raises(InputError, match=r"export\.csv: unreadable encoding.*CSV UTF-8"):
+        read_export(path, id_column="ID")
+
+
+def test_unknown_sheet_lists_the_sheets(tmp_path: Path) -> None:
+    path = tmp_path / "export.xlsx"
+    pd.DataFrame({"ID": [1]}).to_excel(path, sheet_name="Svar", index=False)
+    with pytest.raises(InputError, match=r"has no sheet 'Data'.*Sheets: Svar"):
+        read_export(path, sheet="Data", id_column="ID")
+
+
+def test_export_column_missing_from_codebook_is_warned_and_ignored(
+    project: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    lines = export_csv().splitlines()
+    lines = [f"{line};Ekstra" if i == 0 else f"{line};x" for i, line in enumerate(lines)]
+    with caplog.at_level("WARNING"):
+        tables = _tables(project, "\n".join(lines) + "\n")
+    assert tables.report["columns_not_in_codebook"] == ["Ekstra"]
+    assert "column 'Ekstra' is not in the codebook" in caplog.text
+    assert "Ekstra" not in tables.respondents.columns
+
+
+def test_multi_choice_with_known_options_keeps_commas_inside_options() -> None:
+    from pipeline.survey import split_choices
+
+    options = ["Ja, gjerne", "Nei", "Kanskje"]
+    assert split_choices("Ja, gjerne, Kanskje", options) == ["Ja, gjerne", "Kanskje"]
+    assert split_choices("Nei;Kanskje;", options) == ["Nei", "Kanskje"]
+    assert split_choices("A; B", []) == ["A", "B"]

@@ -198,6 +198,22 @@ CATEGORY_QUESTIONS: list[tuple[str, str, list[tuple[str, float]]]] = [
     ),
 ]
 
+# a multi-select question, exported in one cell with "; " between the chosen options
+MULTI_QUESTION = (
+    "speakers",
+    "Hvilke bidragsytere vil du helst høre fra i programmet? (flere svar mulig)",
+    "Ønskede bidragsytere",
+)
+MULTI_OPTIONS: list[tuple[str, float]] = [
+    ("Olympiatoppen", 0.62),
+    ("Smart Innovation Norway", 0.41),
+    ("Osloregionen", 0.33),
+    ("Ledere fra andre kommuner", 0.57),
+    ("Forskere", 0.28),
+    ("Næringslivsledere", 0.22),
+]
+MULTI_SEPARATOR = "; "
+
 QUESTION_IMPORTANCE = "Hvor viktige vil disse lederområdene være for deg de neste 2–3 årene?"
 QUESTION_COMPETENCE = "Hvor godt rustet føler du deg i dag innenfor disse lederområdene?"
 OPEN_QUESTIONS = [

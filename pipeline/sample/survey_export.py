@@ -154,11 +154,16 @@ def population_needs() -> tuple[pd.DataFrame, pd.DataFrame]:
     return means, needs[["rank", "area", "importance", "competence", "mwds"]]
 
 
-def draw_categories(rng: np.random.Generator, n: int) -> dict[str, list[str]]:
-    out = {}
+def draw_categories(rng: np.random.Generator, n: int) -> dict[str, list[str | None]]:
+    out: dict[str, list[str | None]] = {}
     for item_id, _question, options in P.CATEGORY_QUESTIONS:
         labels, p = zip(*options, strict=True)
         out[item_id] = list(np.asarray(labels)[rng.choice(len(labels), size=n, p=np.array(p) / sum(p))])
+    chosen = rng.uniform(size=(n, len(P.MULTI_OPTIONS))) < np.array([p for _o, p in P.MULTI_OPTIONS])
+    out[P.MULTI_QUESTION[0]] = [
+        P.MULTI_SEPARATOR.join(o for (o, _p), c in zip(P.MULTI_OPTIONS, row, strict=True) if c) or None
+        for row in chosen
+    ]
     return out
 
 
@@ -237,6 +242,8 @@ def export_frame(
         cols[questions[item_id]] = [
             None if p else v for v, p in zip(categories[item_id], partial, strict=True)
         ]
+    multi_id, multi_text, _label = P.MULTI_QUESTION
+    cols[multi_text] = [None if p else v for v, p in zip(categories[multi_id], partial, strict=True)]
     index = {rid: i for i, rid in enumerate(respondents["respondent_id"])}
     for question, text, _label in P.OPEN_QUESTIONS:
         values: list[object] = [None] * n
@@ -369,6 +376,19 @@ def codebook_frame() -> pd.DataFrame:
         )
     for item_id in ("format", "gatherings", "wtp"):
         rows.append((questions[item_id], item_id, "category", "", "", "", "", labels[item_id]))
+    multi_id, multi_text, multi_label = P.MULTI_QUESTION
+    rows.append(
+        (
+            multi_text,
+            multi_id,
+            "multi_choice",
+            "",
+            "",
+            "|".join(o for o, _p in P.MULTI_OPTIONS),
+            "",
+            multi_label,
+        )
+    )
     for item_id, text, label in P.OPEN_QUESTIONS:
         rows.append((text, item_id, "free_text", "", "", "", "", label))
     return pd.DataFrame(
