@@ -13,8 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import ingest
-from pipeline.config import DEFAULT_CONFIG, load_programme
+from benchmarks import ingest, privacy
+from pipeline.config import DEFAULT_CONFIG, PROJ_ROOT, load_programme
 from pipeline.stages import STAGES, run_stage
 from pipeline.store import Store
 
@@ -53,6 +53,11 @@ def main() -> None:
     sections = [
         f"# Benchmarks\n\n## Stage wall time on {args.config.name} ({args.repeat} runs)\n",
         stage_table(time_stages(args.config, args.repeat)),
+    ]
+    shared = PROJ_ROOT.parent / "shared" / "data"
+    sections += [
+        "\n## Pseudonymisation on the sample's planted personal data\n",
+        privacy.run(args.config, PROJ_ROOT / "data" / "ground_truth", shared / "sib200_nob.tsv"),
     ]
     with tempfile.TemporaryDirectory() as tmp:
         sections += [

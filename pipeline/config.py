@@ -69,6 +69,13 @@ class Privacy:
     min_cell: int = 5
     names: tuple[str, ...] = ()
     write_mapping: bool = False
+    municipalities: bool = False  # also replace the respondents' municipality names in free text
+
+
+@dataclass(frozen=True)
+class InterviewSettings:
+    interviewers: tuple[str, ...] = ()
+    skip_unreadable: bool = False  # skip (and report) transcripts that cannot be read, instead of stopping
 
 
 @dataclass(frozen=True)
@@ -90,7 +97,7 @@ class Programme:
     weights: dict[str, float]
     privacy: Privacy
     themes: ThemeSettings
-    interviewers: tuple[str, ...] = ()
+    interviews: InterviewSettings = InterviewSettings()
     sha256: str = field(default="", compare=False)
 
     def topic(self, topic_id: str) -> Topic:
@@ -175,7 +182,7 @@ def load_programme(path: Path | str) -> Programme:
         weights=_weights(root.table_of("weights", False)),
         privacy=_privacy(root.table_of("privacy", False)),
         themes=_theme_settings(root.table_of("themes", False)),
-        interviewers=root.table_of("interviews", False).texts("interviewers", ()),
+        interviews=_interview_settings(root.table_of("interviews", False)),
         sha256=hashlib.sha256(raw_bytes).hexdigest(),
     )
     topics = _topics(root, programme)
@@ -286,7 +293,16 @@ def _privacy(r: _Reader) -> Privacy:
     min_cell = r.get("min_cell", int, 5)
     if min_cell < 1:
         raise r.fail("min_cell", "must be at least 1 (default 5).")
-    return Privacy(min_cell, r.texts("names", ()), r.get("write_mapping", bool, False))
+    return Privacy(
+        min_cell,
+        r.texts("names", ()),
+        r.get("write_mapping", bool, False),
+        r.get("municipalities", bool, False),
+    )
+
+
+def _interview_settings(r: _Reader) -> InterviewSettings:
+    return InterviewSettings(r.texts("interviewers", ()), r.get("skip_unreadable", bool, False))
 
 
 def _theme_settings(r: _Reader) -> ThemeSettings:

@@ -32,6 +32,8 @@ PREFIX = re.compile(
 )
 # Teams' Word export: a paragraph "Speaker Name   0:01:23" and the speech in the next paragraph(s)
 SPEAKER_LINE = re.compile(r"^\s*([^\d:\[\]]{2,60}?)\s{2,}(\d{1,2}:\d{2}(?::\d{2})?)\s*$")
+# a speaker label on a line of its own ('Intervjuer:'), the speech follows on the next lines
+SPEAKER_ONLY = re.compile(r"^(?:\[(\d{1,2}:\d{2}(?::\d{2})?)\]\s*)?([^\d\s:\[\]][^:\[\]]{0,40}?)\s*:$")
 CLOCK = re.compile(r"^\s*\[?(\d{1,2}:\d{2}(?::\d{2})?)(?:[.,]\d+)?\]?\s*$")
 META_LABELS = {
     "dato",
@@ -124,7 +126,7 @@ def _docx_lines(path: Path) -> list[str]:
         doc = Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError) as exc:
         raise InputError(path, "is not a readable Word document.") from exc
-    lines = [p.text for p in doc.paragraphs]
+    lines = [_paragraph_line(p) for p in doc.paragraphs]
     for table in doc.tables:
         for row in table.rows:
             cells = [" ".join(c.text.split()) for c in row.cells]
@@ -135,6 +137,23 @@ def _docx_lines(path: Path) -> list[str]:
                 f"[{clock.group(1)}] {cells[-2]}: {cells[-1]}" if clock else f"{cells[-2]}: {cells[-1]}"
             )
     return lines
+
+
+def _paragraph_line(paragraph: object) -> str:
+    """A Word paragraph as a line; a bold name at its start ('**Kari Holm** Ja, altså ...' or a bold name on
+    its own line) becomes a 'Kari Holm:' prefix."""
+    runs = list(getattr(paragraph, "runs", []))
+    bold = ""
+    for run in runs:
+        if not run.bold:
+            break
+        bold += run.text
+    text = paragraph.text  # type: ignore[attr-defined]
+    name = bold.strip().rstrip(":").strip()
+    if not name or len(name.split()) > 5:
+        return text
+    rest = text[len(bold) :].strip().lstrip(":").strip()
+    return f"{name}: {rest}" if rest else f"{name}:"
 
 
 # ------------------------------------------------------------------------------------------- parsers
@@ -174,6 +193,10 @@ def parse_prefixed(lines: list[str]) -> list[Cue]:
         header = SPEAKER_LINE.match(raw)
         if header:
             cues.append(Cue(" ".join(header.group(1).split()), "", _clock(header.group(2)), None))
+            continue
+        alone = SPEAKER_ONLY.match(line)
+        if alone and alone.group(2).strip().casefold() not in META_LABELS:
+            cues.append(Cue(" ".join(alone.group(2).split()), "", _clock(alone.group(1)), None))
             continue
         m = PREFIX.match(line)
         if m and m.group(2).strip().casefold() in META_LABELS:

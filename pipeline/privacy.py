@@ -8,10 +8,12 @@ partners goes through `suppress_small_cells`.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -36,6 +38,18 @@ NAME_CONTEXT = re.compile(
 PLACEHOLDER_EMAIL = "[E-POST]"
 PLACEHOLDER_PHONE = "[TELEFON]"
 PLACEHOLDER_FNR = "[FNR]"
+PLACEHOLDER_PLACE = "[KOMMUNE]"
+
+
+def _phone(match: re.Match[str]) -> str:
+    """A phone number, unless the 8 digits are a span of years ('2021-2022') or a date ('24.08.2021')."""
+    text = match.group(0)
+    digits = re.sub(r"\D", "", text)
+    if len(digits) == 8 and all(1900 <= int(digits[i : i + 4]) <= 2100 for i in (0, 4)):
+        return text
+    if re.fullmatch(r"(0?[1-9]|[12]\d|3[01])[./](0?[1-9]|1[0-2])[./](19|20)\d\d", text.strip()):
+        return text  # a date, 24.08.2021
+    return PLACEHOLDER_PHONE
 
 
 def is_valid_fnr(number: str) -> bool:
@@ -86,18 +100,32 @@ def _sentence_initial(text: str, start: int) -> bool:
 
 @dataclass
 class Pseudonymiser:
-    """Replaces personal data in text with placeholders. Person names come from `names` (full names:
-    each full name and each of its parts map to one placeholder). Stateful only in the placeholder
-    numbering, which follows the order in which names are first met."""
+    """Replaces personal data in text with placeholders: e-mail addresses, fødselsnumre and D-numre (valid
+    check digits), Norwegian phone numbers, person names (`names`, e.g. speakers and names from the programme
+    file: each full name and each of its parts; and names found with the shipped name lists) and, if given,
+    `places` (e.g. the respondents' municipalities, for small places where a quote could identify someone).
+
+    Stateful only in the placeholder numbering, which follows the order in which names are first met, and
+    in `found`, a count of every replaced string by kind (for measuring precision; never written)."""
 
     names: Iterable[str] = ()
+    places: Iterable[str] = ()
     use_name_lists: bool = True
     mapping: dict[str, str] = field(default_factory=dict, init=False)
+    found: Counter[tuple[str, str]] = field(default_factory=Counter, init=False)
     _name_key: dict[str, str] = field(default_factory=dict, init=False)
     _name_re: re.Pattern[str] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.add_names(self.names)
+        places = sorted(
+            {" ".join(p.split()) for p in self.places if p and p.strip()}, key=lambda p: (-len(p), p)
+        )
+        self._place_re = (
+            re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(p) for p in places) + r")(?![\w-])")
+            if places
+            else None
+        )
 
     def add_names(self, names: Iterable[str]) -> None:
         """Register full names; each part of a name (first name, surname) is matched as well."""
@@ -122,14 +150,19 @@ class Pseudonymiser:
         return self.mapping[full]
 
     def _person(self, match: re.Match[str]) -> str:
+        self.found["name", match.group(1)] += 1
         return self._placeholder(self._name_key[match.group(1)])
 
     def __call__(self, text: str) -> str:
         if not isinstance(text, str) or not text:
             return text
-        text = EMAIL.sub(PLACEHOLDER_EMAIL, text)
-        text = FNR.sub(lambda m: PLACEHOLDER_FNR if is_valid_fnr(m.group(0)) else m.group(0), text)
-        text = PHONE.sub(PLACEHOLDER_PHONE, text)
+        text = EMAIL.sub(lambda m: self._count("email", m, PLACEHOLDER_EMAIL), text)
+        text = FNR.sub(
+            lambda m: self._count("fnr", m, PLACEHOLDER_FNR) if is_valid_fnr(m.group(0)) else m.group(0), text
+        )
+        text = PHONE.sub(lambda m: self._count("phone", m, _phone(m)), text)
+        if self._place_re is not None:
+            text = self._place_re.sub(lambda m: self._count("place", m, PLACEHOLDER_PLACE), text)
         full, alone = _list_patterns()
         if self.use_name_lists:
             text = self._listed(full, text)
@@ -138,6 +171,11 @@ class Pseudonymiser:
         if self.use_name_lists:
             text = self._listed(alone, text)
         return text
+
+    def _count(self, kind: str, match: re.Match[str], replacement: str) -> str:
+        if replacement != match.group(0):
+            self.found[kind, match.group(0)] += 1
+        return replacement
 
     def _listed(self, pattern: re.Pattern[str], text: str) -> str:
         """Names found with the shipped lists. A first name followed by capitalised words is a full name; a
@@ -155,6 +193,7 @@ class Pseudonymiser:
                 and not NAME_CONTEXT.match(text[m.end() :])
             ):
                 return m.group(0)
+            self.found["name", m.group(0)] += 1
             if len(words) == 1:
                 known = [full for full in self.mapping if full.split(" ")[0] == words[0]]
                 return self.mapping[known[-1]] if known else self._placeholder(words[0])
@@ -168,6 +207,17 @@ class Pseudonymiser:
         if name not in self._name_key:
             self.add_names([name])
         return self._placeholder(self._name_key[name])
+
+
+def write_mapping(mapping: dict[str, str], path: Path) -> Path:
+    """The real-name -> placeholder table, for the data controller only. The caller decides the place: never
+    under reports/ or data/processed/."""
+    if path.resolve().parent.name in ("reports", "processed"):
+        raise ValueError(f"refusing to write the pseudonym mapping into {path.parent}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = sorted(mapping.items(), key=lambda kv: int(re.sub(r"\D", "", kv[1])))
+    pd.DataFrame(rows, columns=["original", "placeholder"]).to_csv(path, index=False, encoding="utf-8")
+    return path
 
 
 def pseudonymise_column(df: pd.DataFrame, column: str, pseudonymiser: Pseudonymiser) -> pd.DataFrame:

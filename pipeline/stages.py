@@ -12,13 +12,56 @@ import pandas as pd
 
 from pipeline import interviews, needs, plan, privacy, rank, report, survey, themes
 from pipeline.config import Programme
-from pipeline.errors import PipelineError, PlanInfeasibleError
+from pipeline.errors import InputError, PipelineError, PlanInfeasibleError
 from pipeline.manifest import input_files, update_manifest
 from pipeline.store import Store
 
 log = logging.getLogger(__name__)
 
 StageFn = Callable[[Programme, Store], dict[str, int]]
+
+
+def _read_transcripts(programme: Programme) -> tuple[pd.DataFrame, list[dict], set[str]]:
+    """Every transcript -> turns (text not yet pseudonymised), a report line per file, speaker names.
+    An unreadable file stops the run, or is skipped and reported when [interviews].skip_unreadable is set."""
+    settings = programme.interviews
+    all_turns, report, names = [], [], set()
+    for path in input_files(programme)[2:]:
+        try:
+            cues = interviews.read_cues(path)
+        except InputError as exc:
+            if not settings.skip_unreadable:
+                raise
+            log.warning("skipped transcript (skip_unreadable is set): %s", exc)
+            report.append({"file": path.name, "interview_id": path.stem, "skipped": str(exc)})
+            continue
+        who, how = interviews.detect_interviewers(cues, settings.interviewers)
+        names.update(s for s in {c.speaker for c in cues} if not interviews.is_role_label(s))
+        turns = interviews.build_turns(cues, path.stem, who)
+        all_turns.append(turns)
+        informants = turns.loc[turns["role"] == "informant", "speaker"]
+        report.append(
+            {
+                "file": path.name,
+                "interview_id": path.stem,
+                "cues": len(cues),
+                "turns": len(turns),
+                "informant_turns": len(informants),
+                "informants": int(informants.nunique()),
+                "interviewers": len(who),
+                "interviewer_detected_by": how,
+            }
+        )
+        if how.startswith("heuristic"):
+            log.info(
+                "%s: interviewer chosen by %s; set [interviews].interviewers to override", path.name, how
+            )
+    turns = (
+        pd.concat(all_turns, ignore_index=True)
+        if all_turns
+        else pd.DataFrame(columns=interviews.TURN_COLUMNS)
+    )
+    return turns, report, names
 
 
 def ingest(programme: Programme, store: Store) -> dict[str, int]:
@@ -28,34 +71,19 @@ def ingest(programme: Programme, store: Store) -> dict[str, int]:
     id_column = book.loc[book["type"] == "respondent_id", "column"].iloc[0]
     raw = survey.read_export(inputs.survey, inputs.survey_sheet, id_column)
     tables = survey.tidy_survey(raw, book, inputs.survey)
+    turns, interview_report, speakers = _read_transcripts(programme)
 
-    pseudonymiser = privacy.Pseudonymiser(programme.privacy.names)
-    transcript_files = [p for p in input_files(programme)[2:]]
-    all_turns, interview_report = [], []
-    for path in transcript_files:
-        cues = interviews.read_cues(path)
-        who, how = interviews.detect_interviewers(cues, programme.interviewers)
-        pseudonymiser.add_names(s for s in {c.speaker for c in cues} if not interviews.is_role_label(s))
-        turns = interviews.build_turns(cues, path.stem, who)
-        all_turns.append(turns)
-        interview_report.append(
-            {
-                "file": path.name,
-                "interview_id": path.stem,
-                "cues": len(cues),
-                "turns": len(turns),
-                "informant_turns": int((turns["role"] == "informant").sum()),
-                "interviewer_detected_by": how,
-                "n_interviewers": len(who),
-            }
-        )
-    turns = (
-        pd.concat(all_turns, ignore_index=True)
-        if all_turns
-        else pd.DataFrame(columns=interviews.TURN_COLUMNS)
-    )
+    places = ()
+    if programme.privacy.municipalities and "municipality" in tables.respondents:
+        places = tables.respondents["municipality"].dropna().unique().tolist()
+    pseudonymiser = privacy.Pseudonymiser([*programme.privacy.names, *sorted(speakers)], places=places)
     turns = privacy.pseudonymise_column(turns, "text", pseudonymiser)
     free_text = privacy.pseudonymise_column(tables.free_text, "text", pseudonymiser)
+    if programme.privacy.write_mapping:
+        path = privacy.write_mapping(pseudonymiser.mapping, store.private / "pseudonym_mapping.csv")
+        log.warning(
+            "pseudonym mapping written to %s (write_mapping is set): keep it away from partners", path
+        )
 
     store.write("respondents", tables.respondents)
     store.write("likert", tables.likert)
@@ -63,11 +91,6 @@ def ingest(programme: Programme, store: Store) -> dict[str, int]:
     store.write("free_text", free_text)
     store.write("turns", turns)
     store.write_json("ingest_report", {"survey": tables.report, "interviews": interview_report})
-    if programme.privacy.write_mapping:
-        log.warning(
-            "write_mapping is set, but writing the pseudonym mapping is not implemented yet; "
-            "nothing was written."
-        )
     if not tables.report["balanced"]:  # a bug, not a user error: refuse to go on
         raise PipelineError("ingest lost rows: rows read != kept + quarantined; see ingest_report.json")
     log.info(
@@ -83,7 +106,7 @@ def ingest(programme: Programme, store: Store) -> dict[str, int]:
         "likert_answers": len(tables.likert),
         "choices": len(tables.choices),
         "free_text_answers": len(free_text),
-        "interviews": len(transcript_files),
+        "interviews": int(turns["interview_id"].nunique()),
         "turns": len(turns),
     }
 

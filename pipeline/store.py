@@ -68,6 +68,11 @@ class Store:
     def reports(self) -> Path:
         return self.workdir / "reports"
 
+    @property
+    def private(self) -> Path:
+        """For the pseudonym mapping only (when the programme file asks for it); never shown to partners."""
+        return self.workdir / "private"
+
     def path(self, name: str) -> Path:
         folder, file = DATASETS.get(name) or JSON_FILES[name]
         return self.workdir / folder / file

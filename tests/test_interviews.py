@@ -145,3 +145,36 @@ def test_docx_teams_export_and_table_with_header(tmp_path: Path) -> None:
     path = tmp_path / "table.docx"
     doc.save(str(path))
     assert [(c.speaker, c.start_s) for c in read_cues(path)] == [("Anne Viken", 3.0), ("Ola Berg", 9.0)]
+
+
+def test_docx_bold_speaker_names(tmp_path: Path) -> None:
+    doc = Document()
+    p = doc.add_paragraph()
+    p.add_run("Anne Viken:").bold = True
+    p.add_run(" Hva er viktigst for deg?")
+    p = doc.add_paragraph()
+    p.add_run("Ola Berg").bold = True
+    doc.add_paragraph("Rekruttering, helt klart.")
+    doc.add_paragraph("Og økonomien.")
+    path = tmp_path / "bold.docx"
+    doc.save(str(path))
+    cues = read_cues(path)
+    assert [(c.speaker, c.text) for c in cues] == [
+        ("Anne Viken", "Hva er viktigst for deg?"),
+        ("Ola Berg", "Rekruttering, helt klart. Og økonomien."),
+    ]
+
+
+def test_two_informants_with_k1_k2_labels() -> None:
+    cues = parse_prefixed(
+        [
+            "Intervjuer: [00:00:02] Hei begge to?",
+            "K1: [00:00:05] Hei.",
+            "K2: [00:00:07] Hei!",
+            "K1: [00:00:09] Vi starter.",
+        ]
+    )
+    who, how = detect_interviewers(cues)
+    turns = build_turns(cues, "int08", who)
+    assert how == "speaker label"
+    assert list(turns["speaker"]) == ["Intervjuer 1", "Informant 1", "Informant 2", "Informant 1"]

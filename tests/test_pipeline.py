@@ -11,6 +11,7 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.config import DEFAULT_CONFIG, load_programme
+from pipeline.errors import InputError
 from pipeline.privacy import shipped_names
 from pipeline.stages import run_stage
 from pipeline.store import DATASETS, Store
@@ -137,3 +138,58 @@ def test_runs_are_deterministic(project: Path, tmp_path: Path) -> None:
         outputs.append({n: store.read(n) for n in DATASETS})
     for n in DATASETS:
         pd.testing.assert_frame_equal(outputs[0][n], outputs[1][n])
+
+
+def test_pseudonym_mapping_only_on_request_and_never_beside_outputs(project: Path, tmp_path: Path) -> None:
+    text = project.read_text(encoding="utf-8")
+    store = Store(tmp_path / "w")
+    run_stage("ingest", load_programme(project), store)
+    assert not store.private.exists()
+    project.write_text(text.replace("min_cell = 2", "min_cell = 2\nwrite_mapping = true"), encoding="utf-8")
+    run_stage("ingest", load_programme(project), store)
+    mapping = pd.read_csv(store.private / "pseudonym_mapping.csv")
+    assert "Gunnhild Bakkerud" in set(mapping["original"])
+    assert not any(
+        p.name == "pseudonym_mapping.csv" for p in (tmp_path / "w").rglob("*") if p.parent != store.private
+    )
+
+
+def test_unreadable_transcript_stops_or_is_skipped_and_reported(project: Path, tmp_path: Path) -> None:
+    (project.parent / "interviews" / "int09.docx").write_bytes(b"not a zip")
+    with pytest.raises(InputError, match=r"int09\.docx: is not a readable Word document"):
+        run_stage("ingest", load_programme(project), Store(tmp_path / "a"))
+    text = project.read_text(encoding="utf-8")
+    project.write_text(
+        text.replace('interviews = "interviews"', 'interviews = "interviews"\n')
+        + "\n[interviews]\nskip_unreadable = true\n",
+        encoding="utf-8",
+    )
+    store = Store(tmp_path / "b")
+    run_stage("ingest", load_programme(project), store)
+    report = store.read_json("ingest_report")["interviews"]
+    assert [r["file"] for r in report if "skipped" in r] == ["int09.docx"]
+    assert set(store.read("turns")["interview_id"]) == {"int01"}
+
+
+def test_municipality_names_can_be_pseudonymised(project: Path, tmp_path: Path) -> None:
+    survey = project.parent / "survey.csv"
+    survey.write_text(
+        survey.read_text(encoding="utf-8")
+        .replace("Rolle;", "Kommune;", 1)
+        .replace(";Kommunalsjef;", ";Hurdal;"),
+        encoding="utf-8",
+    )
+    book = project.parent / "codebook.csv"
+    book.write_text(
+        book.read_text(encoding="utf-8").replace("Rolle,role,", "Kommune,municipality,"), encoding="utf-8"
+    )
+    survey.write_text(
+        survey.read_text(encoding="utf-8").replace("vi får ingen søkere", "i Hurdal får vi ingen søkere"),
+        encoding="utf-8",
+    )
+    text = project.read_text(encoding="utf-8")
+    project.write_text(text.replace("min_cell = 2", "min_cell = 2\nmunicipalities = true"), encoding="utf-8")
+    store = Store(tmp_path / "w")
+    run_stage("ingest", load_programme(project), store)
+    answers = " ".join(store.read("free_text")["text"])
+    assert "Hurdal" not in answers and "[KOMMUNE]" in answers

@@ -44,6 +44,8 @@ def test_phone_numbers_are_replaced(phone: str) -> None:
         "Budsjettet er 45 000 000 kroner.",
         "Vi har 2021 ansatte og 12 enheter.",
         "Kontonummer 1234.56.78903 i DNB.",
+        "Skoleåret 2021-2022 blir krevende.",
+        "Møtet er 24.08.2021 klokken 10.",
     ],
 )
 def test_ordinary_numbers_are_kept(text: str) -> None:

@@ -94,6 +94,8 @@ def test_interviews(truth) -> None:
         expected = turns[turns["interview_id"] == path.stem].sort_values("turn")
         assert len(parsed) == len(expected), path.name
         assert list(parsed["role"]) == list(expected["role"]), path.name
+        informants = expected.loc[expected["role"] == "informant", "speaker"].nunique()
+        assert parsed.loc[parsed["role"] == "informant", "speaker"].nunique() == informants, path.name
 
 
 def test_every_planted_personal_datum_is_in_the_raw_files(truth) -> None:
