@@ -21,9 +21,10 @@ REPORTS := $(WORKDIR)/reports
 # inputs: everything next to the programme file (survey export, codebook, transcripts)
 RAW := $(shell find $(dir $(CONFIG)) -type f -not -name '*.md' 2>/dev/null | sort)
 CORE := $(addprefix pipeline/,__init__.py __main__.py cli.py config.py errors.py manifest.py stages.py store.py)
-INGEST_SRC := $(CORE) $(addprefix pipeline/,survey.py interviews.py privacy.py)
-NEEDS_SRC := $(CORE) pipeline/needs.py
-THEMES_SRC := $(CORE) pipeline/themes.py pipeline/text.py $(wildcard pipeline/resources/*)
+RESOURCES := $(wildcard pipeline/resources/*)
+INGEST_SRC := $(CORE) $(wildcard pipeline/survey/*.py) pipeline/interviews.py pipeline/privacy.py $(RESOURCES)
+NEEDS_SRC := $(CORE) $(wildcard pipeline/needs/*.py) $(RESOURCES)
+THEMES_SRC := $(CORE) pipeline/themes.py pipeline/text.py $(RESOURCES)
 RANK_SRC := $(CORE) pipeline/rank.py
 PLAN_SRC := $(CORE) pipeline/plan.py
 REPORT_SRC := $(CORE) $(addprefix pipeline/,report.py present.py figures.py privacy.py) $(wildcard notebooks/*.ipynb)

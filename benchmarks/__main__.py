@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import ingest, privacy
+from benchmarks import ingest, needs, privacy
 from pipeline.config import DEFAULT_CONFIG, PROJ_ROOT, load_programme
 from pipeline.stages import STAGES, run_stage
 from pipeline.store import Store
@@ -59,6 +59,7 @@ def main() -> None:
         "\n## Pseudonymisation on the sample's planted personal data\n",
         privacy.run(args.config, PROJ_ROOT / "data" / "ground_truth", shared / "sib200_nob.tsv"),
     ]
+    sections += ["\n## Needs analysis\n", needs.run(args.config.parent, PROJ_ROOT / "data" / "ground_truth")]
     with tempfile.TemporaryDirectory() as tmp:
         sections += [
             "\n## Survey ingest at scale (generated exports, one process each)\n",

@@ -79,6 +79,22 @@ class InterviewSettings:
 
 
 @dataclass(frozen=True)
+class NeedsSettings:
+    bootstrap: int = 2000  # resamples for intervals
+    confidence: float = 0.9
+    seed: int = 2021
+    top_n: int = 3  # "top n" for the combined priority and the probability of being among the top
+    quadrant_centre: str = "mean"  # IPA crosshairs: "mean" of the areas or scale "midpoint"
+    role_item: str = "role"
+    span_item: str = "span"
+    municipality_item: str = "municipality"
+    size_item: str = ""  # a survey question giving the municipality size band directly
+    format_item: str = "format"
+    gatherings_item: str = "gatherings"
+    wtp_item: str = "wtp"
+
+
+@dataclass(frozen=True)
 class ThemeSettings:
     n_themes: int | None = None
     k_min: int = 4
@@ -97,6 +113,7 @@ class Programme:
     weights: dict[str, float]
     privacy: Privacy
     themes: ThemeSettings
+    needs: NeedsSettings = NeedsSettings()
     interviews: InterviewSettings = InterviewSettings()
     sha256: str = field(default="", compare=False)
 
@@ -182,6 +199,7 @@ def load_programme(path: Path | str) -> Programme:
         weights=_weights(root.table_of("weights", False)),
         privacy=_privacy(root.table_of("privacy", False)),
         themes=_theme_settings(root.table_of("themes", False)),
+        needs=_needs_settings(root.table_of("needs", False)),
         interviews=_interview_settings(root.table_of("interviews", False)),
         sha256=hashlib.sha256(raw_bytes).hexdigest(),
     )
@@ -303,6 +321,28 @@ def _privacy(r: _Reader) -> Privacy:
 
 def _interview_settings(r: _Reader) -> InterviewSettings:
     return InterviewSettings(r.texts("interviewers", ()), r.get("skip_unreadable", bool, False))
+
+
+def _needs_settings(r: _Reader) -> NeedsSettings:
+    d = NeedsSettings()
+    known = set(d.__dataclass_fields__)
+    unknown = sorted(set(r.table) - known)
+    if unknown:
+        raise r.fail(unknown[0], "unknown key; known: " + ", ".join(sorted(known)) + ".")
+    bootstrap = r.get("bootstrap", int, d.bootstrap)
+    if bootstrap < 200:
+        raise r.fail("bootstrap", "use at least 200 resamples (2000 or more for reported intervals).")
+    confidence = r.get("confidence", float, d.confidence)
+    if not 0.5 <= confidence < 1:
+        raise r.fail("confidence", "must be between 0.5 and 1, e.g. 0.9.")
+    centre = r.text("quadrant_centre", d.quadrant_centre)
+    if centre not in ("mean", "midpoint"):
+        raise r.fail("quadrant_centre", "must be 'mean' or 'midpoint'.")
+    top_n = r.get("top_n", int, d.top_n)
+    if top_n < 1:
+        raise r.fail("top_n", "must be at least 1.")
+    items = {k: r.text(k, getattr(d, k)) for k in known if k.endswith("_item")}
+    return NeedsSettings(bootstrap, confidence, r.get("seed", int, d.seed), top_n, centre, **items)
 
 
 def _theme_settings(r: _Reader) -> ThemeSettings:

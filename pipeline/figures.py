@@ -10,9 +10,11 @@ import matplotlib
 
 matplotlib.use("Agg")  # figures are rendered to PNG and embedded; no display needed
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from pipeline.present import HTML, Run  # noqa: E402
+from pipeline.present import HTML  # noqa: E402
 
 
 def embed(fig: Figure, alt: str, caption: str = "") -> HTML:
@@ -28,16 +30,175 @@ def embed(fig: Figure, alt: str, caption: str = "") -> HTML:
     )
 
 
-def mwds_chart(run: Run) -> HTML:
-    """Borich MWDS per leadership area, highest need on top."""
-    needs = run.tables["needs"].sort_values("mwds")
-    fig, ax = plt.subplots(figsize=(8, 0.42 * len(needs) + 1.2))
-    ax.barh(needs["area_label"], needs["mwds"], color="0.35", edgecolor="black", hatch="")
-    ax.set_xlabel("Borich-skår (vektet avvik mellom viktighet og kompetanse)")
+def _comma(x: float, _pos: object = None, decimals: int = 1) -> str:
+    x = 0.0 if abs(x) < 0.5 * 10**-decimals else x  # no "-0,0"
+    return f"{x:.{decimals}f}".replace(".", ",")
+
+
+def mwds_chart(needs: pd.DataFrame, confidence: float = 0.9) -> HTML:
+    """Borich MWDS per leadership area with its bootstrap interval, highest need on top."""
+    needs = needs.sort_values("mwds")
+    fig, ax = plt.subplots(figsize=(8.5, 0.42 * len(needs) + 1.4))
+    err = np.vstack([needs["mwds"] - needs["mwds_lo"], needs["mwds_hi"] - needs["mwds"]])
+    ax.barh(needs["area_label"], needs["mwds"], color="0.75", edgecolor="black", linewidth=0.6)
+    ax.errorbar(
+        needs["mwds"], needs["area_label"], xerr=err, fmt="none", ecolor="black", capsize=3, linewidth=1
+    )
+    ax.set_xlabel(f"Borich-skår med {_comma(100 * confidence, decimals=0)} % konfidensintervall")
     ax.axvline(0, color="black", linewidth=0.8)
     ax.grid(axis="x", color="0.85", linewidth=0.6)
     ax.set_axisbelow(True)
-    ax.xaxis.set_major_formatter(lambda x, _pos: f"{x:.1f}".replace(".", ","))
+    ax.xaxis.set_major_formatter(_comma)
     fig.tight_layout()
     top = needs.sort_values("mwds", ascending=False)["area_label"].head(3).tolist()
-    return embed(fig, "Stolpediagram over Borich-skår per lederområde. Størst behov: " + ", ".join(top) + ".")
+    return embed(
+        fig,
+        "Stolpediagram over Borich-skår per lederområde med usikkerhet. Størst behov: "
+        + ", ".join(top)
+        + ".",
+    )
+
+
+def _scatter(
+    needs: pd.DataFrame,
+    x: str,
+    y: str,
+    xlabel: str,
+    ylabel: str,
+    names: dict[tuple[bool, bool], str],
+    shade: tuple[bool, bool] | None,
+    centre: tuple[float, float] | None = None,
+) -> Figure:
+    fig, ax = plt.subplots(figsize=(8.5, 6.5))
+    cx, cy = centre if centre is not None else (needs[x].mean(), needs[y].mean())
+    pad_x = (needs[x].max() - needs[x].min()) * 0.25 + 0.05
+    pad_y = (needs[y].max() - needs[y].min()) * 0.2 + 0.05
+    x0, x1 = min(needs[x].min(), cx) - pad_x, max(needs[x].max(), cx) + pad_x
+    y0, y1 = min(needs[y].min(), cy) - pad_y, max(needs[y].max(), cy) + pad_y
+    if shade is not None:
+        ax.add_patch(
+            plt.Rectangle(
+                (cx if shade[0] else x0, cy if shade[1] else y0),
+                (x1 - cx) if shade[0] else (cx - x0),
+                (y1 - cy) if shade[1] else (cy - y0),
+                color="0.9",
+                zorder=0,
+            )
+        )
+    ax.axvline(cx, color="black", linewidth=0.8, linestyle="--")
+    ax.axhline(cy, color="black", linewidth=0.8, linestyle="--")
+    ax.scatter(needs[x], needs[y], color="black", s=28, zorder=3)
+    placed: list[tuple[float, float]] = []  # label anchors in axes fractions, to step around overlaps
+    for _, row in needs.sort_values([y, x], ascending=[False, True]).iterrows():
+        fx, fy = (row[x] - x0) / (x1 - x0), (row[y] - y0) / (y1 - y0)
+        offset = 3
+        while any(abs(fx - px) < 0.3 and abs(fy + offset / 450 - py) < 0.025 for px, py in placed):
+            offset -= 10
+        placed.append((fx, fy + offset / 450))
+        ax.annotate(
+            row["area_label"], (row[x], row[y]), xytext=(5, offset), textcoords="offset points", fontsize=8
+        )
+    for (right, top), name in names.items():
+        ax.text(
+            x1 - 0.01 * (x1 - x0) if right else x0 + 0.01 * (x1 - x0),
+            y1 - 0.02 * (y1 - y0) if top else y0 + 0.02 * (y1 - y0),
+            name,
+            ha="right" if right else "left",
+            va="top" if top else "bottom",
+            fontsize=9,
+            style="italic",
+            color="0.25",
+        )
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.xaxis.set_major_formatter(lambda v, _p: f"{v:g}".replace(".", ","))
+    ax.yaxis.set_major_formatter(lambda v, _p: f"{v:g}".replace(".", ","))
+    fig.tight_layout()
+    return fig
+
+
+def ipa_chart(needs: pd.DataFrame) -> HTML:
+    """Importance-performance analysis: competence (x) against importance (y), crosshairs at the means."""
+    names = {
+        (False, True): "Konsentrer innsatsen her",
+        (True, True): "Fortsett det gode arbeidet",
+        (False, False): "Lav prioritet",
+        (True, False): "Mulig overinnsats",
+    }
+    fig = _scatter(
+        needs,
+        "competence",
+        "importance",
+        "Hvor godt rustet (gjennomsnitt, 1–5)",
+        "Hvor viktig (gjennomsnitt, 1–5)",
+        names,
+        shade=(False, True),
+    )
+    focus = needs.loc[needs["ipa_quadrant"] == "Konsentrer innsatsen her", "area_label"].tolist()
+    return embed(
+        fig,
+        "Spredningsplott: viktighet mot kompetanse per lederområde. I kvadranten «Konsentrer innsatsen "
+        "her»: " + (", ".join(focus) or "ingen") + ".",
+    )
+
+
+def lff_chart(needs: pd.DataFrame) -> HTML:
+    """Locus for Focus: importance (x) against discrepancy (y); the shaded high-high quadrant is the focus."""
+    names = {
+        (True, True): "Fokus: høy viktighet, stort gap",
+        (False, True): "Lav viktighet, stort gap",
+        (True, False): "Høy viktighet, lite gap",
+        (False, False): "Lav viktighet, lite gap",
+    }
+    fig = _scatter(
+        needs,
+        "importance",
+        "discrepancy",
+        "Hvor viktig (gjennomsnitt, 1–5)",
+        "Gap: viktighet minus kompetanse (gjennomsnitt)",
+        names,
+        shade=(True, True),
+    )
+    focus = needs.loc[needs["lff_focus"].astype(bool), "area_label"].tolist()
+    return embed(fig, "Locus for Focus-diagram. I fokuskvadranten: " + (", ".join(focus) or "ingen") + ".")
+
+
+def segment_heatmap(segments: pd.DataFrame, segment_type: str, min_cell: int, heading: str) -> HTML:
+    """MWDS per area (rows) and segment (columns) in grey; suppressed cells show '<k', hatched."""
+    part = segments.loc[segments["segment_type"] == segment_type]
+    if part.empty:
+        return HTML("<p>Ingen data for denne inndelingen.</p>")
+    table = part.pivot(index="area_label", columns="segment", values="mwds")
+    hidden = part.pivot(index="area_label", columns="segment", values="suppressed").astype(bool)
+    order = part.groupby("area_label")["mwds"].mean().sort_values(ascending=False).index
+    table, hidden = table.loc[order], hidden.loc[order]
+    fig, ax = plt.subplots(figsize=(1.6 * table.shape[1] + 4, 0.4 * table.shape[0] + 1.6))
+    values = table.to_numpy(dtype=float)
+    image = ax.imshow(np.where(hidden.to_numpy(), np.nan, values), cmap="Greys", aspect="auto")
+    for (i, j), v in np.ndenumerate(values):
+        if hidden.iat[i, j]:
+            ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor="0.6"))
+            ax.text(j, i, f"<{min_cell}", ha="center", va="center", fontsize=8)
+        elif not np.isnan(v):
+            shade = image.norm(v) if np.isfinite(image.norm(v)) else 0
+            ax.text(
+                j,
+                i,
+                _comma(v),
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if shade > 0.6 else "black",
+            )
+    ax.set_xticks(range(table.shape[1]), table.columns, rotation=20, ha="right")
+    ax.set_yticks(range(table.shape[0]), table.index)
+    ax.set_title(f"Borich-skår etter {heading.lower()}", fontsize=10)
+    fig.colorbar(image, ax=ax, shrink=0.8, label="Borich-skår")
+    fig.tight_layout()
+    return embed(
+        fig,
+        f"Varmekart over Borich-skår per lederområde og {heading.lower()}. Grupper med færre enn "
+        f"{min_cell} svar er skjult.",
+    )

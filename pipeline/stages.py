@@ -112,8 +112,14 @@ def ingest(programme: Programme, store: Store) -> dict[str, int]:
 
 
 def needs_stage(programme: Programme, store: Store) -> dict[str, int]:
-    """Likert answers -> needs per area (Borich MWDS, IPA quadrant)."""
-    table = needs.score_needs(store.read("likert"))
+    """Likert answers -> needs per area (Borich MWDS with bootstrap intervals, IPA, Locus for Focus,
+    priority), needs by segment, and the programme questions' answers."""
+    settings = programme.needs
+    likert = store.read("likert")
+    respondents = needs.add_size_band(
+        store.read("respondents"), settings.municipality_item, settings.size_item
+    )
+    table = needs.score_needs(likert, settings, progress=True)
     known = set(table["area"])
     for topic in programme.topics:
         for area in topic.areas:
@@ -124,8 +130,31 @@ def needs_stage(programme: Programme, store: Store) -> dict[str, int]:
                     topic.id,
                     area,
                 )
+    segments = {"role": settings.role_item, "size_band": "size_band", "span": settings.span_item}
+    by_segment = needs.segment_needs(likert, respondents, segments, settings, programme.privacy.min_cell)
+    preferences = needs.summarise_preferences(
+        respondents, [settings.format_item, settings.gatherings_item, settings.wtp_item]
+    )
     store.write("needs", table)
-    return {"areas": len(table)}
+    store.write("needs_segments", by_segment)
+    store.write("preferences", preferences)
+    store.write_json(
+        "needs_summary",
+        {
+            "respondents": len(respondents),
+            "size_bands": respondents["size_band"].value_counts().sort_index().to_dict(),
+            "median_wtp": needs.median_answer(preferences, settings.wtp_item),
+            "gatherings": needs.preferred_sessions(preferences, settings.gatherings_item),
+            "confidence": settings.confidence,
+            "bootstrap": settings.bootstrap,
+            "top_n": settings.top_n,
+        },
+    )
+    return {
+        "areas": len(table),
+        "segment_rows": len(by_segment),
+        "suppressed": int(by_segment["suppressed"].sum()),
+    }
 
 
 def themes_stage(programme: Programme, store: Store) -> dict[str, int]:

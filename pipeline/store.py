@@ -23,6 +23,8 @@ DATASETS: dict[str, tuple[str, str]] = {
     "free_text": ("data/interim", "free_text.parquet"),
     "turns": ("data/interim", "turns.parquet"),
     "needs": ("data/processed", "needs.parquet"),
+    "needs_segments": ("data/processed", "needs_segments.parquet"),
+    "preferences": ("data/processed", "preferences.parquet"),
     "themes": ("data/processed", "themes.parquet"),
     "doc_themes": ("data/processed", "doc_themes.parquet"),
     "topic_ranking": ("data/processed", "topic_ranking.parquet"),
@@ -31,6 +33,7 @@ DATASETS: dict[str, tuple[str, str]] = {
 JSON_FILES: dict[str, tuple[str, str]] = {
     "ingest_report": ("data/interim", "ingest_report.json"),
     "theme_diagnostics": ("data/processed", "theme_diagnostics.json"),
+    "needs_summary": ("data/processed", "needs_summary.json"),
     "run_manifest": ("data/processed", "run_manifest.json"),
 }
 # which stage writes which dataset, so a missing input can name the command that makes it
@@ -42,6 +45,9 @@ PRODUCED_BY = {
     "turns": "ingest",
     "ingest_report": "ingest",
     "needs": "needs",
+    "needs_segments": "needs",
+    "preferences": "needs",
+    "needs_summary": "needs",
     "themes": "themes",
     "doc_themes": "themes",
     "theme_diagnostics": "themes",

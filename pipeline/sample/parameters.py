@@ -4,80 +4,10 @@ ground truth) on the next `python -m pipeline.sample`."""
 
 from __future__ import annotations
 
-# Osloregionen members used in the sample: (municipality, region, population 1 Jan 2021). Populations of the
-# 21 municipalities quoted in the sample issue are SSB's figures; the others are SSB's 2021 figures rounded
-# to the nearest hundred (they only decide the size band).
-MUNICIPALITIES: list[tuple[str, str, int]] = [
-    ("Oslo", "Oslo", 697010),
-    ("Bærum", "Asker og Bærum", 128233),
-    ("Asker", "Asker og Bærum", 94915),
-    ("Drammen", "Drammensregionen", 101859),
-    ("Lier", "Drammensregionen", 27118),
-    ("Øvre Eiker", "Drammensregionen", 19800),
-    ("Modum", "Drammensregionen", 14100),
-    ("Nordre Follo", "Follo", 60034),
-    ("Ås", "Follo", 20600),
-    ("Frogn", "Follo", 15900),
-    ("Nesodden", "Follo", 19900),
-    ("Vestby", "Follo", 18100),
-    ("Enebakk", "Follo", 11100),
-    ("Ullensaker", "Gardermoregionen", 40459),
-    ("Nannestad", "Gardermoregionen", 14900),
-    ("Eidsvoll", "Gardermoregionen", 25800),
-    ("Hurdal", "Gardermoregionen", 2900),
-    ("Nes", "Gardermoregionen", 23500),
-    ("Lillestrøm", "Nedre Romerike", 86953),
-    ("Lørenskog", "Nedre Romerike", 42740),
-    ("Rælingen", "Nedre Romerike", 18900),
-    ("Aurskog-Høland", "Nedre Romerike", 17600),
-    ("Nittedal", "Nedre Romerike", 24800),
-    ("Gjerdrum", "Nedre Romerike", 7000),
-    ("Gjøvik", "Gjøvikregionen", 30395),
-    ("Østre Toten", "Gjøvikregionen", 14900),
-    ("Vestre Toten", "Gjøvikregionen", 13400),
-    ("Søndre Land", "Gjøvikregionen", 5600),
-    ("Nordre Land", "Gjøvikregionen", 6600),
-    ("Gran", "Hadeland", 13700),
-    ("Lunner", "Hadeland", 9100),
-    ("Jevnaker", "Hadeland", 6900),
-    ("Hamar", "Hamarregionen", 31509),
-    ("Ringsaker", "Hamarregionen", 34897),
-    ("Løten", "Hamarregionen", 7600),
-    ("Stange", "Hamarregionen", 21000),
-    ("Kongsberg", "Kongsbergregionen", 27694),
-    ("Flesberg", "Kongsbergregionen", 2700),
-    ("Nore og Uvdal", "Kongsbergregionen", 2500),
-    ("Kongsvinger", "Kongsvingerregionen", 17851),
-    ("Sør-Odal", "Kongsvingerregionen", 7800),
-    ("Nord-Odal", "Kongsvingerregionen", 5000),
-    ("Eidskog", "Kongsvingerregionen", 6100),
-    ("Grue", "Kongsvingerregionen", 4600),
-    ("Åsnes", "Kongsvingerregionen", 7100),
-    ("Moss", "Mosseregionen", 49668),
-    ("Råde", "Mosseregionen", 7600),
-    ("Ringerike", "Ringeriksregionen", 30835),
-    ("Hole", "Ringeriksregionen", 6900),
-    ("Indre Østfold", "Indre Østfold", 45201),
-    ("Skiptvet", "Indre Østfold", 3800),
-    ("Marker", "Indre Østfold", 3600),
-    ("Rakkestad", "Indre Østfold", 8300),
-    ("Fredrikstad", "Søndre Østfold", 83193),
-    ("Sarpsborg", "Søndre Østfold", 57372),
-    ("Halden", "Søndre Østfold", 31387),
-    ("Hvaler", "Søndre Østfold", 4700),
-    ("Lillehammer", "Lillehammerregionen", 28493),
-]
+from pipeline.needs.segments import SIZE_BANDS, load_municipalities, size_band  # noqa: F401
 
-SIZE_BANDS: list[tuple[str, int]] = [  # (label, lower bound of population)
-    ("Under 10 000", 0),
-    ("10 000–29 999", 10_000),
-    ("30 000–99 999", 30_000),
-    ("100 000 og flere", 100_000),
-]
-
-
-def size_band(population: int) -> str:
-    return [label for label, lower in SIZE_BANDS if population >= lower][-1]
+# Osloregionen members used in the sample, with population 1 Jan 2021: the shipped table the pipeline uses
+MUNICIPALITIES: list[tuple[str, str, int]] = list(load_municipalities())
 
 
 # roles as the export writes them, with their share among respondents

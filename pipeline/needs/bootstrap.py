@@ -1,0 +1,60 @@
+"""Bootstrap uncertainty of MWDS and of each area's rank: respondents are resampled with replacement
+(multinomial counts, so each resample is one matrix product), seeded, in chunks to bound memory."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from pipeline.needs.scores import AreaMatrix, weighted_mwds
+
+CHUNK = 250
+
+
+def bootstrap_mwds(m: AreaMatrix, n_resamples: int, seed: int, progress: bool = False) -> np.ndarray:
+    """B x K MWDS values over `n_resamples` resamples of the respondents."""
+    rng = np.random.default_rng(seed)
+    n = len(m.respondent_ids)
+    out = np.empty((n_resamples, len(m.areas)))
+    starts = range(0, n_resamples, CHUNK)
+    if progress:
+        from tqdm.auto import tqdm
+
+        starts = tqdm(starts, desc="bootstrap", unit="chunk", leave=False)
+    for start in starts:
+        size = min(CHUNK, n_resamples - start)
+        weights = (
+            rng.multinomial(n, np.full(n, 1.0 / n), size=size).astype(float) if n else np.zeros((size, 0))
+        )
+        out[start : start + size] = weighted_mwds(m, weights)["mwds"]
+    return out
+
+
+def ranks(values: np.ndarray) -> np.ndarray:
+    """Rank 1 = highest, per row; missing values rank last."""
+    filled = np.where(np.isnan(values), -np.inf, values)
+    order = np.argsort(-filled, axis=-1, kind="stable")
+    out = np.empty_like(order)
+    np.put_along_axis(
+        out, order, np.arange(1, values.shape[-1] + 1)[None, :].repeat(values.shape[0], 0), axis=-1
+    )
+    return out
+
+
+def summarise(boot: np.ndarray, confidence: float, top_n: int) -> pd.DataFrame:
+    """Percentile interval of MWDS and of the rank, and the probability of being in the top n."""
+    alpha = (1 - confidence) / 2
+    r = ranks(boot)
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an area nobody in a small segment answered: NaN
+        return pd.DataFrame(
+            {
+                "mwds_lo": np.nanquantile(boot, alpha, axis=0),
+                "mwds_hi": np.nanquantile(boot, 1 - alpha, axis=0),
+                "rank_lo": np.quantile(r, alpha, axis=0, method="lower"),
+                "rank_hi": np.quantile(r, 1 - alpha, axis=0, method="higher"),
+                "p_top": (r <= top_n).mean(axis=0),
+            }
+        )
