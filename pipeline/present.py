@@ -190,19 +190,35 @@ def needs_headline(run: Run) -> HTML:
 
 
 def themes_table(run: Run) -> HTML:
+    """Themes by size: label, documents, share of the respondents who wrote, interviews, catalogue topic."""
     themes = run.tables["themes"].sort_values(["n_docs", "theme_id"], ascending=[False, True], kind="stable")
-    titles = {r["topic_id"]: r["title"] for _, r in run.tables["topic_ranking"].iterrows()}
     shown = pd.DataFrame(
         {
-            "Tema": themes["label"],
-            "Dokumenter": themes["n_docs"].map(format_number),
+            "Tema (kjennetegnende ord)": themes["label"],
+            "Svar og utsnitt": themes["n_docs"].map(format_number),
             "Andel av respondentene": themes["share_respondents"].map(format_percent),
-            "Nærmeste katalogtema": [
-                titles.get(t, "– (nytt behov)") if t else "– (nytt behov)" for t in themes["topic_id"]
-            ],
+            "Intervjuer": themes["interviews"].map(len),
+            "Katalogtema": [t if isinstance(t, str) and t else "– nytt behov" for t in themes["topic_title"]],
         }
     )
     return _table(shown)
+
+
+def emerging_needs(run: Run) -> HTML:
+    """Themes that no catalogue topic covers, with their words and a quote: candidates for new topics."""
+    emerging = run.tables["themes"].loc[lambda d: d["emerging"].astype(bool)]
+    if emerging.empty:
+        return HTML("<p>Alle temaene i fritekst og intervjuer dekkes av minst ett tema i katalogen.</p>")
+    parts = []
+    for _, theme in emerging.iterrows():
+        quote = list(theme["quotes"])[:1]
+        parts.append(
+            f"<li><strong>{html.escape(theme['label'])}</strong> ({theme['n_docs']} svar og utsnitt; "
+            f"{html.escape(', '.join(list(theme['terms'])[3:8]))})"
+            + (f"<blockquote>«{html.escape(quote[0])}»</blockquote>" if quote else "")
+            + "</li>"
+        )
+    return HTML("<ul>" + "".join(parts) + "</ul>")
 
 
 def quotes(run: Run, per_theme: int = 2) -> HTML:

@@ -31,37 +31,39 @@ def topic_evidence(
     programme: Programme,
     needs: pd.DataFrame,
     themes: pd.DataFrame,
-    doc_themes: pd.DataFrame,
-    n_respondents: int,
+    doc_topics: pd.DataFrame,
+    n_writers: int,
+    n_passages: int,
 ) -> pd.DataFrame:
-    """Raw evidence per catalogue topic (before standardisation), with the trail of areas, themes, quotes
-    and interviews."""
+    """Raw evidence per catalogue topic (before standardisation): survey need of the linked areas, the share
+    of writing respondents and of informant passages that carry the topic (guided assignment), and the trail:
+    areas, matched themes, the best-scoring quotes and the interviews that raised it."""
     mwds = needs.set_index("area")["mwds"]
-    informant_docs = doc_themes.loc[doc_themes["source"] == "interview", "doc_id"].nunique()
     rows = []
     for topic in programme.topics:
-        linked = themes.loc[themes["matched_topics"].map(lambda ids, tid=topic.id: tid in list(ids))]
-        theme_ids = list(linked["theme_id"])
-        carried = doc_themes.loc[doc_themes["theme_id"].isin(theme_ids)]
+        carried = doc_topics.loc[doc_topics["topic_id"] == topic.id]
         survey = carried.loc[carried["source"] == "survey"]
         interview = carried.loc[carried["source"] == "interview"]
         areas = [a for a in topic.areas if a in mwds.index]
-        quotes = [q for qs in linked["quotes"] for q in list(qs)][:3]
+        linked = themes.loc[
+            themes["matched_topics"].map(lambda ids, tid=topic.id: tid in list(ids)), "theme_id"
+        ]
+        best = carried.loc[carried["text"].str.split().str.len().between(5, 80)].sort_values(
+            ["score", "doc_id"], ascending=[False, True], kind="stable"
+        )
         rows.append(
             {
                 "topic_id": topic.id,
                 "title": topic.title,
                 "contributors": list(topic.contributors),
                 "survey_need": float(mwds[areas].mean()) if areas else np.nan,
-                "free_text_prevalence": survey["respondent_id"].nunique() / n_respondents
-                if n_respondents
-                else 0.0,
-                "interview_emphasis": interview["doc_id"].nunique() / informant_docs
-                if informant_docs
-                else 0.0,
+                "free_text_prevalence": survey["respondent_id"].nunique() / n_writers if n_writers else 0.0,
+                "interview_emphasis": interview["doc_id"].nunique() / n_passages if n_passages else 0.0,
+                "n_respondents": int(survey["respondent_id"].nunique()),
+                "n_passages": int(interview["doc_id"].nunique()),
                 "areas": areas,
-                "themes": theme_ids,
-                "quotes": quotes,
+                "themes": linked.tolist(),
+                "quotes": best["text"].drop_duplicates().head(3).tolist(),
                 "interviews": sorted(interview["interview_id"].dropna().unique().tolist()),
             }
         )

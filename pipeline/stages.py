@@ -158,28 +158,70 @@ def needs_stage(programme: Programme, store: Store) -> dict[str, int]:
 
 
 def themes_stage(programme: Programme, store: Store) -> dict[str, int]:
-    """Free text + informant turns -> themes, document-theme weights and topic matches."""
+    """Free text + informant turns -> themes, document-theme and document-topic assignments, prevalence by
+    segment and source, attribute effects, and the diagnostics behind the number of themes."""
     docs, non_answers = themes.collect_documents(store.read("free_text"), store.read("turns"))
     settings = programme.themes
+    texts = docs["text"].tolist()
+    if len(texts) < themes.MIN_DOCUMENTS:
+        raise PipelineError(
+            f"only {len(texts)} substantive free-text answers and informant passages; theme "
+            f"discovery needs at least {themes.MIN_DOCUMENTS}. Check the codebook's free_text items."
+        )
     model = themes.ThemeModel(
         n_themes=settings.n_themes, k_range=(settings.k_min, settings.k_max), random_state=settings.seed
-    ).fit(docs["text"].tolist())
-    doc_themes = themes.assign_documents(docs, model.doc_weights_)
-    matches = themes.match_topics(model, programme.topics)
-    n_respondents = len(store.read("respondents"))
-    table = themes.describe_themes(model, docs, doc_themes, matches, n_respondents)
-    matched = matches.loc[matches["matched"]].groupby("theme_id")["topic_id"].apply(list)
-    table["matched_topics"] = table["theme_id"].map(lambda t: matched.get(t, [])).map(list)
+    ).fit(texts, progress=True)
+    doc_themes = themes.assign_documents(docs, model)
+    topic_ids = [t.id for t in programme.topics]
+    scores, seeds = themes.guided_scores(
+        model.features_.transform(texts),
+        texts,
+        [list(t.seed_terms) for t in programme.topics],
+        model.fit_index_,
+        n_neighbors=10,
+    )
+    assigned = themes.assign(scores, seeds)
+    matches = themes.match_themes(model.labels_, assigned, topic_ids, model.n_themes_)
+    respondents = needs.add_size_band(
+        store.read("respondents"), programme.needs.municipality_item, programme.needs.size_item
+    )
+    table = themes.describe_themes(
+        model, docs, doc_themes, matches, len(respondents), {t.id: t.title for t in programme.topics}
+    )
+    writers = respondents.loc[respondents["respondent_id"].isin(docs["respondent_id"].dropna())]
+    theme_ids = table["theme_id"].tolist()
+    matrix = themes.respondent_theme_matrix(doc_themes, writers["respondent_id"].tolist(), theme_ids)
+    segments = {"role": programme.needs.role_item, "size_band": "size_band"}
+    prevalence = themes.prevalence_table(
+        matrix,
+        writers,
+        theme_ids,
+        segments,
+        doc_themes.loc[doc_themes["source"] == "interview"],
+        programme.privacy.min_cell,
+        seed=settings.seed,
+    )
+    effects = themes.attribute_effects(
+        matrix, writers, theme_ids, list(segments.values()), programme.privacy.min_cell, seed=settings.seed
+    )
     store.write("themes", table)
     store.write("doc_themes", doc_themes)
+    store.write("doc_topics", themes.doc_topics(docs, topic_ids, scores, assigned))
+    store.write("theme_prevalence", prevalence)
+    store.write("theme_effects", effects)
     store.write_json(
         "theme_diagnostics",
         {
             "n_themes": model.n_themes_,
-            "chosen_by": "programme file" if settings.n_themes else "stability",
-            "candidates": model.diagnostics_,
+            "chosen_by": "programme file ([themes].n_themes)" if settings.n_themes else "diagnostics",
+            "k_range": [settings.k_min, settings.k_max],
+            "n_neighbors": model.n_neighbors_,
+            "candidates": model.diagnostics_.round(4).to_dict(orient="records"),
             "documents": len(docs),
+            "survey_documents": int((docs["source"] == "survey").sum()),
+            "interview_passages": int((docs["source"] == "interview").sum()),
             "non_answers": len(non_answers),
+            "documents_with_seed_terms": int(seeds.any(axis=1).sum()),
         },
     )
     return {
@@ -192,12 +234,11 @@ def themes_stage(programme: Programme, store: Store) -> dict[str, int]:
 
 def rank_stage(programme: Programme, store: Store) -> dict[str, int]:
     """Needs + themes -> one score per catalogue topic with its evidence trail."""
+    doc_themes = store.read("doc_themes")
+    writers = doc_themes.loc[doc_themes["source"] == "survey", "respondent_id"].nunique()
+    passages = doc_themes.loc[doc_themes["source"] == "interview", "doc_id"].nunique()
     evidence = rank.topic_evidence(
-        programme,
-        store.read("needs"),
-        store.read("themes"),
-        store.read("doc_themes"),
-        len(store.read("respondents")),
+        programme, store.read("needs"), store.read("themes"), store.read("doc_topics"), writers, passages
     )
     ranking = rank.rank_topics(evidence, programme.weights)
     store.write("topic_ranking", ranking)

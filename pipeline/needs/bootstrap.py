@@ -22,7 +22,7 @@ def bootstrap_mwds(m: AreaMatrix, n_resamples: int, seed: int, progress: bool = 
     if progress:
         from tqdm.auto import tqdm
 
-        starts = tqdm(starts, desc="bootstrap", unit="chunk", leave=False)
+        starts = tqdm(starts, desc="bootstrap", unit="chunk", leave=False, delay=2)
     for start in starts:
         size = min(CHUNK, n_resamples - start)
         weights = (

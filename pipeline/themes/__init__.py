@@ -1,0 +1,38 @@
+"""Themes in free-text answers and informant turns, measured against labels in `make bench`.
+
+- `documents`: substantive answers and informant passages; non-answers counted, not clustered.
+- `features`: word (stem + bigram) and sub-word (character n-gram) TF-IDF.
+- `model`: `ThemeModel`, spectral clustering of a nearest-neighbour graph; k chosen by coherence,
+  exclusivity and stability.
+- `describe`: labels, quotes, sources; document-theme assignment (more than one theme allowed).
+- `guided`: seed terms of the topic catalogue spread over the graph; theme-topic matches; emerging needs.
+- `prevalence`: shares by segment and source with bootstrap intervals; attribute effects.
+"""
+
+from pipeline.themes.describe import assign_documents, describe_themes, theme_id, theme_label
+from pipeline.themes.documents import collect_documents, split_passages
+from pipeline.themes.features import TextFeatures
+from pipeline.themes.guided import assign, doc_topics, guided_scores, match_themes, seed_matrix, seed_stems
+from pipeline.themes.model import MIN_DOCUMENTS, ThemeModel
+from pipeline.themes.prevalence import attribute_effects, prevalence_table, respondent_theme_matrix
+
+__all__ = [
+    "MIN_DOCUMENTS",
+    "TextFeatures",
+    "ThemeModel",
+    "assign",
+    "assign_documents",
+    "attribute_effects",
+    "collect_documents",
+    "describe_themes",
+    "doc_topics",
+    "guided_scores",
+    "match_themes",
+    "prevalence_table",
+    "respondent_theme_matrix",
+    "seed_matrix",
+    "seed_stems",
+    "split_passages",
+    "theme_id",
+    "theme_label",
+]

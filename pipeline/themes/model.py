@@ -1,0 +1,242 @@
+"""The theme model: spectral clustering of a k-nearest-neighbour graph over word + sub-word TF-IDF features,
+with the number of themes chosen by measured diagnostics.
+
+Short answers share few words, so documents are linked to their nearest neighbours (cosine) and the graph,
+not the raw vectors, is clustered: the leading eigenvectors of the normalised affinity matrix are computed
+once, and for every candidate k the rows of the first k eigenvectors are clustered with k-means. Each k is
+scored on coherence (NPMI of its themes' top words over the corpus), exclusivity (share of top words that
+belong to one theme only) and stability (adjusted Rand index between clusterings of random 80 % subsets and
+the full clustering); the k with the best mean of the three, each scaled to [0, 1] over the range, wins.
+
+Large corpora: the graph is built on a seeded random subset (`max_fit_docs`); every other document joins the
+theme whose centroid it is most similar to. Themes are numbered by size (T01 is the largest).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import csr_matrix, diags
+from scipy.sparse.linalg import eigsh
+from sklearn.base import BaseEstimator
+from sklearn.cluster import KMeans
+from sklearn.metrics import adjusted_rand_score
+from sklearn.neighbors import NearestNeighbors
+from sklearn.preprocessing import normalize
+
+from pipeline.themes.features import TextFeatures
+
+log = logging.getLogger(__name__)
+
+N_TOP_TERMS = 10
+MIN_DOCUMENTS = 6
+
+
+def knn_graph(X: csr_matrix, n_neighbors: int) -> csr_matrix:
+    """Symmetric k-nearest-neighbour affinity (cosine similarity, clipped at 0)."""
+    n = X.shape[0]
+    nn = min(n_neighbors, n - 1)
+    dist, ind = NearestNeighbors(n_neighbors=nn + 1, metric="cosine", algorithm="brute").fit(X).kneighbors(X)
+    rows = np.repeat(np.arange(n), nn)
+    sim = np.clip(1.0 - dist[:, 1:].ravel(), 0.0, None)
+    graph = csr_matrix((sim, (rows, ind[:, 1:].ravel())), shape=(n, n))
+    return graph.maximum(graph.T).tocsr()
+
+
+def spectral_embedding(graph: csr_matrix, n_vectors: int, seed: int) -> np.ndarray:
+    """The `n_vectors` leading eigenvectors of D^-1/2 A D^-1/2 (the smallest of the normalised Laplacian)."""
+    degree = np.asarray(graph.sum(axis=1)).ravel()
+    scale = diags(1.0 / np.sqrt(np.maximum(degree, 1e-12)))
+    affinity = scale @ graph @ scale
+    n = graph.shape[0]
+    v0 = np.random.default_rng(seed).uniform(0.5, 1.0, size=n)
+    values, vectors = eigsh(affinity, k=min(n_vectors, n - 1), which="LA", v0=v0)
+    order = np.argsort(-values, kind="stable")
+    vectors = vectors[:, order]
+    return vectors * np.sign(
+        vectors[np.abs(vectors).argmax(axis=0), np.arange(vectors.shape[1])]
+    )  # fixed signs
+
+
+def cluster_embedding(embedding: np.ndarray, k: int, seed: int) -> np.ndarray:
+    return KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(normalize(embedding[:, :k]))
+
+
+def distinctive_terms(words: csr_matrix, labels: np.ndarray, k: int, min_df: int = 2) -> list[np.ndarray]:
+    """Per theme, word-feature indices ordered by class-based TF-IDF on document frequencies: the share of the
+    theme's documents that use a term, times log(1 + mean theme size / documents using it anywhere)."""
+    present = (words > 0).astype(np.float32).tocsc()
+    onehot = csr_matrix((np.ones(len(labels)), (labels, np.arange(len(labels)))), shape=(k, len(labels)))
+    df = np.asarray((onehot @ present).todense())  # k x V
+    sizes = np.bincount(labels, minlength=k).astype(float)[:, None]
+    total = df.sum(axis=0, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score = (df / np.maximum(sizes, 1)) * np.log1p(sizes.mean() / np.maximum(total, 1))
+    score[df < min(min_df, 1 + (sizes.min() > 3))] = 0
+    return [np.argsort(-score[c], kind="stable") for c in range(k)]
+
+
+def npmi_coherence(present: csr_matrix, top: list[np.ndarray], n_top: int = N_TOP_TERMS) -> float:
+    """Mean normalised PMI of the top words' document co-occurrence, over themes."""
+    n = present.shape[0]
+    scores = []
+    for terms in top:
+        t = terms[:n_top]
+        sub = present[:, t].astype(np.float32)
+        co = np.asarray((sub.T @ sub).todense()) / n
+        p = np.diag(co)
+        vals = []
+        for i in range(len(t)):
+            for j in range(i + 1, len(t)):
+                if co[i, j] <= 0 or p[i] <= 0 or p[j] <= 0:
+                    vals.append(-1.0)
+                elif co[i, j] >= 1:
+                    vals.append(1.0)
+                else:
+                    vals.append(np.log(co[i, j] / (p[i] * p[j])) / -np.log(co[i, j]))
+        scores.append(float(np.mean(vals)) if vals else 0.0)
+    return float(np.mean(scores))
+
+
+def exclusivity(top: list[np.ndarray], n_top: int = N_TOP_TERMS) -> float:
+    sets = [set(t[:n_top].tolist()) for t in top]
+    return float(
+        np.mean(
+            [
+                len(s - set().union(*(o for j, o in enumerate(sets) if j != i))) / n_top
+                for i, s in enumerate(sets)
+            ]
+        )
+    )
+
+
+def stability(embedding: np.ndarray, labels: np.ndarray, k: int, seed: int, runs: int) -> float:
+    rng = np.random.default_rng(seed)
+    n = len(labels)
+    scores = []
+    for r in range(runs):
+        rows = np.sort(rng.choice(n, size=max(k + 1, int(0.8 * n)), replace=False))
+        scores.append(adjusted_rand_score(labels[rows], cluster_embedding(embedding[rows], k, seed + 1 + r)))
+    return float(np.mean(scores))
+
+
+class ThemeModel(BaseEstimator):
+    """Themes in short texts (scikit-learn estimator contract: hyperparameters in `__init__`, validation in
+    `fit`, learned attributes end in '_').
+
+    Learned: `n_themes_`, `labels_` (theme index of every fitted text, 0 = T01), `similarity_` (cosine
+    similarity of every text to every theme centroid), `centroids_`, `top_terms_` (word-feature indices per
+    theme), `diagnostics_` (one row per candidate k), `features_` (the fitted `TextFeatures`)."""
+
+    def __init__(
+        self,
+        n_themes: int | None = None,
+        k_range: tuple[int, int] = (5, 14),
+        n_neighbors: int | None = None,
+        char_weight: float = 2.0,
+        random_state: int = 2021,
+        max_fit_docs: int = 4000,
+        stability_runs: int = 3,
+    ):
+        self.n_themes = n_themes
+        self.k_range = k_range
+        self.n_neighbors = n_neighbors
+        self.char_weight = char_weight
+        self.random_state = random_state
+        self.max_fit_docs = max_fit_docs
+        self.stability_runs = stability_runs
+
+    def fit(self, texts: list[str], y: Any = None, progress: bool = False) -> ThemeModel:
+        texts = list(texts)
+        if len(texts) < MIN_DOCUMENTS:
+            raise ValueError(f"theme discovery needs at least {MIN_DOCUMENTS} documents, got {len(texts)}")
+        low, high = self.k_range
+        if not 2 <= low <= high:
+            raise ValueError(f"k_range must satisfy 2 <= low <= high, got {self.k_range}")
+        seed = self.random_state
+        self.features_ = TextFeatures(char_weight=self.char_weight).fit(texts)
+        X = self.features_.transform(texts)
+        n = len(texts)
+        rng = np.random.default_rng(seed)
+        fit_idx = (
+            np.sort(rng.choice(n, self.max_fit_docs, replace=False))
+            if n > self.max_fit_docs
+            else np.arange(n)
+        )
+        Xf = X[fit_idx]
+        n_fit = len(fit_idx)
+        neighbours = min(self.n_neighbors or int(np.clip(round(np.sqrt(n_fit)), 10, 40)), n_fit - 1)
+        high = max(2, min(high, n_fit - 3))
+        low = min(low, high)
+        wanted = [self.n_themes] if self.n_themes is not None else list(range(low, high + 1))
+        embedding = spectral_embedding(knn_graph(Xf, neighbours), max(wanted) + 1, seed)
+        words = self.features_.words([texts[i] for i in fit_idx])
+        present = (words > 0).astype(np.float32).tocsc()
+        rows, solutions = [], {}
+        candidates = wanted
+        if progress:
+            from tqdm.auto import tqdm
+
+            candidates = tqdm(wanted, desc="themes: candidate k", leave=False, delay=2)
+        for k in candidates:
+            labels = cluster_embedding(embedding, k, seed)
+            top = distinctive_terms(words, labels, k)
+            solutions[k] = labels
+            rows.append(
+                {
+                    "k": k,
+                    "coherence": npmi_coherence(present, top),
+                    "exclusivity": exclusivity(top),
+                    "stability": stability(embedding, labels, k, seed, self.stability_runs),
+                }
+            )
+        diagnostics = pd.DataFrame(rows)
+        scaled = diagnostics[["coherence", "exclusivity", "stability"]].apply(
+            lambda c: (c - c.min()) / (c.max() - c.min()) if c.max() > c.min() else c * 0 + 1
+        )
+        diagnostics["score"] = scaled.mean(axis=1)
+        best = diagnostics.sort_values(["score", "k"], ascending=[False, True], kind="stable").iloc[0]
+        diagnostics["chosen"] = diagnostics["k"] == best["k"]
+        k = int(best["k"])
+        fit_labels = self._by_size(solutions[k], k)
+        centroids = normalize(
+            np.vstack([np.asarray(Xf[fit_labels == c].mean(axis=0)).ravel() for c in range(k)])
+        )
+        similarity = np.asarray(X @ centroids.T)
+        labels = similarity.argmax(axis=1)
+        labels[fit_idx] = fit_labels
+        self.n_themes_ = k
+        self.labels_ = labels
+        self.similarity_ = similarity
+        self.centroids_ = centroids
+        self.fit_index_ = fit_idx
+        self.n_neighbors_ = neighbours
+        self.diagnostics_ = diagnostics
+        self.top_terms_ = distinctive_terms(self.features_.words(texts), labels, k)
+        log.info(
+            "themes: k=%d chosen (%s) from %d documents",
+            k,
+            "programme file" if self.n_themes else "diagnostics",
+            n,
+        )
+        return self
+
+    @staticmethod
+    def _by_size(labels: np.ndarray, k: int) -> np.ndarray:
+        """Relabel so that theme 0 is the largest (ties: the one met first)."""
+        sizes = np.bincount(labels, minlength=k)
+        first = np.array([np.flatnonzero(labels == c)[0] if sizes[c] else len(labels) for c in range(k)])
+        order = sorted(range(k), key=lambda c: (-sizes[c], first[c]))
+        remap = np.empty(k, dtype=int)
+        remap[order] = np.arange(k)
+        return remap[labels]
+
+    def transform(self, texts: list[str]) -> np.ndarray:
+        """Cosine similarity of each text to each theme centroid."""
+        return np.asarray(self.features_.transform(list(texts)) @ self.centroids_.T)
+
+    def predict(self, texts: list[str]) -> np.ndarray:
+        return self.transform(texts).argmax(axis=1)
