@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import ingest, needs, privacy
+from benchmarks import ingest, needs, privacy, themes
 from pipeline.config import DEFAULT_CONFIG, PROJ_ROOT, load_programme
 from pipeline.stages import STAGES, run_stage
 from pipeline.store import Store
@@ -60,6 +60,10 @@ def main() -> None:
         privacy.run(args.config, PROJ_ROOT / "data" / "ground_truth", shared / "sib200_nob.tsv"),
     ]
     sections += ["\n## Needs analysis\n", needs.run(args.config.parent, PROJ_ROOT / "data" / "ground_truth")]
+    sections += [
+        "\n## Themes against labels\n",
+        themes.run(args.config, PROJ_ROOT / "data" / "ground_truth", shared / "sib200_nob.tsv"),
+    ]
     with tempfile.TemporaryDirectory() as tmp:
         sections += [
             "\n## Survey ingest at scale (generated exports, one process each)\n",

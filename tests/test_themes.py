@@ -124,7 +124,9 @@ def test_number_of_themes_is_chosen_in_range_and_reported(corpus) -> None:
     d = model.diagnostics_
     assert list(d["k"]) == [2, 3, 4, 5, 6] and d["chosen"].sum() == 1
     assert model.n_themes_ == int(d.loc[d["chosen"], "k"].iloc[0])
-    assert {"coherence", "exclusivity", "stability", "score"} <= set(d.columns)
+    assert {"coherence", "exclusivity", "stability"} <= set(d.columns)
+    stable = d.loc[d["stability"] >= 0.9, "k"]
+    assert model.n_themes_ == (stable.max() if len(stable) else d.sort_values("stability")["k"].iloc[-1])
 
 
 def test_estimator_contract() -> None:

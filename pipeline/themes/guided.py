@@ -15,7 +15,8 @@ nearest fitted neighbours.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -31,8 +32,15 @@ MIN_SCORE = 0.05
 THEME_SHARE = 0.25
 
 
+@lru_cache(maxsize=1)
+def _stemming() -> tuple[
+    Callable[[str], str], Callable[[str], list[str]], Callable[[str], str], frozenset[str]
+]:
+    return build_preprocessor(), build_tokenizer(), build_stemmer(), stop_words()
+
+
 def stem_terms(text: str) -> list[str]:
-    preprocess, tokenize, stem, stop = build_preprocessor(), build_tokenizer(), build_stemmer(), stop_words()
+    preprocess, tokenize, stem, stop = _stemming()
     return [stem(w) for w in tokenize(preprocess(text)) if len(w) > 2 and w not in stop]
 
 
@@ -46,19 +54,23 @@ def seed_stems(seed_terms: Iterable[str]) -> set[tuple[str, ...]]:
     return out
 
 
-def _hits(doc: list[str], seed: tuple[str, ...]) -> bool:
-    if len(seed) == 1:
-        s = seed[0]
-        return any(w == s or (len(s) >= 5 and s in w) for w in doc)
-    return any(tuple(doc[i : i + len(seed)]) == seed for i in range(len(doc) - len(seed) + 1))
-
-
 def seed_matrix(texts: list[str], seeds: list[set[tuple[str, ...]]]) -> np.ndarray:
-    """documents x topics: does the document use one of the topic's seed terms?"""
+    """documents x topics: does the document use one of the topic's seed terms? Single-word seeds are resolved
+    against the corpus vocabulary once (exact stem, or inside a compound for seeds of five letters or more);
+    multi-word seeds must occur as consecutive stems."""
     docs = [stem_terms(t) for t in texts]
-    return np.array([[any(_hits(d, s) for s in topic) for topic in seeds] for d in docs], dtype=bool).reshape(
-        len(texts), len(seeds)
-    )
+    vocabulary = {w for d in docs for w in d}
+    out = np.zeros((len(texts), len(seeds)), dtype=bool)
+    for j, topic in enumerate(seeds):
+        singles = {s[0] for s in topic if len(s) == 1}
+        words = {w for w in vocabulary if w in singles or any(len(s) >= 5 and s in w for s in singles)}
+        phrases = [s for s in topic if len(s) > 1]
+        for i, doc in enumerate(docs):
+            if words.intersection(doc) or any(
+                tuple(doc[p : p + len(ph)]) == ph for ph in phrases for p in range(len(doc) - len(ph) + 1)
+            ):
+                out[i, j] = True
+    return out
 
 
 def spread(graph: csr_matrix, seeds: np.ndarray, alpha: float = ALPHA) -> np.ndarray:
@@ -97,7 +109,7 @@ def guided_scores(
     for start in range(0, len(rest), 5000):
         chunk = rest[start : start + 5000]
         sim = np.asarray((X[chunk] @ fitted.T).todense())
-        top = np.argsort(-sim, axis=1)[:, :n_neighbors]
+        top = np.argpartition(-sim, n_neighbors - 1, axis=1)[:, :n_neighbors]  # the nearest, unordered
         weights = normalize(np.take_along_axis(sim, top, axis=1).clip(0), norm="l1")
         scores[chunk] = np.einsum("ij,ijk->ik", weights, scores[fit_index][top])
     return scores, seeds

@@ -1,0 +1,267 @@
+"""Theme discovery measured against labels, beside plain baselines run on the same data.
+
+Datasets: (a) the sample's planted themes: every substantive survey answer and informant passage with its
+planted themes (a document's first-listed theme is its label for NMI/ARI; `single` = the documents with one
+planted theme only); (b) SIB-200 Norwegian bokmål (7 topics, 1,004 sentences) from ../shared/data, skipped
+with a note when absent. Every method runs with k set to the true number and, where it can, chosen
+automatically; the mean over 3 seeds is shown.
+
+Guided assignment: the planted themes' seed terms (benchmarks/planted_seeds.py, written from THEMES.md) are
+spread over the graph; micro-F1 of the documents' assigned themes against their planted themes.
+
+Scale: 1,000 / 10,000 / 100,000 survey answers from the sample generator through the theme stage's model and
+guided mapping, one process each: time and peak memory."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.cluster import KMeans
+from sklearn.decomposition import NMF, LatentDirichletAllocation, TruncatedSVD
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.metrics import adjusted_rand_score, f1_score, normalized_mutual_info_score
+from sklearn.preprocessing import normalize
+
+from benchmarks.planted_seeds import PLANTED_SEEDS
+from pipeline.text import build_analyzer, build_preprocessor
+from pipeline.themes import ThemeModel, assign, guided_scores
+
+SEEDS = (0, 1, 2)
+
+
+def sample_documents(config_dir: Path, truth_dir: Path) -> pd.DataFrame:
+    """Substantive answers and informant passages of the sample with their planted themes."""
+    import tempfile
+
+    from pipeline.config import load_programme
+    from pipeline.stages import STAGES
+    from pipeline.store import Store
+    from pipeline.themes import collect_documents
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp))
+        STAGES["ingest"](load_programme(config_dir / "programme.toml"), store)
+        docs, _non = collect_documents(store.read("free_text"), store.read("turns"))
+    answers = pd.read_csv(truth_dir / "answers.csv", dtype=str, keep_default_na=False)
+    turns = pd.read_csv(truth_dir / "interview_turns.csv", dtype=str, keep_default_na=False)
+    turns["turn"] = turns["turn"].astype(int)
+    survey = docs[docs["source"] == "survey"].merge(
+        answers[["respondent_id", "question", "themes"]], on=["respondent_id", "question"], how="left"
+    )
+    interview = (
+        docs[docs["source"] == "interview"]
+        .assign(turn=lambda d: d["turn"].astype(int))
+        .merge(turns[["interview_id", "turn", "themes"]], on=["interview_id", "turn"], how="left")
+    )
+    out = pd.concat([survey, interview], ignore_index=True)
+    return out[out["themes"].fillna("") != ""].reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------------------ baselines
+def _word_tfidf(texts: list[str]) -> object:
+    return TfidfVectorizer(analyzer=build_analyzer(), min_df=2, sublinear_tf=True).fit_transform(texts)
+
+
+def _char_tfidf(texts: list[str]) -> object:
+    return TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(3, 5), min_df=2, sublinear_tf=True, preprocessor=build_preprocessor()
+    ).fit_transform(texts)
+
+
+def baselines(texts: list[str], k: int, seed: int) -> dict[str, np.ndarray]:
+    word, char = _word_tfidf(texts), _char_tfidf(texts)
+    out = {"TF-IDF + k-means": KMeans(k, n_init=10, random_state=seed).fit_predict(normalize(word))}
+    for name, X in (("LSA + k-means", word), ("LSA + k-means, char 3-5", char)):
+        Z = normalize(TruncatedSVD(min(100, X.shape[1] - 1), random_state=seed).fit_transform(X))
+        out[name] = KMeans(k, n_init=10, random_state=seed).fit_predict(Z)
+    for name, X in (("NMF", word), ("NMF, char 3-5", char)):
+        out[name] = NMF(k, init="nndsvda", random_state=seed, max_iter=400).fit_transform(X).argmax(axis=1)
+    counts = CountVectorizer(analyzer=build_analyzer(), min_df=2).fit_transform(texts)
+    out["LDA"] = LatentDirichletAllocation(k, random_state=seed).fit_transform(counts).argmax(axis=1)
+    return out
+
+
+def ours(
+    texts: list[str], k: int | None, seed: int, k_range: tuple[int, int], char_weight: float = 2.0
+) -> tuple[np.ndarray, int]:
+    model = ThemeModel(n_themes=k, k_range=k_range, random_state=seed, char_weight=char_weight).fit(texts)
+    return model.labels_, model.n_themes_
+
+
+def compare(
+    texts: list[str],
+    labels: np.ndarray,
+    k_true: int,
+    k_range: tuple[int, int],
+    subsets: dict[str, np.ndarray],
+) -> pd.DataFrame:
+    rows = []
+
+    def score(method: str, k: str, predictions: list[np.ndarray]) -> None:
+        for subset, mask in subsets.items():
+            rows.append(
+                {
+                    "method": method,
+                    "k": k,
+                    "docs": subset,
+                    "NMI": np.mean(
+                        [normalized_mutual_info_score(labels[mask], p[mask]) for p in predictions]
+                    ),
+                    "ARI": np.mean([adjusted_rand_score(labels[mask], p[mask]) for p in predictions]),
+                }
+            )
+
+    runs = [baselines(texts, k_true, s) for s in SEEDS]
+    for method in runs[0]:
+        score(method, str(k_true), [r[method] for r in runs])
+    for weight, name in ((0.0, "words only"), (1.0, "words + char x1"), (2.0, "words + char x2 (default)")):
+        score(
+            f"ours: kNN spectral, {name}",
+            str(k_true),
+            [ours(texts, k_true, s, k_range, weight)[0] for s in SEEDS],
+        )
+    auto = [ours(texts, None, s, k_range) for s in SEEDS]
+    score("ours, default", "auto " + "/".join(str(k) for _l, k in auto), [a[0] for a in auto])
+    return pd.DataFrame(rows)
+
+
+def table(df: pd.DataFrame) -> str:
+    lines = ["| method | k | documents | NMI | ARI |", "|---|---|---|---:|---:|"]
+    lines += [f"| {r.method} | {r.k} | {r.docs} | {r.NMI:.3f} | {r.ARI:.3f} |" for r in df.itertuples()]
+    return "\n".join(lines)
+
+
+def sample_benchmark(config_dir: Path, truth_dir: Path) -> str:
+    docs = sample_documents(config_dir, truth_dir)
+    texts = docs["text"].tolist()
+    first = docs["themes"].str.split(";").str[0].to_numpy()
+    single = (docs["themes"].str.count(";") == 0).to_numpy()
+    survey = (docs["source"] == "survey").to_numpy()
+    themes = sorted({t for cell in docs["themes"] for t in cell.split(";")})
+    subsets = {
+        "all (first planted theme)": np.ones(len(docs), bool),
+        "single-theme": single,
+        "survey answers": survey,
+    }
+    result = table(compare(texts, first, len(themes), (5, 14), subsets))
+    # guided assignment of documents to the planted themes
+    model = ThemeModel(n_themes=len(themes), random_state=2021).fit(texts)
+    names = list(PLANTED_SEEDS)
+    scores, seeds = guided_scores(
+        model.features_.transform(texts),
+        texts,
+        [PLANTED_SEEDS[t] for t in names],
+        model.fit_index_,
+        n_neighbors=10,
+    )
+    truth = np.array([[t in cell.split(";") for t in names] for cell in docs["themes"]])
+    lines = []
+    for label, predicted in (
+        ("seed terms only", seeds),
+        ("seeds spread over the graph (pipeline)", assign(scores, seeds)),
+    ):
+        for subset, mask in (("all", np.ones(len(docs), bool)), ("survey answers", survey)):
+            p, t = predicted[mask], truth[mask]
+            lines.append(
+                f"| {label} | {subset} | {f1_score(t, p, average='micro'):.3f} | "
+                f"{(p & t).sum() / max(p.sum(), 1):.3f} | {(p & t).sum() / t.sum():.3f} |"
+            )
+    guided = "\n".join(
+        [
+            "| guided assignment | documents | micro-F1 | precision | recall |",
+            "|---|---|---:|---:|---:|",
+            *lines,
+        ]
+    )
+    return (
+        f"Sample: {len(docs)} documents ({survey.sum()} survey answers, {(~survey).sum()} informant "
+        f"passages), {len(themes)} planted themes, {single.sum()} documents with one planted theme."
+        f"\n\n{result}\n\n{guided}"
+    )
+
+
+def sib_benchmark(path: Path) -> str:
+    if not path.is_file():
+        return f"({path} not found: a user's clone has no ../shared; SIB-200 skipped)"
+    data = pd.read_csv(path, sep="\t")
+    labels = data["category"].to_numpy()
+    result = compare(data["text"].tolist(), labels, 7, (4, 14), {"all": np.ones(len(data), bool)})
+    return f"SIB-200 nob: {len(data)} sentences, 7 topics.\n\n{table(result)}"
+
+
+# --------------------------------------------------------------------------------------------- scale
+def scale_once(n: int, workdir: Path) -> dict[str, float]:
+    """Child process: themes model + guided mapping over n generated answers."""
+    import resource
+
+    from pipeline.config import load_programme
+    from pipeline.sample.generate import build_scaled
+    from pipeline.text import is_non_answer
+
+    _export, truth = build_scaled(max(n // 2, 10))
+    texts = [t for t in truth["text"] if not is_non_answer(t)]
+    while len(texts) < n:
+        texts += texts[: n - len(texts)]
+    texts = texts[:n]
+    programme = load_programme(workdir)
+    t0 = time.perf_counter()
+    model = ThemeModel(k_range=(programme.themes.k_min, programme.themes.k_max)).fit(texts, progress=True)
+    t1 = time.perf_counter()
+    scores, seeds = guided_scores(
+        model.features_.transform(texts),
+        texts,
+        [list(t.seed_terms) for t in programme.topics],
+        model.fit_index_,
+        10,
+    )
+    assign(scores, seeds)
+    t2 = time.perf_counter()
+    return {
+        "model_s": t1 - t0,
+        "guided_s": t2 - t1,
+        "total_s": t2 - t0,
+        "k": model.n_themes_,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def scale_benchmark(config: Path, sizes: tuple[int, ...] = (1_000, 10_000, 100_000)) -> str:
+    lines = ["| answers | model s | guided s | total s | k | peak MB |", "|---:|---:|---:|---:|---:|---:|"]
+    for n in sizes:
+        child = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import json, sys; from pathlib import Path; from benchmarks.themes import "
+                "scale_once; print(json.dumps(scale_once(int(sys.argv[1]), Path(sys.argv[2]))))",
+                str(n),
+                str(config),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        r = json.loads(child.stdout.strip().splitlines()[-1])
+        lines.append(
+            f"| {n:,} | {r['model_s']:.1f} | {r['guided_s']:.1f} | {r['total_s']:.1f} | {r['k']} | "
+            f"{r['peak_mb']:.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def run(config: Path, truth_dir: Path, sib: Path) -> str:
+    parts = []
+    if truth_dir.is_dir():
+        parts.append(sample_benchmark(config.parent, truth_dir))
+    parts.append(sib_benchmark(sib))
+    parts.append(
+        "Scale (answers recombined from the sample, through ThemeModel.fit and the guided mapping):\n\n"
+        + scale_benchmark(config)
+    )
+    return "\n\n".join(parts)
