@@ -24,9 +24,9 @@ CORE := $(addprefix pipeline/,__init__.py __main__.py cli.py config.py errors.py
 RESOURCES := $(wildcard pipeline/resources/*)
 INGEST_SRC := $(CORE) $(wildcard pipeline/survey/*.py) pipeline/interviews.py pipeline/privacy.py $(RESOURCES)
 NEEDS_SRC := $(CORE) $(wildcard pipeline/needs/*.py) $(RESOURCES)
-THEMES_SRC := $(CORE) pipeline/themes.py pipeline/text.py $(RESOURCES)
-RANK_SRC := $(CORE) pipeline/rank.py
-PLAN_SRC := $(CORE) pipeline/plan.py
+THEMES_SRC := $(CORE) $(wildcard pipeline/themes/*.py) pipeline/text.py $(RESOURCES)
+RANK_SRC := $(CORE) pipeline/rank.py $(wildcard pipeline/needs/*.py)
+PLAN_SRC := $(CORE) $(wildcard pipeline/plan/*.py) pipeline/rank.py
 REPORT_SRC := $(CORE) $(addprefix pipeline/,report.py present.py figures.py privacy.py) $(wildcard notebooks/*.ipynb)
 
 .PHONY: help install all ingest needs themes rank plan reports test lint format bench sample clean

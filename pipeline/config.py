@@ -79,6 +79,13 @@ class InterviewSettings:
 
 
 @dataclass(frozen=True)
+class PlanSettings:
+    cohesion: float = 1.0  # weight of "topics that belong together share a gathering" against topic value
+    sensitivity_samples: int = 100  # weight draws for the probability of being in the programme
+    sensitivity_concentration: float = 20.0  # Dirichlet concentration: higher = draws closer to the weights
+
+
+@dataclass(frozen=True)
 class NeedsSettings:
     bootstrap: int = 2000  # resamples for intervals
     confidence: float = 0.9
@@ -114,6 +121,7 @@ class Programme:
     privacy: Privacy
     themes: ThemeSettings
     needs: NeedsSettings = NeedsSettings()
+    plan: PlanSettings = PlanSettings()
     interviews: InterviewSettings = InterviewSettings()
     sha256: str = field(default="", compare=False)
 
@@ -200,6 +208,7 @@ def load_programme(path: Path | str) -> Programme:
         privacy=_privacy(root.table_of("privacy", False)),
         themes=_theme_settings(root.table_of("themes", False)),
         needs=_needs_settings(root.table_of("needs", False)),
+        plan=_plan_settings(root.table_of("plan", False)),
         interviews=_interview_settings(root.table_of("interviews", False)),
         sha256=hashlib.sha256(raw_bytes).hexdigest(),
     )
@@ -343,6 +352,24 @@ def _needs_settings(r: _Reader) -> NeedsSettings:
         raise r.fail("top_n", "must be at least 1.")
     items = {k: r.text(k, getattr(d, k)) for k in known if k.endswith("_item")}
     return NeedsSettings(bootstrap, confidence, r.get("seed", int, d.seed), top_n, centre, **items)
+
+
+def _plan_settings(r: _Reader) -> PlanSettings:
+    unknown = sorted(set(r.table) - set(PlanSettings.__dataclass_fields__))
+    if unknown:
+        raise r.fail(
+            unknown[0], "unknown key; known: cohesion, sensitivity_samples, sensitivity_concentration."
+        )
+    cohesion = r.get("cohesion", float, 1.0)
+    if cohesion < 0:
+        raise r.fail("cohesion", "must be 0 or more (0: ignore which topics belong together).")
+    samples = r.get("sensitivity_samples", int, 100)
+    if samples < 0:
+        raise r.fail("sensitivity_samples", "must be 0 (no sensitivity analysis) or more.")
+    concentration = r.get("sensitivity_concentration", float, 20.0)
+    if concentration <= 0:
+        raise r.fail("sensitivity_concentration", "must be positive, e.g. 20.")
+    return PlanSettings(cohesion, samples, concentration)
 
 
 def _theme_settings(r: _Reader) -> ThemeSettings:

@@ -1,9 +1,13 @@
 """Rank catalogue topics by three kinds of evidence, with the trail that supports each score.
 
 Components per topic: survey need (mean Borich MWDS of the topic's linked areas), free-text prevalence (share
-of survey respondents whose answers carry a theme matched to the topic) and interview emphasis (share of
-informant passages carrying such a theme). Each component is standardised across topics (z-score) so that the
-programme file's weights mean what they say; the score is their weighted mean.
+of the respondents who wrote that carry the topic, by the guided assignment) and interview emphasis (share of
+informant passages carrying it). Each component is standardised across topics (z-score) so that the programme
+file's weights mean what they say; the score is their weighted mean.
+
+Uncertainty: respondents and informant passages are resampled together (seeded bootstrap), every component
+recomputed, standardised and combined for each resample; the spread of each topic's rank is its interval.
+Weight sensitivity (how the plan changes when the weights move) lives with the plan, in `plan.sensitivity`.
 """
 
 from __future__ import annotations
@@ -68,6 +72,106 @@ def topic_evidence(
             }
         )
     return pd.DataFrame(rows)
+
+
+def combine(components: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
+    """Weighted mean of column-standardised components; arrays are (..., topics)."""
+    total = sum(weights.values())
+    score = 0.0
+    for key, column in COMPONENTS.items():
+        values = components[column]
+        filled = np.where(np.isnan(values), np.nanmean(values, axis=-1, keepdims=True), values)
+        filled = np.nan_to_num(filled)
+        sd = filled.std(axis=-1, keepdims=True)
+        z = np.divide(
+            filled - filled.mean(axis=-1, keepdims=True), sd, out=np.zeros_like(filled), where=sd > 0
+        )
+        score = score + weights[key] / total * z
+    return np.asarray(score)
+
+
+def bootstrap_components(
+    programme: Programme,
+    likert: pd.DataFrame,
+    doc_topics: pd.DataFrame,
+    writers: list[str],
+    passages: list[str],
+    resamples: int,
+    seed: int,
+) -> dict[str, np.ndarray]:
+    """Each component recomputed on `resamples` resamples: respondents (for the Likert need and the free-text
+    prevalence, the same resample for both) and informant passages. Arrays are resamples x topics."""
+    from pipeline.needs import area_matrix
+    from pipeline.needs.scores import weighted_mwds
+
+    rng = np.random.default_rng(seed)
+    topics = [t.id for t in programme.topics]
+    m = area_matrix(likert)
+    respondents = list(m.respondent_ids)
+    index = {r: i for i, r in enumerate(respondents)}
+    n = len(respondents)
+    weights = (
+        rng.multinomial(n, np.full(n, 1.0 / n), size=resamples).astype(float)
+        if n
+        else np.zeros((resamples, 0))
+    )
+    mwds = weighted_mwds(m, weights)["mwds"] if n else np.zeros((resamples, 0))
+    area_index = {a: j for j, a in enumerate(m.areas["area"])}
+    need = np.column_stack(
+        [
+            mwds[:, [area_index[a] for a in t.areas if a in area_index]].mean(axis=1)
+            if any(a in area_index for a in t.areas)
+            else np.full(resamples, np.nan)
+            for t in programme.topics
+        ]
+    )
+    wrote = np.zeros(n)
+    carries = np.zeros((n, len(topics)))
+    for r in writers:
+        if r in index:
+            wrote[index[r]] = 1
+    survey = doc_topics.loc[doc_topics["source"] == "survey", ["respondent_id", "topic_id"]].drop_duplicates()
+    for r, t in survey.itertuples(index=False):
+        if r in index and t in topics:
+            carries[index[r], topics.index(t)] = 1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        prevalence = (weights @ carries) / (weights @ wrote)[:, None]
+    p = len(passages)
+    passage_index = {d: i for i, d in enumerate(passages)}
+    in_passage = np.zeros((p, len(topics)))
+    interview = doc_topics.loc[doc_topics["source"] == "interview", ["doc_id", "topic_id"]].drop_duplicates()
+    for d, t in interview.itertuples(index=False):
+        if d in passage_index and t in topics:
+            in_passage[passage_index[d], topics.index(t)] = 1
+    passage_weights = (
+        rng.multinomial(p, np.full(p, 1.0 / p), size=resamples) / p if p else np.zeros((resamples, 0))
+    )
+    emphasis = passage_weights @ in_passage if p else np.zeros((resamples, len(topics)))
+    return {
+        "survey_need": need,
+        "free_text_prevalence": np.nan_to_num(prevalence),
+        "interview_emphasis": emphasis,
+    }
+
+
+def rank_intervals(
+    boot: dict[str, np.ndarray], weights: dict[str, float], topic_ids: list[str], confidence: float = 0.9
+) -> pd.DataFrame:
+    """Per topic: interval of the score and of the rank over the resamples."""
+    from pipeline.needs.bootstrap import ranks
+
+    scores = combine(boot, weights)
+    r = ranks(scores)
+    alpha = (1 - confidence) / 2
+    return pd.DataFrame(
+        {
+            "topic_id": topic_ids,
+            "score_lo": np.quantile(scores, alpha, axis=0),
+            "score_hi": np.quantile(scores, 1 - alpha, axis=0),
+            "rank_lo": np.quantile(r, alpha, axis=0, method="lower").astype(int),
+            "rank_hi": np.quantile(r, 1 - alpha, axis=0, method="higher").astype(int),
+        }
+    )
 
 
 def rank_topics(evidence: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from pipeline import interviews, needs, plan, privacy, rank, report, survey, themes
@@ -241,33 +242,92 @@ def rank_stage(programme: Programme, store: Store) -> dict[str, int]:
         programme, store.read("needs"), store.read("themes"), store.read("doc_topics"), writers, passages
     )
     ranking = rank.rank_topics(evidence, programme.weights)
+    interview_docs = doc_themes.loc[doc_themes["source"] == "interview", "doc_id"].drop_duplicates().tolist()
+    boot = rank.bootstrap_components(
+        programme,
+        store.read("likert"),
+        store.read("doc_topics"),
+        doc_themes.loc[doc_themes["source"] == "survey", "respondent_id"].drop_duplicates().tolist(),
+        interview_docs,
+        programme.needs.bootstrap,
+        programme.needs.seed,
+    )
+    intervals = rank.rank_intervals(
+        boot, programme.weights, [t.id for t in programme.topics], programme.needs.confidence
+    )
+    ranking = ranking.merge(intervals, on="topic_id", how="left")
     store.write("topic_ranking", ranking)
     return {"topics": len(ranking)}
 
 
 def plan_stage(programme: Programme, store: Store) -> dict[str, int]:
-    """Ranking -> optimal plans for 3 and 4 gatherings (the configured count is the chosen one)."""
+    """Ranking -> optimal plans for 3 and 4 gatherings (the configured count is the chosen one), with the
+    probability of each topic being in the programme as the weights move, the strong topics left out, and
+    the designers' CSV and Excel."""
+    settings = programme.plan
     ranking = store.read("topic_ranking")
+    affinity = plan.topic_affinity(
+        store.read("doc_topics"), store.read("themes"), [t.id for t in programme.topics]
+    )
     values = plan.topic_values(ranking)
-    tables = []
+    sensitivity, sensitivity_summary = (
+        plan.weight_sensitivity(
+            programme,
+            ranking,
+            programme.sessions.count,
+            affinity,
+            settings.cohesion,
+            settings.sensitivity_samples,
+            settings.sensitivity_concentration,
+            programme.needs.seed,
+        )
+        if settings.sensitivity_samples
+        else (pd.DataFrame({"topic_id": ranking["topic_id"], "p_in_programme": np.nan, "p_top3": np.nan}), {})
+    )
+    p_in = sensitivity.set_index("topic_id")["p_in_programme"]
+    tables, missing, variants = [], [], {}
     for count in (3, 4):
         chosen = count == programme.sessions.count
         try:
-            result = plan.solve_plan(programme, values, count)
+            result = plan.solve_plan(programme, values, count, affinity=affinity, cohesion=settings.cohesion)
         except PlanInfeasibleError as exc:
             if chosen:
                 raise
             log.warning("no alternative plan with %d gatherings: %s", count, exc)
+            variants[str(count)] = {"feasible": False, "reason": str(exc)}
             continue
-        tables.append(plan.plan_table(programme, ranking, result, chosen=chosen))
+        greedy = plan.greedy_plan(programme, values, count, affinity, settings.cohesion)
+        tables.append(plan.plan_table(programme, ranking, result, chosen, affinity, p_in if chosen else None))
+        missing.append(plan.left_out(programme, ranking, result, values, affinity, settings.cohesion))
+        variants[str(count)] = {
+            "feasible": True,
+            "chosen": chosen,
+            "topics": len(result.assignment),
+            "objective": round(result.objective, 4),
+            "value": round(result.value, 4),
+            "cohesion": round(result.cohesion, 4),
+            "solver_seconds": round(result.seconds, 3),
+            "greedy_objective": round(greedy.objective, 4),
+        }
         log.info(
-            "plan with %d gatherings: %d topics, objective %.3f",
+            "plan with %d gatherings: %d topics, objective %.3f (greedy %.3f), %.2f s",
             count,
             len(result.assignment),
             result.objective,
+            greedy.objective,
+            result.seconds,
         )
     table = pd.concat(tables, ignore_index=True)
     store.write("plan", table)
+    store.write(
+        "plan_left_out",
+        pd.concat(missing, ignore_index=True) if missing else pd.DataFrame(columns=plan.LEFT_OUT_COLUMNS),
+    )
+    store.write("plan_sensitivity", sensitivity)
+    store.write_json(
+        "plan_summary",
+        {"variants": variants, "sensitivity": sensitivity_summary, "cohesion_weight": settings.cohesion},
+    )
     view = plan.designer_view(table, {c.id: c.name for c in programme.contributors})
     view.to_csv(store.processed_file("plan.csv"), index=False, encoding="utf-8-sig")
     view.to_excel(store.processed_file("plan.xlsx"), index=False, sheet_name="Programplan")

@@ -32,12 +32,15 @@ DATASETS: dict[str, tuple[str, str]] = {
     "theme_effects": ("data/processed", "theme_effects.parquet"),
     "topic_ranking": ("data/processed", "topic_ranking.parquet"),
     "plan": ("data/processed", "plan.parquet"),
+    "plan_left_out": ("data/processed", "plan_left_out.parquet"),
+    "plan_sensitivity": ("data/processed", "plan_sensitivity.parquet"),
 }
 JSON_FILES: dict[str, tuple[str, str]] = {
     "ingest_report": ("data/interim", "ingest_report.json"),
     "theme_diagnostics": ("data/processed", "theme_diagnostics.json"),
     "needs_summary": ("data/processed", "needs_summary.json"),
     "run_manifest": ("data/processed", "run_manifest.json"),
+    "plan_summary": ("data/processed", "plan_summary.json"),
 }
 # which stage writes which dataset, so a missing input can name the command that makes it
 PRODUCED_BY = {
@@ -59,6 +62,9 @@ PRODUCED_BY = {
     "theme_diagnostics": "themes",
     "topic_ranking": "rank",
     "plan": "plan",
+    "plan_left_out": "plan",
+    "plan_sensitivity": "plan",
+    "plan_summary": "plan",
 }
 
 

@@ -1,0 +1,28 @@
+"""From the ranking to a programme: topics assigned to 3 or 4 gatherings by optimisation.
+
+- `model`: the mixed-integer programme (`solve_plan`), infeasibility diagnosis, a greedy plan to compare.
+- `explain`: topic affinity, a rationale per placed topic, strong topics left out and why.
+- `sensitivity`: the probability of each topic being in the programme as the weights move.
+- `output`: the designers' view for CSV and Excel.
+"""
+
+from pipeline.plan.explain import LEFT_OUT_COLUMNS, PLAN_COLUMNS, left_out, plan_table, topic_affinity
+from pipeline.plan.model import GROUPS, PlanResult, greedy_plan, solve_plan, topic_values
+from pipeline.plan.output import designer_view, excel_safe
+from pipeline.plan.sensitivity import weight_sensitivity
+
+__all__ = [
+    "GROUPS",
+    "LEFT_OUT_COLUMNS",
+    "PLAN_COLUMNS",
+    "PlanResult",
+    "designer_view",
+    "excel_safe",
+    "greedy_plan",
+    "left_out",
+    "plan_table",
+    "solve_plan",
+    "topic_affinity",
+    "topic_values",
+    "weight_sensitivity",
+]

@@ -1,0 +1,187 @@
+"""Why the plan looks as it does: topic affinity (what belongs together), a Norwegian rationale line per
+placed topic, and the strong topics left out with the reason."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+
+from pipeline.config import Programme
+from pipeline.errors import PlanInfeasibleError
+from pipeline.plan.model import PlanResult, solve_plan
+
+PLAN_COLUMNS = [
+    "n_sessions",
+    "chosen",
+    "session",
+    "topic_id",
+    "title",
+    "contributors",
+    "rank",
+    "rank_lo",
+    "rank_hi",
+    "score",
+    "value",
+    "p_in_programme",
+    "rationale",
+]
+LEFT_OUT_COLUMNS = ["n_sessions", "topic_id", "title", "rank", "score", "reason"]
+SHARED_THEME_BONUS = 0.1
+
+
+def topic_affinity(doc_topics: pd.DataFrame, themes: pd.DataFrame, topic_ids: list[str]) -> pd.DataFrame:
+    """How much two topics belong together: the Jaccard index of who raised them (survey respondents and
+    informant passages), plus a bonus when a discovered theme matches both."""
+    units: dict[str, set[str]] = {t: set() for t in topic_ids}
+    for source, respondent, doc, topic in doc_topics[
+        ["source", "respondent_id", "doc_id", "topic_id"]
+    ].itertuples(index=False):
+        if topic in units:
+            units[topic].add(f"r:{respondent}" if source == "survey" else f"d:{doc}")
+    shared: dict[tuple[str, str], int] = {}
+    for matched in themes.get("matched_topics", pd.Series(dtype=object)):
+        for a, b in combinations(sorted(set(matched)), 2):
+            shared[a, b] = shared.get((a, b), 0) + 1
+    rows = []
+    for a, b in combinations(sorted(topic_ids), 2):
+        union = len(units[a] | units[b])
+        jaccard = len(units[a] & units[b]) / union if union else 0.0
+        rows.append(
+            (
+                a,
+                b,
+                jaccard,
+                shared.get((a, b), 0),
+                jaccard + SHARED_THEME_BONUS * min(shared.get((a, b), 0), 2),
+            )
+        )
+    return pd.DataFrame(rows, columns=["topic_a", "topic_b", "jaccard", "shared_themes", "affinity"])
+
+
+def _format(value: float, decimals: int = 2) -> str:
+    return f"{value:.{decimals}f}".replace(".", ",")
+
+
+def plan_table(
+    programme: Programme,
+    ranking: pd.DataFrame,
+    result: PlanResult,
+    chosen: bool,
+    affinity: pd.DataFrame,
+    p_in_programme: pd.Series | None = None,
+) -> pd.DataFrame:
+    """One row per placed topic, in gathering then rank order, with a Norwegian rationale: why it is in (rank,
+    its evidence) and why in that gathering (pinned, prerequisites, what it shares with its neighbours)."""
+    info = ranking.set_index("topic_id")
+    values = ranking.set_index("topic_id")["score"] - ranking["score"].min() + 0.1
+    pair = {(a, b): w for a, b, w in affinity[["topic_a", "topic_b", "affinity"]].itertuples(index=False)}
+    rows = []
+    n_slots = sum(programme.sessions.slots_for(result.n_sessions))
+    for topic_id, session in result.assignment.items():
+        topic = programme.topic(topic_id)
+        r = info.loc[topic_id]
+        why = [
+            f"Rangert nr. {int(r['rank'])} av {len(ranking)}"
+            + (f" (90 %-intervall {int(r['rank_lo'])}–{int(r['rank_hi'])})" if "rank_lo" in r else "")
+        ]
+        evidence = []
+        if not np.isnan(r["survey_need"]):
+            evidence.append(f"Borich-skår {_format(r['survey_need'])} på tilknyttede lederområder")
+        if r["free_text_prevalence"] > 0:
+            evidence.append(
+                f"nevnt av {_format(100 * r['free_text_prevalence'], 0)} % av dem som skrev fritekst"
+            )
+        if r["interview_emphasis"] > 0:
+            evidence.append(f"{_format(100 * r['interview_emphasis'], 0)} % av intervjuutsnittene")
+        if evidence:
+            why.append(", ".join(evidence))
+        if topic.pinned_session:
+            why.append(f"låst til samling {topic.pinned_session} i programfilen")
+        if topic.requires:
+            why.append("kommer etter " + ", ".join(programme.topic(q).title for q in topic.requires))
+        neighbours = [
+            (pair.get(tuple(sorted((topic_id, o))), 0.0), o)
+            for o, s in result.assignment.items()
+            if s == session and o != topic_id
+        ]
+        close = [programme.topic(o).title for w, o in sorted(neighbours, reverse=True) if w > 0.05][:2]
+        if close:
+            why.append("i samme samling som " + " og ".join(close) + ", som de samme lederne tar opp")
+        if int(r["rank"]) > n_slots:
+            present = [
+                c.name for c in programme.contributors if c.every_session and c.id in topic.contributors
+            ]
+            if present:
+                why.append(
+                    f"med fordi {' og '.join(present)} skal bidra på hver samling, og dette er "
+                    "deres sterkeste ledige tema"
+                )
+        rows.append(
+            {
+                "n_sessions": result.n_sessions,
+                "chosen": chosen,
+                "session": session,
+                "topic_id": topic_id,
+                "title": topic.title,
+                "contributors": list(topic.contributors),
+                "rank": int(r["rank"]),
+                "rank_lo": int(r.get("rank_lo", r["rank"])),
+                "rank_hi": int(r.get("rank_hi", r["rank"])),
+                "score": float(r["score"]),
+                "value": float(values[topic_id]),
+                "p_in_programme": float(p_in_programme.get(topic_id, np.nan))
+                if p_in_programme is not None
+                else np.nan,
+                "rationale": ". ".join(w[:1].upper() + w[1:] for w in why) + ".",
+            }
+        )
+    out = pd.DataFrame(rows, columns=PLAN_COLUMNS)
+    return out.sort_values(["session", "rank"], kind="stable", ignore_index=True)
+
+
+def left_out(
+    programme: Programme,
+    ranking: pd.DataFrame,
+    result: PlanResult,
+    values: pd.Series,
+    affinity: pd.DataFrame,
+    cohesion: float,
+    extra: int = 3,
+) -> pd.DataFrame:
+    """Topics that rank within the number of slots (plus `extra`) but are not in the plan, and why: forcing
+    each in either breaks named constraints or lowers the plan's value by a stated amount."""
+    n_slots = sum(programme.sessions.slots_for(result.n_sessions))
+    rows = []
+    for r in ranking.sort_values("rank").itertuples(index=False):
+        if r.rank > n_slots + extra or r.topic_id in result.assignment:
+            continue
+        topic = programme.topic(r.topic_id)
+        if topic.excluded:
+            reason = "utelatt i programfilen (excluded)"
+        else:
+            try:
+                forced = solve_plan(programme, values, result.n_sessions, force=(r.topic_id,))  # selection
+                dropped = [programme.topic(t).title for t in result.assignment if t not in forced.assignment]
+                reason = (
+                    "å ta det med ville senket planens verdi med "
+                    f"{_format(result.value - forced.value)}"
+                    + (f" (ut måtte: {', '.join(dropped)})" if dropped else "")
+                )
+                limits = [
+                    c.name
+                    for c in programme.contributors
+                    if c.id in topic.contributors
+                    and c.max_topics is not None
+                    and sum(c.id in programme.topic(t).contributors for t in result.assignment)
+                    >= c.max_topics
+                ]
+                if limits:
+                    reason += f"; {', '.join(limits)} har allerede sitt maksimale antall temaer"
+            except PlanInfeasibleError as exc:
+                reason = (
+                    f"kan ikke tas med uten å bryte en regel i programfilen: {str(exc).split(': ', 1)[-1]}"
+                )
+        rows.append((result.n_sessions, r.topic_id, r.title, int(r.rank), float(r.score), reason))
+    return pd.DataFrame(rows, columns=LEFT_OUT_COLUMNS)
