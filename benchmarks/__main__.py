@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import ingest, needs, privacy, themes
+from benchmarks import ingest, needs, plan, privacy, themes
 from pipeline.config import DEFAULT_CONFIG, PROJ_ROOT, load_programme
 from pipeline.stages import STAGES, run_stage
 from pipeline.store import Store
@@ -64,6 +64,7 @@ def main() -> None:
         "\n## Themes against labels\n",
         themes.run(args.config, PROJ_ROOT / "data" / "ground_truth", shared / "sib200_nob.tsv"),
     ]
+    sections += ["\n## Plan solver\n", plan.run(args.config)]
     with tempfile.TemporaryDirectory() as tmp:
         sections += [
             "\n## Survey ingest at scale (generated exports, one process each)\n",

@@ -39,6 +39,7 @@ class Run:
     min_cell: int
     contributor_names: dict[str, str]
     needs_summary: dict[str, Any]
+    plan_summary: dict[str, Any]
 
 
 def load_run(workdir: str | Path) -> Run:
@@ -54,8 +55,10 @@ def load_run(workdir: str | Path) -> Run:
         "preferences",
         "themes",
         "doc_themes",
+        "theme_prevalence",
         "topic_ranking",
         "plan",
+        "plan_left_out",
     )
     manifest = store.read_json("run_manifest")
     programme = load_programme(manifest["programme_file"])
@@ -67,6 +70,7 @@ def load_run(workdir: str | Path) -> Run:
         programme.privacy.min_cell,
         {c.id: c.name for c in programme.contributors},
         store.read_json("needs_summary"),
+        store.read_json("plan_summary"),
     )
 
 
@@ -233,10 +237,12 @@ def quotes(run: Run, per_theme: int = 2) -> HTML:
 
 
 def ranking_table(run: Run) -> HTML:
-    r = run.tables["topic_ranking"]
+    """Catalogue topics by score with the rank interval and the evidence behind the score."""
+    r = run.tables["topic_ranking"].sort_values("rank")
     shown = pd.DataFrame(
         {
             "Rang": r["rank"],
+            "Rang, intervall": [f"{lo}–{hi}" for lo, hi in zip(r["rank_lo"], r["rank_hi"], strict=True)],
             "Tema": r["title"],
             "Skår": r["score"].map(lambda v: format_number(v, 2)),
             "Behov (Borich)": r["survey_need"].map(lambda v: format_number(v, 2)),
@@ -245,6 +251,39 @@ def ranking_table(run: Run) -> HTML:
         }
     )
     return _table(shown)
+
+
+def plan_comparison(run: Run) -> HTML:
+    """3 versus 4 gatherings: topics and the value of each plan."""
+    variants = run.plan_summary.get("variants", {})
+    rows = []
+    for count in ("3", "4"):
+        v = variants.get(count)
+        if not v:
+            continue
+        if not v.get("feasible"):
+            rows.append({"Samlinger": count, "Temaer": "–", "Verdi": "ikke mulig", "Valgt": ""})
+            continue
+        rows.append(
+            {
+                "Samlinger": count,
+                "Temaer": v["topics"],
+                "Verdi": format_number(v["objective"], 2),
+                "Valgt": "valgt i programfilen" if v["chosen"] else "",
+            }
+        )
+    return _table(pd.DataFrame(rows))
+
+
+def left_out_table(run: Run) -> HTML:
+    """Strong topics that are not in the chosen plan, and why."""
+    chosen = int(run.tables["plan"].loc[run.tables["plan"]["chosen"], "n_sessions"].iloc[0])
+    part = run.tables["plan_left_out"].loc[lambda d: d["n_sessions"] == chosen]
+    if part.empty:
+        return HTML("<p>Ingen sterke temaer er utelatt.</p>")
+    return _table(
+        pd.DataFrame({"Rang": part["rank"], "Tema": part["title"], "Hvorfor ikke med": part["reason"]})
+    )
 
 
 def plan_table(run: Run, n_sessions: int | None = None) -> HTML:
@@ -257,6 +296,7 @@ def plan_table(run: Run, n_sessions: int | None = None) -> HTML:
             "Bidragsyter": plan["contributors"].map(
                 lambda ids: ", ".join(run.contributor_names.get(c, c) for c in ids)
             ),
+            "Sannsynlighet med": plan["p_in_programme"].map(format_percent),
             "Begrunnelse": plan["rationale"],
         }
     )
