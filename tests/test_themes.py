@@ -156,7 +156,7 @@ def test_assign_keeps_seeds_and_spreads_to_the_rest() -> None:
 
 def test_theme_without_topic_is_emerging() -> None:
     labels = np.array([0, 0, 0, 1, 1, 1])
-    assigned = np.array([[1, 0], [1, 0], [0, 0], [0, 0], [0, 0], [0, 1]], dtype=bool)
+    assigned = np.array([[1, 0], [1, 0], [0, 0], [0, 0], [0, 1], [0, 1]], dtype=bool)
     matches = match_themes(labels, assigned, ["a", "b"], 2)
     matched = matches[matches["matched"]]
     assert matched[["theme_id", "topic_id"]].values.tolist() == [["T01", "a"], ["T02", "b"]]

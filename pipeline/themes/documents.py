@@ -1,6 +1,7 @@
 """Documents for theme discovery: every substantive free-text answer, and every informant turn, long turns
-split into passages. Non-answers ('Nei', '-', 'vet ikke', 'Ingen kommentar', empty) are recognised and
-returned separately, counted, never clustered. Interviewer turns are context, not evidence."""
+split into passages. Non-answers ('Nei', '-', 'vet ikke', 'Ingen kommentar', empty) and informant small talk
+(fewer than four content words: 'Hei, hører du meg?') are recognised and returned separately, counted, never
+clustered. Interviewer turns are context, not evidence."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import re
 
 import pandas as pd
 
-from pipeline.text import is_non_answer
+from pipeline.text import build_analyzer, is_non_answer
 
 DOC_COLUMNS = ["doc_id", "source", "respondent_id", "question", "interview_id", "turn", "passage", "text"]
+MIN_CONTENT_WORDS = 4  # an informant passage with fewer content words is small talk ("Hei, hører du meg?")
 MAX_WORDS = 120  # an informant turn longer than this is split into passages of about PASSAGE_WORDS
 PASSAGE_WORDS = 80
 
@@ -41,15 +43,25 @@ def collect_documents(free_text: pd.DataFrame, turns: pd.DataFrame) -> tuple[pd.
     passages by interview, turn and passage."""
     non = free_text["text"].map(is_non_answer)
     survey = free_text.loc[~non].assign(source="survey", interview_id=None, turn=pd.NA, passage=pd.NA)
-    rows = []
+    rows, small_talk = [], []
+    content = build_analyzer(bigrams=False)
     informant = turns.loc[turns["role"] == "informant"]
     for interview_id, turn, text in informant[["interview_id", "turn", "text"]].itertuples(index=False):
         for i, passage in enumerate(split_passages(text), start=1):
+            if len(content(passage)) < MIN_CONTENT_WORDS:
+                small_talk.append((interview_id, int(turn), passage))
+                continue
             rows.append(("interview", None, None, interview_id, int(turn), i, passage))
     interview = pd.DataFrame(rows, columns=DOC_COLUMNS[1:])
     docs = pd.concat([survey[DOC_COLUMNS[1:]], interview], ignore_index=True)
     docs["turn"] = docs["turn"].astype("Int64")
     docs["passage"] = docs["passage"].astype("Int64")
     docs.insert(0, "doc_id", [f"d{i:06d}" for i in range(len(docs))])
-    non_answers = free_text.loc[non, ["respondent_id", "question", "text"]].reset_index(drop=True)
+    non_answers = pd.concat(
+        [
+            free_text.loc[non, ["respondent_id", "question", "text"]].assign(source="survey"),
+            pd.DataFrame(small_talk, columns=["interview_id", "turn", "text"]).assign(source="interview"),
+        ],
+        ignore_index=True,
+    )
     return docs[DOC_COLUMNS], non_answers

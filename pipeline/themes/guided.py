@@ -7,8 +7,8 @@
    gets the topic too. A seed document keeps exactly its seed topics (they are precise); any other document
    takes its best-scoring topic, if it scores at all (measured on the sample's planted themes in `make
    bench`: adding topics to seed documents cost more precision than it gained recall).
-3. Themes: a theme matches the topics that at least `theme_share` of its documents carry; a theme that
-   matches none is an emerging need, reported with its evidence.
+3. Themes: a theme matches the topics that at least `theme_share` (35 %) of its documents carry; a theme
+   that matches none is an emerging need, reported with its evidence.
 For large corpora the graph is built on the fitted subset and other documents take the mean score of their
 nearest fitted neighbours.
 """
@@ -29,7 +29,7 @@ from pipeline.themes.model import knn_graph
 
 ALPHA = 0.5
 MIN_SCORE = 0.05
-THEME_SHARE = 0.25
+THEME_SHARE = 0.35
 
 
 @lru_cache(maxsize=1)
