@@ -3,13 +3,11 @@ tidied and pseudonymised in a fresh process each (so peak memory is that of the 
 
 from __future__ import annotations
 
-import json
 import resource
-import subprocess
-import sys
 import time
 from pathlib import Path
 
+from benchmarks.child import run_in_child
 from pipeline.privacy import Pseudonymiser, pseudonymise_column
 from pipeline.sample.generate import write_scaled
 from pipeline.survey import read_codebook, read_export, tidy_survey
@@ -17,8 +15,9 @@ from pipeline.survey import read_codebook, read_export, tidy_survey
 SIZES = (1_000, 10_000, 100_000)
 
 
-def ingest_once(export: Path, codebook: Path) -> dict[str, float]:
+def ingest_once(export: str, codebook: str) -> dict[str, float]:
     """Run in a child process: seconds per step and peak resident memory."""
+    export, codebook = Path(export), Path(codebook)
     t0 = time.perf_counter()
     book = read_codebook(codebook)
     raw = read_export(export, id_column="Respondent-ID")
@@ -48,20 +47,7 @@ def run(workdir: Path, sizes: tuple[int, ...] = SIZES) -> str:
         export = workdir / f"survey_{n}.csv"
         if not export.exists():
             write_scaled(n, workdir)
-        child = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "import json, sys; from pathlib import Path; from benchmarks.ingest import "
-                "ingest_once; print(json.dumps(ingest_once(Path(sys.argv[1]), Path(sys.argv[2]))))",
-                str(export),
-                str(workdir / "codebook.csv"),
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        r = json.loads(child.stdout.strip().splitlines()[-1])
+        r = run_in_child("benchmarks.ingest", "ingest_once", str(export), str(workdir / "codebook.csv"))
         lines.append(
             f"| {n:,} | {export.stat().st_size / 1e6:.1f} | {r['read_s']:.2f} | {r['tidy_s']:.2f} | "
             f"{r['pseudonymise_s']:.2f} | {r['total_s']:.2f} | {r['peak_mb']:.0f} |"

@@ -14,9 +14,6 @@ guided mapping, one process each: time and peak memory."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -28,6 +25,7 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score, f1_score, normalized_mutual_info_score
 from sklearn.preprocessing import normalize
 
+from benchmarks.child import run_in_child
 from benchmarks.planted_seeds import PLANTED_SEEDS
 from pipeline.text import build_analyzer, build_preprocessor
 from pipeline.themes import ThemeModel, assign, guided_scores
@@ -196,7 +194,7 @@ def sib_benchmark(path: Path) -> str:
 
 
 # --------------------------------------------------------------------------------------------- scale
-def scale_once(n: int, workdir: Path) -> dict[str, float]:
+def scale_once(n: int | str, config: Path | str) -> dict[str, float]:
     """Child process: themes model + guided mapping over n generated answers."""
     import resource
 
@@ -204,12 +202,13 @@ def scale_once(n: int, workdir: Path) -> dict[str, float]:
     from pipeline.sample.generate import build_scaled
     from pipeline.text import is_non_answer
 
+    n = int(n)
     _export, truth = build_scaled(max(n // 2, 10))
     texts = [t for t in truth["text"] if not is_non_answer(t)]
     while len(texts) < n:
         texts += texts[: n - len(texts)]
     texts = texts[:n]
-    programme = load_programme(workdir)
+    programme = load_programme(Path(config))
     t0 = time.perf_counter()
     model = ThemeModel(k_range=(programme.themes.k_min, programme.themes.k_max)).fit(texts, progress=True)
     t1 = time.perf_counter()
@@ -234,20 +233,7 @@ def scale_once(n: int, workdir: Path) -> dict[str, float]:
 def scale_benchmark(config: Path, sizes: tuple[int, ...] = (1_000, 10_000, 100_000)) -> str:
     lines = ["| answers | model s | guided s | total s | k | peak MB |", "|---:|---:|---:|---:|---:|---:|"]
     for n in sizes:
-        child = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "import json, sys; from pathlib import Path; from benchmarks.themes import "
-                "scale_once; print(json.dumps(scale_once(int(sys.argv[1]), Path(sys.argv[2]))))",
-                str(n),
-                str(config),
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        r = json.loads(child.stdout.strip().splitlines()[-1])
+        r = run_in_child("benchmarks.themes", "scale_once", str(n), str(config))
         lines.append(
             f"| {n:,} | {r['model_s']:.1f} | {r['guided_s']:.1f} | {r['total_s']:.1f} | {r['k']} | "
             f"{r['peak_mb']:.0f} |"
