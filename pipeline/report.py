@@ -71,6 +71,7 @@ def render_reports(store: Store, notebook_dir: Path = NOTEBOOK_DIR) -> list[Path
                 progress_bar=False,
                 log_output=False,
                 cwd=str(store.workdir),
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no transport warnings in make's output
             )
             exporter = HTMLExporter(template_name="lab", language_code="nb", anchor_link_text="")
             if audience == "partner":
