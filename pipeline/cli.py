@@ -48,6 +48,22 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", parents=[common], help="run every stage in order")
     for name, text in STAGE_HELP.items():
         sub.add_parser(name, parents=[common], help=text)
+    one = sub.add_parser(
+        "report",
+        parents=[common],
+        help="re-render one or more reports, optionally with "
+        "other notebook parameters (e.g. --param audience=analyst)",
+    )
+    one.add_argument(
+        "names", nargs="*", help="report names (default: all): oversikt, behov, temaer, programplan"
+    )
+    one.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a notebook parameter (a Python literal or text); repeatable",
+    )
     codebook = sub.add_parser("codebook", parents=[common], help="codebook tools: `codebook draft EXPORT`")
     codebook_sub = codebook.add_subparsers(dest="codebook_command", metavar="ACTION", required=True)
     draft = codebook_sub.add_parser(
@@ -64,6 +80,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     draft.add_argument("--out", type=Path, default=None, help="where to write the draft codebook (CSV)")
     return parser
+
+
+def parse_params(items: list[str]) -> dict[str, object]:
+    """['n=3', 'audience=analyst'] -> {'n': 3, 'audience': 'analyst'} (Python literals where they parse)."""
+    import ast
+
+    out: dict[str, object] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise SystemExit(f"error: --param needs KEY=VALUE, got {item!r}")
+        try:
+            out[key.strip()] = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            out[key.strip()] = value
+    return out
 
 
 def draft_codebook_command(args: argparse.Namespace) -> Path:
@@ -98,6 +130,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "codebook":
             draft_codebook_command(args)
+            return 0
+        if args.command == "report":
+            from pipeline.report import render_reports
+            from pipeline.store import Store
+
+            written = render_reports(
+                Store(args.workdir.expanduser().resolve()),
+                names=tuple(args.names),
+                parameters=parse_params(args.param),
+            )
+            logging.getLogger("pipeline").info("%d report files written", len(written))
             return 0
         programme = load_programme(args.config)
         store = Store(args.workdir.expanduser().resolve())

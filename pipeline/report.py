@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config import PROJ_ROOT
+from pipeline.errors import PipelineError
 from pipeline.present import format_number
 from pipeline.store import Store
 
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 
 NOTEBOOK_DIR = PROJ_ROOT / "notebooks"
 KERNEL_NAME = "survey-pipeline"
-AUDIENCES = ("partner", "analyst")
+AUDIENCES = ("partner", "analyst")  # one execution, two exports
 
 
 @dataclass(frozen=True)
@@ -30,13 +31,14 @@ class ReportSpec:
 
 
 REPORTS = (
-    ReportSpec(
-        "programrapport", "programrapport.ipynb", "Programrapport: fra medlemsundersøkelse til program"
-    ),
+    ReportSpec("oversikt", "oversikt.ipynb", "Hvem svarte: medlemsundersøkelsen og intervjuene"),
+    ReportSpec("behov", "behov.ipynb", "Behov for kompetanse"),
+    ReportSpec("temaer", "temaer.ipynb", "Hva lederne selv sier: temaer"),
+    ReportSpec("programplan", "programplan.ipynb", "Forslag til programplan"),
 )
 
 
-def notebook_parameters(store: Store, audience: str) -> dict[str, Any]:
+def notebook_parameters(store: Store, audience: str = "partner") -> dict[str, Any]:
     """The parameters the pipeline passes to every report notebook (literals only)."""
     return {"workdir": str(store.workdir.resolve()), "audience": audience}
 
@@ -48,48 +50,73 @@ def kernel_name() -> str:
     return KERNEL_NAME if KERNEL_NAME in KernelSpecManager().find_kernel_specs() else "python3"
 
 
-def render_reports(store: Store, notebook_dir: Path = NOTEBOOK_DIR) -> list[Path]:
-    """Execute every report notebook for every audience and write HTML; returns the HTML files."""
+def render_report(
+    store: Store,
+    spec: ReportSpec,
+    notebook_dir: Path = NOTEBOOK_DIR,
+    parameters: dict[str, Any] | None = None,
+    kernel: str | None = None,
+) -> list[Path]:
+    """Execute one report notebook with papermill, once, and export it twice: for partners (no code, no
+    prompts) and for analysts (with code). Returns the two HTML files."""
     import nbformat
     import papermill as pm
     from nbconvert import HTMLExporter
 
     executed_dir = store.reports / "notebooks"
     executed_dir.mkdir(parents=True, exist_ok=True)
-    kernel = kernel_name()
-    logging.getLogger("papermill").setLevel(max(logging.WARNING, log.getEffectiveLevel()))
+    executed = executed_dir / f"{spec.name}.ipynb"
+    pm.execute_notebook(
+        str(notebook_dir / spec.notebook),
+        str(executed),
+        parameters={**notebook_parameters(store), **(parameters or {})},
+        kernel_name=kernel or kernel_name(),
+        progress_bar=False,
+        log_output=False,
+        cwd=str(store.workdir),
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+    )  # no transport warnings
+    node = nbformat.read(executed, as_version=4)
     written = []
-    for spec in REPORTS:
-        for audience in AUDIENCES:
-            suffix = "" if audience == "partner" else "_analytiker"
-            executed = executed_dir / f"{spec.name}{suffix}.ipynb"
-            pm.execute_notebook(
-                str(notebook_dir / spec.notebook),
-                str(executed),
-                parameters=notebook_parameters(store, audience),
-                kernel_name=kernel,
-                progress_bar=False,
-                log_output=False,
-                cwd=str(store.workdir),
-                extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no transport warnings in make's output
-            )
-            exporter = HTMLExporter(template_name="lab", language_code="nb", anchor_link_text="")
-            if audience == "partner":
-                exporter.exclude_input = True
-                exporter.exclude_input_prompt = True
-                exporter.exclude_output_prompt = True
-            body, _ = exporter.from_notebook_node(
-                nbformat.read(executed, as_version=4), resources={"metadata": {"name": spec.title}}
-            )
-            target = store.reports / f"{spec.name}{suffix}.html"
-            target.write_text(body, encoding="utf-8")
-            written.append(target)
-            log.info("report written: %s", target)
-    write_index(store, written)
+    for audience in AUDIENCES:
+        exporter = HTMLExporter(template_name="lab", language_code="nb", anchor_link_text="")
+        if audience == "partner":
+            exporter.exclude_input = exporter.exclude_input_prompt = exporter.exclude_output_prompt = True
+        body, _ = exporter.from_notebook_node(node, resources={"metadata": {"name": spec.title}})
+        target = store.reports / f"{spec.name}{'' if audience == 'partner' else '_analytiker'}.html"
+        target.write_text(body, encoding="utf-8")
+        written.append(target)
+        log.info("report written: %s", target)
     return written
 
 
-def write_index(store: Store, written: list[Path]) -> Path:
+def render_reports(
+    store: Store,
+    notebook_dir: Path = NOTEBOOK_DIR,
+    names: tuple[str, ...] = (),
+    parameters: dict[str, Any] | None = None,
+) -> list[Path]:
+    """Every report (or those named), two kernels at a time, and reports/index.html."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    logging.getLogger("papermill").setLevel(max(logging.WARNING, log.getEffectiveLevel()))
+    specs = [s for s in REPORTS if not names or s.name in names]
+    unknown = set(names) - {s.name for s in REPORTS}
+    if unknown:
+        raise PipelineError(
+            f"unknown report {sorted(unknown)}; reports: {', '.join(s.name for s in REPORTS)}"
+        )
+    kernel = kernel_name()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(
+            pool.map(lambda spec: render_report(store, spec, notebook_dir, parameters, kernel), specs)
+        )
+    written = [path for paths in results for path in paths]
+    write_index(store)
+    return written
+
+
+def write_index(store: Store) -> Path:
     """reports/index.html: links to every report, the run's date, inputs and manifest summary."""
     manifest = store.read_json("run_manifest") if store.path("run_manifest").exists() else {}
     esc = html.escape

@@ -70,14 +70,36 @@ def test_manifest_accounts_for_inputs_and_stages(sample_run: Path) -> None:
     assert manifest["stages"]["ingest"]["rows"]["respondents"] == report["rows_kept"]
 
 
-def test_partner_report_has_no_code_and_is_norwegian(sample_run: Path) -> None:
-    partner = (sample_run / "reports/programrapport.html").read_text(encoding="utf-8")
-    analyst = (sample_run / "reports/programrapport_analytiker.html").read_text(encoding="utf-8")
+REPORT_SECTIONS = {
+    "oversikt": ("Kort oppsummert", "Roller", "Kommunestørrelse", "Dybdeintervjuer"),
+    "behov": (
+        "Kort oppsummert",
+        "Behov per lederområde",
+        "Locus for Focus",
+        "Behov i ulike grupper",
+        "Ønsker for programmet",
+    ),
+    "temaer": ("Kort oppsummert", "Temaene", "Nye behov", "Hvor utbredt er temaene", "Sitater"),
+    "programplan": (
+        "Kort oppsummert",
+        "Samlingene",
+        "Tre eller fire samlinger",
+        "Sterke temaer som ikke er med",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REPORT_SECTIONS))
+def test_partner_reports_have_their_sections_and_no_code(sample_run: Path, name: str) -> None:
+    partner = (sample_run / f"reports/{name}.html").read_text(encoding="utf-8")
+    analyst = (sample_run / f"reports/{name}_analytiker.html").read_text(encoding="utf-8")
     assert "load_run" not in partner and "load_run" in analyst
     assert '<html lang="nb">' in partner and "No description has been provided" not in partner
-    for heading in ("Kort oppsummert", "Behov for kompetanse", "Forslag til programplan"):
-        assert heading in partner
+    for heading in REPORT_SECTIONS[name]:
+        assert f">{heading}<" in partner, heading
     assert "Traceback" not in partner and 'data-mime-type="application/vnd.jupyter.stderr"' not in partner
+    index = (sample_run / "reports/index.html").read_text(encoding="utf-8")
+    assert f"href='{name}.html'" in index and f"href='{name}_analytiker.html'" in index
 
 
 def test_no_planted_personal_data_in_outputs(sample_run: Path) -> None:

@@ -1,0 +1,98 @@
+"""A finished run loaded from a work dir (`load_run`), Norwegian number formats, and the HTML display object
+the report notebooks use."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pipeline.config import load_programme
+from pipeline.needs.segments import add_size_band
+from pipeline.store import Store
+
+THIN_SPACE = "\u202f"
+
+
+def format_number(value: float, decimals: int = 0) -> str:
+    """Norwegian number format: decimal comma, narrow no-break space between thousands."""
+    if value is None or pd.isna(value):
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", THIN_SPACE).replace(".", ",")
+
+
+def format_percent(share: float, decimals: int = 0) -> str:
+    return "–" if share is None or pd.isna(share) else f"{format_number(100 * share, decimals)}{THIN_SPACE}%"
+
+
+@dataclass(frozen=True)
+class Run:
+    store: Store
+    tables: dict[str, pd.DataFrame]
+    manifest: dict[str, Any]
+    ingest_report: dict[str, Any]
+    min_cell: int
+    contributor_names: dict[str, str]
+    needs_summary: dict[str, Any]
+    plan_summary: dict[str, Any]
+
+
+def load_run(workdir: str | Path) -> Run:
+    """Every table of a finished run in `workdir`."""
+    store = Store(Path(workdir))
+    names = (
+        "respondents",
+        "likert",
+        "free_text",
+        "turns",
+        "needs",
+        "needs_segments",
+        "preferences",
+        "themes",
+        "doc_themes",
+        "theme_prevalence",
+        "theme_effects",
+        "topic_ranking",
+        "plan",
+        "plan_left_out",
+    )
+    manifest = store.read_json("run_manifest")
+    programme = load_programme(manifest["programme_file"])
+    tables = {n: store.read(n) for n in names}
+    tables["respondents"] = add_size_band(
+        tables["respondents"], programme.needs.municipality_item, programme.needs.size_item
+    )
+    return Run(
+        store,
+        tables,
+        manifest,
+        store.read_json("ingest_report"),
+        programme.privacy.min_cell,
+        {c.id: c.name for c in programme.contributors},
+        store.read_json("needs_summary"),
+        store.read_json("plan_summary"),
+    )
+
+
+class HTML:
+    """Minimal rich-display object (what IPython.display.HTML does), so the package needs no IPython."""
+
+    def __init__(self, body: str):
+        self.body = body
+
+    def _repr_html_(self) -> str:
+        return self.body
+
+
+def table(df: pd.DataFrame) -> HTML:
+    """A DataFrame as an HTML table; cell text is escaped."""
+    return HTML(df.to_html(index=False, escape=True, border=0, classes="rapport-tabell"))
+
+
+def bullets(items: list[str]) -> HTML:
+    """A bullet list of plain sentences (escaped)."""
+    return HTML("<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>")

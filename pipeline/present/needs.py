@@ -1,0 +1,76 @@
+"""Needs for partners: the areas ranked by Borich MWDS with uncertainty, and the programme preferences."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipeline.present.base import HTML, Run, bullets, format_number, format_percent, table
+
+
+def needs_table(run: Run) -> HTML:
+    """Areas by Borich MWDS, with interval, rank interval, probability of top n, quadrants and priority."""
+    needs = run.tables["needs"].sort_values("rank")
+    top_n = int(run.needs_summary.get("top_n", 3))
+
+    def interval(lo: float, hi: float, decimals: int = 1) -> str:
+        return f"{format_number(lo, decimals)}–{format_number(hi, decimals)}"
+
+    shown = pd.DataFrame(
+        {
+            "Rang": needs["rank"],
+            "Lederområde": needs["area_label"],
+            "Svar": needs["n"].map(format_number),
+            "Viktighet": needs["importance"].map(lambda v: format_number(v, 2)),
+            "Kompetanse": needs["competence"].map(lambda v: format_number(v, 2)),
+            "Borich-skår": needs["mwds"].map(lambda v: format_number(v, 2)),
+            "Intervall": [
+                interval(lo, hi) for lo, hi in zip(needs["mwds_lo"], needs["mwds_hi"], strict=True)
+            ],
+            "Rang, intervall": [
+                interval(lo, hi, 0) for lo, hi in zip(needs["rank_lo"], needs["rank_hi"], strict=True)
+            ],
+            f"Sannsynlighet topp {top_n}": needs["p_top"].map(format_percent),
+            "Prioritet": needs["priority_label"],
+        }
+    )
+    return table(shown)
+
+
+def preferences_table(run: Run, item: str, heading: str) -> HTML:
+    """One programme question's answers with counts and shares (not a breakdown: no suppression needed)."""
+    part = run.tables["preferences"].loc[lambda d: d["item_id"] == item]
+    shown = pd.DataFrame(
+        {
+            heading: part["answer"],
+            "Antall": part["n"].map(format_number),
+            "Andel": part["share"].map(format_percent),
+        }
+    )
+    return table(shown)
+
+
+def needs_headline(run: Run) -> HTML:
+    """The needs in a few sentences: the top areas with their probability, and the programme preferences."""
+    needs = run.tables["needs"].sort_values("rank")
+    summary = run.needs_summary
+    top_n = int(summary.get("top_n", 3))
+    sure = needs.loc[needs["p_top"] >= 0.9, "area_label"].tolist()
+    first = needs.loc[needs["priority"] == 1, "area_label"].tolist()
+    items = [f"Størst behov etter Borich-skår: {', '.join(needs['area_label'].head(top_n))}."]
+    if sure:
+        items.append(f"Med minst 90 % sannsynlighet blant de {top_n} største behovene: {', '.join(sure)}.")
+    if first:
+        items.append(
+            "Første prioritet (stort gap på viktige områder og blant de største behovene): "
+            + ", ".join(first)
+            + "."
+        )
+    gatherings = summary.get("gatherings") or {}
+    if gatherings.get("preferred"):
+        items.append(
+            f"{format_percent(gatherings['share_3'])} ønsker tre samlinger og "
+            f"{format_percent(gatherings['share_4'])} fire."
+        )
+    if summary.get("median_wtp"):
+        items.append(f"Midterste svar på betalingsvilje per deltaker: {summary['median_wtp']}.")
+    return bullets(items)

@@ -1,0 +1,83 @@
+"""Survey overview for partners: who answered, from where, and the run's accounting of input rows."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipeline.present.base import HTML, Run, bullets, format_number, format_percent, table
+from pipeline.privacy import format_count, suppress_small_cells
+
+
+def summary(run: Run) -> HTML:
+    """The short summary partners read first."""
+    t = run.tables
+    n = len(t["respondents"])
+    top_needs = t["needs"].sort_values("rank").head(3)["area_label"].tolist()
+    chosen = t["plan"].loc[t["plan"]["chosen"]]
+    n_sessions = int(chosen["n_sessions"].iloc[0]) if len(chosen) else 0
+    emerging = t["themes"].loc[t["themes"]["emerging"], "label"].tolist()
+    items = [
+        f"{format_number(n)} ledere svarte på undersøkelsen, og {t['turns']['interview_id'].nunique()} "
+        "dybdeintervjuer er med i grunnlaget.",
+        "Størst opplevd behov (Borich-skår): " + ", ".join(top_needs) + ".",
+        f"Programmet foreslås med {n_sessions} samlinger og {len(chosen)} temaer.",
+    ]
+    if emerging:
+        items.append(
+            "Temaer i fritekst som ingen tema i katalogen dekker (nye behov): " + "; ".join(emerging) + "."
+        )
+    return bullets(items)
+
+
+def respondents_by(run: Run, column: str, heading: str) -> HTML:
+    """Respondents per category, small cells shown as '<k'."""
+    if column not in run.tables["respondents"]:
+        return HTML("<p>Spørsmålet finnes ikke i denne undersøkelsen.</p>")
+    counts = run.tables["respondents"][column].fillna("Ikke oppgitt").value_counts().rename_axis(heading)
+    df = counts.reset_index(name="n").sort_values(["n", heading], ascending=[False, True], kind="stable")
+    df = suppress_small_cells(df.assign(andel=df["n"] / df["n"].sum()), "n", run.min_cell, ["andel"])
+    shown = pd.DataFrame(
+        {
+            heading: df[heading],
+            "Antall": [format_count(v, run.min_cell) for v in df["n"]],
+            "Andel": [format_percent(v) for v in df["andel"]],
+        }
+    )
+    return table(shown)
+
+
+def headline(run: Run) -> HTML:
+    """Who answered, in a few lines."""
+    r = run.tables["respondents"]
+    report = run.ingest_report.get("survey", {})
+    turns = run.tables["turns"]
+    informants = turns.loc[turns["role"] == "informant"].groupby("interview_id")["speaker"].nunique().sum()
+    items = [
+        f"{format_number(len(r))} ledere"
+        + (f" fra {r['municipality'].nunique()} kommuner" if "municipality" in r else "")
+        + " svarte på undersøkelsen; "
+        f"{format_percent((r['status'] == 'complete').mean())} fullførte hele skjemaet.",
+        f"{format_number(run.tables['free_text']['respondent_id'].nunique())} skrev minst ett fritekstsvar.",
+        f"{turns['interview_id'].nunique()} dybdeintervjuer med {informants} toppledere er med i grunnlaget.",
+        f"Alle {format_number(report.get('rows_read', 0))} rader i eksporten er gjort rede for: "
+        f"{format_number(report.get('rows_kept', 0))} brukt, "
+        f"{format_number(report.get('rows_quarantined', 0))} holdt utenfor (f.eks. dobbelt innsending).",
+    ]
+    return bullets(items)
+
+
+def interviews_table(run: Run) -> HTML:
+    """One row per interview: informants, turns and words (no names)."""
+    turns = run.tables["turns"]
+    rows = []
+    for interview_id, part in turns.groupby("interview_id", sort=True):
+        informant = part.loc[part["role"] == "informant"]
+        rows.append(
+            {
+                "Intervju": interview_id,
+                "Informanter": informant["speaker"].nunique(),
+                "Ytringer": len(part),
+                "Ord fra informanter": format_number(informant["n_words"].sum()),
+            }
+        )
+    return table(pd.DataFrame(rows))

@@ -1,0 +1,94 @@
+"""The programme plan for partners: ranking, gatherings, 3 versus 4, what was left out."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipeline.present.base import HTML, Run, bullets, format_number, format_percent, table
+
+
+def ranking_table(run: Run) -> HTML:
+    """Catalogue topics by score with the rank interval and the evidence behind the score."""
+    r = run.tables["topic_ranking"].sort_values("rank")
+    shown = pd.DataFrame(
+        {
+            "Rang": r["rank"],
+            "Rang, intervall": [f"{lo}–{hi}" for lo, hi in zip(r["rank_lo"], r["rank_hi"], strict=True)],
+            "Tema": r["title"],
+            "Skår": r["score"].map(lambda v: format_number(v, 2)),
+            "Behov (Borich)": r["survey_need"].map(lambda v: format_number(v, 2)),
+            "Fritekst": r["free_text_prevalence"].map(format_percent),
+            "Intervjuer": r["interview_emphasis"].map(format_percent),
+        }
+    )
+    return table(shown)
+
+
+def plan_comparison(run: Run) -> HTML:
+    """3 versus 4 gatherings: topics and the value of each plan."""
+    variants = run.plan_summary.get("variants", {})
+    rows = []
+    for count in ("3", "4"):
+        v = variants.get(count)
+        if not v:
+            continue
+        if not v.get("feasible"):
+            rows.append({"Samlinger": count, "Temaer": "–", "Verdi": "ikke mulig", "Valgt": ""})
+            continue
+        rows.append(
+            {
+                "Samlinger": count,
+                "Temaer": v["topics"],
+                "Verdi": format_number(v["objective"], 2),
+                "Valgt": "valgt i programfilen" if v["chosen"] else "",
+            }
+        )
+    return table(pd.DataFrame(rows))
+
+
+def left_out_table(run: Run) -> HTML:
+    """Strong topics that are not in the chosen plan, and why."""
+    chosen = int(run.tables["plan"].loc[run.tables["plan"]["chosen"], "n_sessions"].iloc[0])
+    part = run.tables["plan_left_out"].loc[lambda d: d["n_sessions"] == chosen]
+    if part.empty:
+        return HTML("<p>Ingen sterke temaer er utelatt.</p>")
+    return table(
+        pd.DataFrame({"Rang": part["rank"], "Tema": part["title"], "Hvorfor ikke med": part["reason"]})
+    )
+
+
+def plan_table(run: Run, n_sessions: int | None = None) -> HTML:
+    plan = run.tables["plan"]
+    plan = plan.loc[plan["chosen"]] if n_sessions is None else plan.loc[plan["n_sessions"] == n_sessions]
+    shown = pd.DataFrame(
+        {
+            "Samling": plan["session"],
+            "Tema": plan["title"],
+            "Bidragsyter": plan["contributors"].map(
+                lambda ids: ", ".join(run.contributor_names.get(c, c) for c in ids)
+            ),
+            "Sannsynlighet med": plan["p_in_programme"].map(format_percent),
+            "Begrunnelse": plan["rationale"],
+        }
+    )
+    return table(shown)
+
+
+def headline(run: Run) -> HTML:
+    """The plan in a few lines: gatherings, topics per contributor, and how sure the choice is."""
+    plan = run.tables["plan"].loc[lambda d: d["chosen"]]
+    n = int(plan["n_sessions"].iloc[0])
+    per = (
+        plan.explode("contributors")["contributors"]
+        .map(lambda c: run.contributor_names.get(c, c))
+        .value_counts()
+    )
+    sure = plan.loc[plan["p_in_programme"] >= 0.9]
+    items = [
+        f"{n} samlinger med {len(plan)} temaer: " + ", ".join(f"{k} {v}" for k, v in per.items()) + ".",
+        f"{len(sure)} av temaene er med i minst 90 % av trekningene når vektene varieres.",
+    ]
+    wish = (run.needs_summary.get("gatherings") or {}).get("preferred")
+    if wish:
+        items.append(f"Flest av respondentene som valgte mellom tre og fire samlinger, ønsket {wish}.")
+    return bullets(items)

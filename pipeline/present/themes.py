@@ -1,0 +1,118 @@
+"""Themes for partners: labels, reach, catalogue topics, emerging needs and quotes (escaped)."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from pipeline.needs.preferences import answer_order
+from pipeline.present.base import HTML, Run, bullets, format_number, format_percent, table
+from pipeline.privacy import format_count
+
+
+def themes_table(run: Run) -> HTML:
+    """Themes by size: label, documents, share of the respondents who wrote, interviews, catalogue topic."""
+    themes = run.tables["themes"].sort_values(["n_docs", "theme_id"], ascending=[False, True], kind="stable")
+    shown = pd.DataFrame(
+        {
+            "Tema (kjennetegnende ord)": themes["label"],
+            "Svar og utsnitt": themes["n_docs"].map(format_number),
+            "Andel av respondentene": themes["share_respondents"].map(format_percent),
+            "Intervjuer": themes["interviews"].map(len),
+            "Katalogtema": [t if isinstance(t, str) and t else "– nytt behov" for t in themes["topic_title"]],
+        }
+    )
+    return table(shown)
+
+
+def emerging_needs(run: Run) -> HTML:
+    """Themes that no catalogue topic covers, with their words and a quote: candidates for new topics."""
+    emerging = run.tables["themes"].loc[lambda d: d["emerging"].astype(bool)]
+    if emerging.empty:
+        return HTML("<p>Alle temaene i fritekst og intervjuer dekkes av minst ett tema i katalogen.</p>")
+    parts = []
+    for _, theme in emerging.iterrows():
+        quote = list(theme["quotes"])[:1]
+        parts.append(
+            f"<li><strong>{html.escape(theme['label'])}</strong> ({theme['n_docs']} svar og utsnitt; "
+            f"{html.escape(', '.join(list(theme['terms'])[3:8]))})"
+            + (f"<blockquote>«{html.escape(quote[0])}»</blockquote>" if quote else "")
+            + "</li>"
+        )
+    return HTML("<ul>" + "".join(parts) + "</ul>")
+
+
+def quotes(run: Run, per_theme: int = 2) -> HTML:
+    """Representative anonymised quotes per theme, escaped."""
+    parts = []
+    for _, theme in run.tables["themes"].sort_values("theme_id").iterrows():
+        items = "".join(
+            f"<blockquote>«{html.escape(q)}»</blockquote>" for q in list(theme["quotes"])[:per_theme]
+        )
+        parts.append(f"<h4>{html.escape(theme['label'])}</h4>{items or '<p>Ingen sitater.</p>'}")
+    return HTML("".join(parts))
+
+
+def headline(run: Run) -> HTML:
+    """The themes in a few lines."""
+    themes = run.tables["themes"].sort_values("n_docs", ascending=False)
+    emerging = themes.loc[themes["emerging"].astype(bool), "label"].tolist()
+    items = [
+        f"{len(themes)} temaer i {format_number(int(themes['n_docs'].sum()))} fritekstsvar og "
+        "intervjuutsnitt.",
+        "Størst: " + "; ".join(themes["label"].head(3)) + ".",
+    ]
+    if emerging:
+        items.append("Ikke dekket av katalogen (mulige nye temaer): " + "; ".join(emerging) + ".")
+    return bullets(items)
+
+
+def prevalence_table(run: Run, segment_type: str, heading: str) -> HTML:
+    """Share of respondents (or passages) carrying each theme, per segment, with the interval; small
+    segments show as '<k'."""
+    prevalence = run.tables["theme_prevalence"].loc[lambda d: d["segment_type"] == segment_type]
+    labels = run.tables["themes"].set_index("theme_id")["label"]
+
+    def cell(row: pd.Series) -> str:
+        if row["suppressed"]:
+            return f"<{run.min_cell}"
+        return (
+            f"{format_percent(row['share'])} ({format_percent(row['share_lo'])}–"
+            f"{format_percent(row['share_hi'])})"
+        )
+
+    wide = prevalence.assign(cell=prevalence.apply(cell, axis=1)).pivot(
+        index="theme_id", columns="segment", values="cell"
+    )
+    wide = wide[sorted(wide.columns, key=lambda c: (answer_order(str(c)), str(c)))]
+    wide.index = [labels.get(t, t) for t in wide.index]
+    wide.columns = [
+        f"{c} (n={format_count(int(n), run.min_cell)})"
+        for c, n in prevalence.groupby("segment")["n"].first().reindex(wide.columns).items()
+    ]
+    return table(wide.rename_axis(heading).reset_index())
+
+
+def effects_table(run: Run) -> HTML:
+    """Differences in theme prevalence between groups that the intervals say are real (adjusted for the
+    other attribute), in percentage points."""
+    effects = run.tables["theme_effects"]
+    real = effects.loc[
+        ~effects["suppressed"].astype(bool) & ((effects["effect_lo"] > 0) | (effects["effect_hi"] < 0))
+    ]
+    if real.empty:
+        return HTML("<p>Ingen sikre forskjeller mellom rollene eller kommunestørrelsene.</p>")
+    labels = run.tables["themes"].set_index("theme_id")["label"]
+    shown = pd.DataFrame(
+        {
+            "Tema": real["theme_id"].map(labels),
+            "Gruppe": real["level"],
+            "Sammenlignet med": real["reference"],
+            "Forskjell (prosentpoeng)": [
+                f"{format_number(100 * e, 0)} ({format_number(100 * lo, 0)} til {format_number(100 * hi, 0)})"
+                for e, lo, hi in zip(real["effect"], real["effect_lo"], real["effect_hi"], strict=True)
+            ],
+        }
+    )
+    return table(shown)
