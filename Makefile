@@ -29,7 +29,7 @@ RANK_SRC := $(CORE) pipeline/rank.py $(wildcard pipeline/needs/*.py)
 PLAN_SRC := $(CORE) $(wildcard pipeline/plan/*.py) pipeline/rank.py
 REPORT_SRC := $(CORE) $(addprefix pipeline/,report.py present.py figures.py privacy.py) $(wildcard notebooks/*.ipynb)
 
-.PHONY: help install all ingest needs themes rank plan reports test lint format bench sample clean
+.PHONY: help install all ingest needs themes rank plan reports test lint format bench sample screenshots lab clean
 
 help: ## show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -81,6 +81,12 @@ format: $(INSTALLED) ## apply ruff formatting and safe fixes
 
 bench: $(INSTALLED) ## run the benchmarks and write reports/benchmarks.md
 	$(PY) -m benchmarks --out $(REPORTS)/benchmarks.md
+
+screenshots: $(REPORTS)/index.html ## first page of every partner report as PNG (needs Debian's chromium)
+	$(PY) -m pipeline.screenshots --workdir $(WORKDIR)
+
+lab: $(INSTALLED) ## open JupyterLab on the project's kernel (notebooks/utforsk.ipynb to explore a run)
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
 
 sample: $(INSTALLED) ## rebuild the shipped sample (data/raw) and its ground truth from pipeline/sample (seeded)
 	$(PY) -m pipeline.sample

@@ -215,3 +215,16 @@ def test_municipality_names_can_be_pseudonymised(project: Path, tmp_path: Path) 
     run_stage("ingest", load_programme(project), store)
     answers = " ".join(store.read("free_text")["text"])
     assert "Hurdal" not in answers and "[KOMMUNE]" in answers
+
+
+def test_exploration_reranks_and_replans_without_touching_the_run(sample_run: Path) -> None:
+    from pipeline import explore
+
+    before = {p: p.stat().st_mtime_ns for p in (sample_run / "data").rglob("*") if p.is_file()}
+    programme, store = explore.load(sample_run)
+    reranked = explore.rerank(programme, store, {"survey": 0.0, "free_text": 1.0, "interviews": 0.0})
+    by_text = reranked.sort_values("free_text_prevalence", ascending=False)["topic_id"].iloc[0]
+    assert reranked.iloc[0]["topic_id"] == by_text
+    three = explore.replan(programme, store, n_sessions=3)
+    assert sorted(three["session"].unique()) == [1, 2, 3]
+    assert before == {p: p.stat().st_mtime_ns for p in (sample_run / "data").rglob("*") if p.is_file()}

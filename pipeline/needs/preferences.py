@@ -14,6 +14,8 @@ def answer_order(answer: str) -> float:
     """Sort key of an ordered answer: its first number ('5 000–9 999 kr' -> 5000, '3 samlinger' -> 3);
     'Under ...' sorts first, answers without numbers last."""
     text = answer.replace("\u202f", " ").replace("\xa0", " ")
+    if text.strip().lower().startswith(("ingen", "none")):
+        return -1.0
     m = re.search(r"\d[\d ]*", text)
     if not m:
         return np.inf

@@ -3,7 +3,9 @@ the report notebooks use."""
 
 from __future__ import annotations
 
+import hashlib
 import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -88,9 +90,25 @@ class HTML:
         return self.body
 
 
+NUMERIC_CELL = re.compile(r"^[<–-]?\s*\d[\d\s\u202f,.]*(\s*%)?(\s*\(.*\))?$|^–$")
+
+
 def table(df: pd.DataFrame) -> HTML:
-    """A DataFrame as an HTML table; cell text is escaped."""
-    return HTML(df.to_html(index=False, escape=True, border=0, classes="rapport-tabell"))
+    """A DataFrame as an HTML table; cell text is escaped. Columns of numbers are right-aligned, text columns
+    left-aligned, as a reader expects."""
+    body = df.to_html(index=False, escape=True, border=0, classes="rapport-tabell")
+    numeric = [
+        df[c].map(lambda v: bool(NUMERIC_CELL.match(str(v).strip()))).all() if len(df) else False
+        for c in df.columns
+    ]
+    key = "t" + hashlib.sha1(df.to_csv(index=False).encode("utf-8")).hexdigest()[:10]  # stable across runs
+    rules = [
+        f".{key} td:nth-child({i + 1}), .{key} th:nth-child({i + 1})"
+        f"{{text-align:{'right' if num else 'left'}}}"
+        for i, num in enumerate(numeric)
+    ]
+    body = body.replace('class="dataframe rapport-tabell"', f'class="dataframe rapport-tabell {key}"', 1)
+    return HTML(f"<style>{' '.join(rules)}</style>{body}")
 
 
 def bullets(items: list[str]) -> HTML:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from pipeline.needs.preferences import answer_order
 from pipeline.present.base import HTML, Run, bullets, format_number, format_percent, table
 from pipeline.privacy import format_count, suppress_small_cells
 
@@ -35,6 +37,9 @@ def respondents_by(run: Run, column: str, heading: str) -> HTML:
         return HTML("<p>Spørsmålet finnes ikke i denne undersøkelsen.</p>")
     counts = run.tables["respondents"][column].fillna("Ikke oppgitt").value_counts().rename_axis(heading)
     df = counts.reset_index(name="n").sort_values(["n", heading], ascending=[False, True], kind="stable")
+    order = df[heading].astype(str).map(answer_order)
+    if np.isfinite(order).mean() >= 0.75:  # ordered bands (sizes, spans): in their own order
+        df = df.assign(_order=order).sort_values(["_order", heading], kind="stable").drop(columns="_order")
     df = suppress_small_cells(df.assign(andel=df["n"] / df["n"].sum()), "n", run.min_cell, ["andel"])
     shown = pd.DataFrame(
         {
