@@ -27,7 +27,8 @@ NEEDS_SRC := $(CORE) $(wildcard pipeline/needs/*.py) $(RESOURCES)
 THEMES_SRC := $(CORE) $(wildcard pipeline/themes/*.py) pipeline/text.py $(RESOURCES)
 RANK_SRC := $(CORE) pipeline/rank.py $(wildcard pipeline/needs/*.py)
 PLAN_SRC := $(CORE) $(wildcard pipeline/plan/*.py) pipeline/rank.py
-REPORT_SRC := $(CORE) $(addprefix pipeline/,report.py present.py figures.py privacy.py) $(wildcard notebooks/*.ipynb)
+REPORT_SRC := $(CORE) $(addprefix pipeline/,report.py figures.py privacy.py) $(wildcard pipeline/present/*.py) \
+	$(wildcard notebooks/*.ipynb)
 
 .PHONY: help install all ingest needs themes rank plan reports test lint format bench sample screenshots lab clean
 
