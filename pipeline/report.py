@@ -138,7 +138,8 @@ def write_index(store: Store) -> Path:
     page = f"""<!DOCTYPE html>
 <html lang="nb"><head><meta charset="utf-8"><title>Rapporter</title>
 <style>body{{font-family:sans-serif;max-width:60rem;margin:2rem auto;line-height:1.5}}
-td,th{{padding:.2rem .8rem;border-bottom:1px solid #ccc;text-align:left}} td:last-child{{white-space:nowrap}}</style></head>
+td,th{{padding:.2rem .8rem;border-bottom:1px solid #ccc;text-align:left}}
+td:last-child{{white-space:nowrap}}</style></head>
 <body><h1>Rapporter</h1>
 <p>Generert {esc(datetime.now().strftime("%d.%m.%Y %H:%M"))} fra programfilen
 <code>{esc(Path(manifest.get("programme_file", "")).name)}</code>, pakkeversjon
