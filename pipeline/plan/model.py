@@ -22,7 +22,8 @@ from pipeline.config import Programme
 from pipeline.errors import PlanInfeasibleError
 
 MIP_GAP = 0.01  # stop within 1 % of the optimum (the cohesion term makes proving optimality slow)
-TIME_LIMIT_S = 20.0
+NODE_LIMIT = 50_000  # a deterministic bound on the search (a time limit would make results machine-dependent)
+TIME_LIMIT_S = 120.0  # a safety net only
 GROUPS = ("slots", "contributor_presence", "contributor_max", "prerequisites", "pinned")
 GROUP_NAMES = {
     "slots": "slots per gathering ([sessions].slots)",
@@ -63,7 +64,8 @@ def solve_plan(
     constraints (proven optimal); then their arrangement over the gatherings, for cohesion under the same
     constraints, the chosen topics fixed. So cohesion decides where topics go, never that a weaker topic
     displaces a stronger one; and the second step, whose proof of optimality is slow, works on a dozen topics
-    only (stopping within 1 % or after 20 s). `relax` drops constraint groups (for diagnosis); `force`
+    only (stopping within 1 % of the optimum, or after a fixed number of search nodes, which keeps runs
+    deterministic). `relax` drops constraint groups (for diagnosis); `force`
     requires topics to be placed (for explaining why a strong topic is left out)."""
     selection = _solve(programme, values, n_sessions, relax, None, 0.0, force)
     if affinity is None or cohesion <= 0 or not selection.assignment:
@@ -161,7 +163,12 @@ def _solve(
         constraints=LinearConstraint(A, np.array(lb), np.array(ub)),
         integrality=np.concatenate([np.ones(n_x), np.zeros(n_y)]),
         bounds=Bounds(lower, np.ones(n_x + n_y)),
-        options={"presolve": True, "mip_rel_gap": MIP_GAP, "time_limit": TIME_LIMIT_S},
+        options={
+            "presolve": True,
+            "mip_rel_gap": MIP_GAP,
+            "node_limit": NODE_LIMIT,
+            "time_limit": TIME_LIMIT_S,
+        },
     )
     if res.x is None:  # infeasible (a time limit with a plan found still returns that plan)
         raise PlanInfeasibleError(explain_infeasible(programme, values, n_sessions, relax, force))
