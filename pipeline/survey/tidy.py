@@ -218,6 +218,22 @@ def tidy_survey(raw: pd.DataFrame, codebook: pd.DataFrame, source: Path | str) -
     return SurveyTables(respondents, likert, choices, free_text, report)
 
 
+def reject_first(
+    source: Path, kept: pd.DataFrame, column: str, bad: np.ndarray, problem: str, hint: str
+) -> None:
+    """Raise an InputError naming the first cell of `column` marked `bad` (file, row, column, value)."""
+    bad = np.asarray(bad, dtype=bool)
+    if bad.any():
+        at = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            source,
+            f"{problem} '{clean_cell(kept[column].iloc[at])}'.",
+            row=int(kept["_row"].iloc[at]),
+            column=column,
+            hint=hint,
+        )
+
+
 def _id_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -259,20 +275,15 @@ def _likert_long(kept: pd.DataFrame, book: pd.DataFrame, source: Path) -> pd.Dat
                 return (np.nan, KeyError)
 
         parsed = distinct(kept[item["column"]], parse)
-        bad = parsed.take([p[1] is KeyError for p in parsed.parsed]).astype(bool)
-        if bad.any():
-            at = int(np.flatnonzero(bad)[0])
-            cell = kept[item["column"]].iloc[at]
-            labels = sorted({k for k in scale if not k.isdigit()} | set(missing))
-            raise InputError(
-                source,
-                f"unknown Likert answer '{cell}'.",
-                row=int(kept["_row"].iloc[at]),
-                column=item["column"],
-                hint="Known labels: "
-                + "; ".join(labels)
-                + ". Add it to the codebook's scale or missing list.",
-            )
+        labels = sorted({k for k in scale if not k.isdigit()} | set(missing))
+        reject_first(
+            source,
+            kept,
+            item["column"],
+            parsed.take([p[1] is KeyError for p in parsed.parsed]),
+            "unknown Likert answer",
+            "Known labels: " + "; ".join(labels) + ". Add it to the codebook's scale or missing list.",
+        )
         frames.append(
             pd.DataFrame(
                 {
@@ -378,18 +389,14 @@ def _respondents(kept: pd.DataFrame, book: pd.DataFrame, likert: pd.DataFrame, s
     for _, item in book.loc[book["type"] == "category"].iterrows():
         labels = scale_labels(item["scale"]) if item["scale"] else {}
         parsed = distinct(kept[item["column"]], lambda v, labels=labels: category_label(v, labels))
-        unknown = parsed.take([p is KeyError for p in parsed.parsed]).astype(bool)
-        if unknown.any():
-            at = int(np.flatnonzero(unknown)[0])
-            raise InputError(
-                source,
-                f"unknown code or answer '{clean_cell(kept[item['column']].iloc[at])}'.",
-                row=int(kept["_row"].iloc[at]),
-                column=item["column"],
-                hint="Known: "
-                + "; ".join(f"{c}={lab}" for c, lab in labels.items())
-                + ". Fix the codebook's scale.",
-            )
+        reject_first(
+            source,
+            kept,
+            item["column"],
+            parsed.take([p is KeyError for p in parsed.parsed]),
+            "unknown code or answer",
+            "Known: " + "; ".join(f"{c}={lab}" for c, lab in labels.items()) + ". Fix the codebook's scale.",
+        )
         out[item["item_id"]] = parsed.take(parsed.parsed)
     answered = likert.assign(answered=likert["missing_reason"].ne("blank")).groupby("respondent_id")[
         "answered"
