@@ -152,7 +152,7 @@ def sample_benchmark(config_dir: Path, truth_dir: Path) -> str:
     model = ThemeModel(n_themes=len(themes), random_state=2021).fit(texts)
     names = list(PLANTED_SEEDS)
     scores, seeds = guided_scores(
-        model.features_.transform(texts),
+        model.features_matrix_,
         texts,
         [PLANTED_SEEDS[t] for t in names],
         model.fit_index_,
@@ -213,7 +213,7 @@ def scale_once(n: int | str, config: Path | str) -> dict[str, float]:
     model = ThemeModel(k_range=(programme.themes.k_min, programme.themes.k_max)).fit(texts, progress=True)
     t1 = time.perf_counter()
     scores, seeds = guided_scores(
-        model.features_.transform(texts),
+        model.features_matrix_,
         texts,
         [list(t.seed_terms) for t in programme.topics],
         model.fit_index_,

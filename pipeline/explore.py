@@ -71,7 +71,7 @@ def rethemes(programme: Programme, store: Store, n_themes: int) -> pd.DataFrame:
     texts = docs["text"].tolist()
     model = themes.ThemeModel(n_themes=n_themes, random_state=programme.themes.seed).fit(texts)
     scores, seeds = themes.guided_scores(
-        model.features_.transform(texts),
+        model.features_matrix_,
         texts,
         [list(t.seed_terms) for t in programme.topics],
         model.fit_index_,

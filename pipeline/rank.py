@@ -12,6 +12,8 @@ Weight sensitivity (how the plan changes when the weights move) lives with the p
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -24,11 +26,17 @@ COMPONENTS = {
 }
 
 
-def standardise(values: pd.Series) -> pd.Series:
-    """z-scores across topics; a component that does not vary (or is all missing) contributes 0."""
-    filled = values.astype(float).fillna(values.mean() if values.notna().any() else 0.0)
-    sd = filled.std(ddof=0)
-    return (filled - filled.mean()) / sd if sd > 0 else filled * 0.0
+def zscores(values: np.ndarray) -> np.ndarray:
+    """z-scores across topics (the last axis); missing values count as the mean, and a component that does
+    not vary (or is all missing) contributes 0."""
+    values = np.asarray(values, dtype=float)
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-missing component: mean of nothing
+        filled = np.nan_to_num(np.where(np.isnan(values), np.nanmean(values, axis=-1, keepdims=True), values))
+    sd = filled.std(axis=-1, keepdims=True)
+    return np.divide(
+        filled - filled.mean(axis=-1, keepdims=True), sd, out=np.zeros_like(filled), where=sd > 0
+    )
 
 
 def topic_evidence(
@@ -77,17 +85,9 @@ def topic_evidence(
 def combine(components: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
     """Weighted mean of column-standardised components; arrays are (..., topics)."""
     total = sum(weights.values())
-    score = 0.0
-    for key, column in COMPONENTS.items():
-        values = components[column]
-        filled = np.where(np.isnan(values), np.nanmean(values, axis=-1, keepdims=True), values)
-        filled = np.nan_to_num(filled)
-        sd = filled.std(axis=-1, keepdims=True)
-        z = np.divide(
-            filled - filled.mean(axis=-1, keepdims=True), sd, out=np.zeros_like(filled), where=sd > 0
-        )
-        score = score + weights[key] / total * z
-    return np.asarray(score)
+    return np.asarray(
+        sum(weights[key] / total * zscores(components[column]) for key, column in COMPONENTS.items())
+    )
 
 
 def bootstrap_components(
@@ -177,11 +177,9 @@ def rank_intervals(
 def rank_topics(evidence: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:
     """Standardise the components, combine them with `weights`, rank (ties broken by topic id)."""
     out = evidence.copy()
-    total = sum(weights.values())
-    out["score"] = 0.0
-    for key, column in COMPONENTS.items():
-        out[f"z_{column}"] = standardise(out[column])
-        out["score"] += weights[key] / total * out[f"z_{column}"]
+    for column in COMPONENTS.values():
+        out[f"z_{column}"] = zscores(out[column].to_numpy(dtype=float))
+    out["score"] = combine({c: out[c].to_numpy(dtype=float) for c in COMPONENTS.values()}, weights)
     out = out.sort_values(["score", "topic_id"], ascending=[False, True], kind="stable", ignore_index=True)
     out["rank"] = np.arange(1, len(out) + 1)
     return out

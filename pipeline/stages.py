@@ -175,7 +175,7 @@ def themes_stage(programme: Programme, store: Store) -> dict[str, int]:
     doc_themes = themes.assign_documents(docs, model)
     topic_ids = [t.id for t in programme.topics]
     scores, seeds = themes.guided_scores(
-        model.features_.transform(texts),
+        model.features_matrix_,
         texts,
         [list(t.seed_terms) for t in programme.topics],
         model.fit_index_,

@@ -9,19 +9,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from pipeline.text import readable, surface_forms
+from pipeline.themes.documents import DOC_COLUMNS
 from pipeline.themes.model import ThemeModel
 
-DOC_THEME_COLUMNS = [
-    "doc_id",
-    "source",
-    "respondent_id",
-    "question",
-    "interview_id",
-    "turn",
-    "passage",
-    "theme_id",
-    "weight",
-]
+DOC_THEME_COLUMNS = [*DOC_COLUMNS[:-1], "theme_id", "weight"]  # the document's origin, not its text
 SECONDARY_RATIO = 0.85  # a second theme when the document is nearly as close to it as to its own
 QUOTE_MIN_WORDS, QUOTE_MAX_WORDS = 5, 90
 NEAR_DUPLICATE = 0.5

@@ -25,6 +25,7 @@ from scipy.sparse.linalg import splu
 from sklearn.preprocessing import normalize
 
 from pipeline.text import build_preprocessor, build_stemmer, build_tokenizer, stop_words
+from pipeline.themes.documents import DOC_COLUMNS
 from pipeline.themes.model import knn_graph
 
 ALPHA = 0.5
@@ -120,9 +121,7 @@ def doc_topics(
 ) -> pd.DataFrame:
     """Long table of documents and the catalogue topics they carry."""
     i, j = np.nonzero(assigned)
-    base = docs.iloc[i][
-        ["doc_id", "source", "respondent_id", "question", "interview_id", "turn", "passage", "text"]
-    ]
+    base = docs.iloc[i][DOC_COLUMNS]
     return base.assign(topic_id=[topic_ids[t] for t in j], score=scores[i, j]).reset_index(drop=True)
 
 

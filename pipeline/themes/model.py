@@ -140,7 +140,8 @@ class ThemeModel(BaseEstimator):
     `fit`, learned attributes end in '_').
 
     Learned: `n_themes_`, `labels_` (theme index of every fitted text, 0 = T01), `similarity_` (cosine
-    similarity of every text to every theme centroid), `centroids_`, `top_terms_` (word-feature indices per
+    similarity of every text to every theme centroid), `features_matrix_` (the fitted texts' features, for
+    the guided mapping without computing them again), `centroids_`, `top_terms_` (word-feature indices per
     theme), `diagnostics_` (one row per candidate k), `features_` (the fitted `TextFeatures`)."""
 
     def __init__(
@@ -218,6 +219,7 @@ class ThemeModel(BaseEstimator):
         labels = similarity.argmax(axis=1)
         labels[fit_idx] = fit_labels
         self.n_themes_ = k
+        self.features_matrix_ = X
         self.labels_ = labels
         self.similarity_ = similarity
         self.centroids_ = centroids
