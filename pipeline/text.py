@@ -78,6 +78,21 @@ def build_tokenizer() -> Callable[[str], list[str]]:
     return RegexpTokenizer(WORD_PATTERN).tokenize
 
 
+def build_content_preprocessor(
+    stopwords: Iterable[str] | None = None, min_len: int = 2
+) -> Callable[[str], str]:
+    """Text -> its content words only (preprocessed, stop words and fillers removed), space-separated: the
+    input of sub-word (character n-gram) features, so that they carry what is said and not the style of
+    speech ('altså', 'det er jo') that would otherwise group interview passages by genre."""
+    preprocess, tokenize = build_preprocessor(), build_tokenizer()
+    stop = frozenset(stopwords) if stopwords is not None else stop_words()
+
+    def content(text: str) -> str:
+        return " ".join(w for w in tokenize(preprocess(text)) if len(w) >= min_len and w not in stop)
+
+    return content
+
+
 def build_stemmer() -> Callable[[str], str]:
     stemmer = NorwegianStemmer()
     cache: dict[str, str] = {}

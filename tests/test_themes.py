@@ -18,6 +18,7 @@ from pipeline.themes import (
     split_passages,
 )
 from pipeline.themes.describe import pick_quotes, theme_label
+from pipeline.themes.features import TextFeatures
 
 TOPICS = {
     "rekruttering": [
@@ -116,6 +117,19 @@ def test_theme_model_recovers_clear_topics_and_is_deterministic(corpus) -> None:
     )
     sizes = np.bincount(model.labels_)
     assert list(sizes) == sorted(sizes, reverse=True)  # T01 is the largest
+
+
+def test_features_carry_content_not_the_style_of_speech(corpus) -> None:
+    """Interview talk around the same content words (fillers, function words) must not change a document's
+    features: otherwise passages group by genre instead of by what is said."""
+    texts, _labels = corpus
+    features = TextFeatures().fit(texts)
+    plain = features.transform(["Sykepleiermangel i hjemmetjenesten"])
+    spoken = features.transform(
+        ["Ja, altså, det er jo sånn at, ehm, det er vel sykepleiermangel i hjemmetjenesten da, liksom."]
+    )
+    np.testing.assert_allclose(plain.toarray(), spoken.toarray(), atol=1e-6)
+    assert plain.nnz > 0
 
 
 def test_number_of_themes_is_chosen_in_range_and_reported(corpus) -> None:

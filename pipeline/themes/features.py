@@ -1,7 +1,9 @@
 """Document features for short Norwegian texts: TF-IDF of stemmed words and word bigrams (readable terms
-for labels) joined with TF-IDF of character 3-5-grams within word boundaries (sub-word features: they let
-'sykepleiermangel' share evidence with 'sykepleiere' and 'mangel på'). Each block is L2-normalised and
-weighted, the whole row normalised again, so cosine similarity is a dot product.
+for labels) joined with TF-IDF of character 3-5-grams within the content words (sub-word features: they let
+'sykepleiermangel' share evidence with 'sykepleiere' and 'mangel på'). The n-grams are built from content
+words only: n-grams of function words and fillers grouped interview passages by their style of speech
+(measured in `make bench`). Each block is L2-normalised and weighted, the whole row normalised again, so
+cosine similarity is a dot product.
 
 The character block's weight was chosen by measurement (`make bench`, theme section): word-only, and word
 + character at weights 1 and 2, on the sample's planted themes and on SIB-200."""
@@ -16,7 +18,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from pipeline.text import build_analyzer, build_preprocessor
+from pipeline.text import build_analyzer, build_content_preprocessor
 
 
 class TextFeatures(TransformerMixin, BaseEstimator):
@@ -38,7 +40,7 @@ class TextFeatures(TransformerMixin, BaseEstimator):
                 ngram_range=self.char_ngrams,
                 min_df=min_df,
                 sublinear_tf=True,
-                preprocessor=build_preprocessor(),
+                preprocessor=build_content_preprocessor(),
                 dtype=np.float32,
             ).fit(texts)
         return self
