@@ -28,11 +28,18 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         self.min_df = min_df
 
     def fit(self, texts: list[str], y: Any = None) -> TextFeatures:
+        self.fit_transform(texts)
+        return self
+
+    def fit_transform(self, texts: list[str], y: Any = None) -> csr_matrix:
+        """Fit both blocks and return the features in one pass over the texts (the analysis of the text is
+        the expensive part at 100,000 answers)."""
         texts = list(texts)
         min_df = self.min_df if len(texts) >= 10 else 1
         self.word_vectorizer_ = TfidfVectorizer(
             analyzer=build_analyzer(), min_df=min_df, sublinear_tf=True, dtype=np.float32
-        ).fit(texts)
+        )
+        blocks = [normalize(self.word_vectorizer_.fit_transform(texts))]
         self.char_vectorizer_ = None
         if self.char_weight > 0:
             self.char_vectorizer_ = TfidfVectorizer(
@@ -42,12 +49,19 @@ class TextFeatures(TransformerMixin, BaseEstimator):
                 sublinear_tf=True,
                 preprocessor=build_content_preprocessor(),
                 dtype=np.float32,
-            ).fit(texts)
-        return self
+            )
+            blocks.append(normalize(self.char_vectorizer_.fit_transform(texts)) * self.char_weight)
+        self.n_word_features_ = blocks[0].shape[1]
+        return normalize(hstack(blocks).tocsr())
 
     def words(self, texts: list[str]) -> csr_matrix:
         """The word block alone (stems and bigrams), L2-normalised."""
         return normalize(self.word_vectorizer_.transform(texts))
+
+    def word_presence(self, X: csr_matrix) -> csr_matrix:
+        """Which word features (stems and bigrams) each row of `transform`'s output uses, without analysing
+        the texts again."""
+        return (X[:, : self.n_word_features_] > 0).astype(np.float32).tocsr()
 
     def transform(self, texts: list[str]) -> csr_matrix:
         texts = list(texts)

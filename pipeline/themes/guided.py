@@ -57,20 +57,35 @@ def seed_stems(seed_terms: Iterable[str]) -> set[tuple[str, ...]]:
 
 def seed_matrix(texts: list[str], seeds: list[set[tuple[str, ...]]]) -> np.ndarray:
     """documents x topics: does the document use one of the topic's seed terms? Single-word seeds are resolved
-    against the corpus vocabulary once (exact stem, or inside a compound for seeds of five letters or more);
-    multi-word seeds must occur as consecutive stems."""
+    against the corpus vocabulary once (exact stem, or inside a compound for seeds of five letters or more)
+    and looked up in a document x stem incidence matrix; multi-word seeds must occur as consecutive stems
+    (checked only in the documents that hold all of their stems)."""
     docs = [stem_terms(t) for t in texts]
-    vocabulary = {w for d in docs for w in d}
+    vocabulary: dict[str, int] = {}
+    indices: list[int] = []
+    indptr = [0]
+    for doc in docs:
+        indices.extend(sorted({vocabulary.setdefault(w, len(vocabulary)) for w in doc}))
+        indptr.append(len(indices))
+    incidence = csr_matrix(
+        (np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(docs), len(vocabulary))
+    ).tocsc()
     out = np.zeros((len(texts), len(seeds)), dtype=bool)
     for j, topic in enumerate(seeds):
         singles = {s[0] for s in topic if len(s) == 1}
-        words = {w for w in vocabulary if w in singles or any(len(s) >= 5 and s in w for s in singles)}
-        phrases = [s for s in topic if len(s) > 1]
-        for i, doc in enumerate(docs):
-            if words.intersection(doc) or any(
-                tuple(doc[p : p + len(ph)]) == ph for ph in phrases for p in range(len(doc) - len(ph) + 1)
-            ):
-                out[i, j] = True
+        columns = [
+            c for w, c in vocabulary.items() if w in singles or any(len(s) >= 5 and s in w for s in singles)
+        ]
+        if columns:
+            out[:, j] = np.asarray(incidence[:, columns].sum(axis=1)).ravel() > 0
+        for phrase in (s for s in topic if len(s) > 1):
+            if not all(w in vocabulary for w in phrase):
+                continue
+            holds = np.asarray(incidence[:, [vocabulary[w] for w in phrase]].sum(axis=1)).ravel()
+            for i in np.flatnonzero(holds >= len(set(phrase))):
+                doc, n = docs[i], len(phrase)
+                if not out[i, j] and any(tuple(doc[p : p + n]) == phrase for p in range(len(doc) - n + 1)):
+                    out[i, j] = True
     return out
 
 

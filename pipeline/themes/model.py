@@ -172,8 +172,9 @@ class ThemeModel(BaseEstimator):
         if not 2 <= low <= high:
             raise ValueError(f"k_range must satisfy 2 <= low <= high, got {self.k_range}")
         seed = self.random_state
-        self.features_ = TextFeatures(char_weight=self.char_weight).fit(texts)
-        X = self.features_.transform(texts)
+        self.features_ = TextFeatures(char_weight=self.char_weight)
+        X = self.features_.fit_transform(texts)
+        words = self.features_.word_presence(X)
         n = len(texts)
         rng = np.random.default_rng(seed)
         fit_idx = (
@@ -188,8 +189,8 @@ class ThemeModel(BaseEstimator):
         low = min(low, high)
         wanted = [self.n_themes] if self.n_themes is not None else list(range(low, high + 1))
         embedding = spectral_embedding(knn_graph(Xf, neighbours), max(wanted) + 1, seed)
-        words = self.features_.words([texts[i] for i in fit_idx])
-        present = (words > 0).astype(np.float32).tocsc()
+        fit_words = words[fit_idx]
+        present = fit_words.tocsc()
         rows, solutions = [], {}
         candidates = wanted
         if progress:
@@ -198,7 +199,7 @@ class ThemeModel(BaseEstimator):
             candidates = tqdm(wanted, desc="themes: candidate k", leave=False, delay=2)
         for k in candidates:
             labels = cluster_embedding(embedding, k, seed)
-            top = distinctive_terms(words, labels, k)
+            top = distinctive_terms(fit_words, labels, k)
             solutions[k] = labels
             rows.append(
                 {
@@ -226,7 +227,7 @@ class ThemeModel(BaseEstimator):
         self.fit_index_ = fit_idx
         self.n_neighbors_ = neighbours
         self.diagnostics_ = diagnostics
-        self.top_terms_ = distinctive_terms(self.features_.words(texts), labels, k)
+        self.top_terms_ = distinctive_terms(words, labels, k)
         log.info(
             "themes: k=%d chosen (%s) from %d documents",
             k,
