@@ -170,11 +170,22 @@ def sample_benchmark(config_dir: Path, truth_dir: Path) -> str:
                 f"| {label} | {subset} | {f1_score(t, p, average='micro'):.3f} | "
                 f"{(p & t).sum() / max(p.sum(), 1):.3f} | {(p & t).sum() / t.sum():.3f} |"
             )
+    predicted = assign(scores, seeds)
+    hits = (predicted & truth).sum(axis=0)
+    per_theme = [
+        f"| {name} | {truth[:, j].sum()} | {hits[j] / max(predicted[:, j].sum(), 1):.3f} | "
+        f"{hits[j] / max(truth[:, j].sum(), 1):.3f} |"
+        for j, name in enumerate(names)
+    ]
     guided = "\n".join(
         [
             "| guided assignment | documents | micro-F1 | precision | recall |",
             "|---|---|---:|---:|---:|",
             *lines,
+            "",
+            "| planted theme (pipeline, all documents) | documents | precision | recall |",
+            "|---|---:|---:|---:|",
+            *per_theme,
         ]
     )
     return (
