@@ -78,17 +78,30 @@ def build_tokenizer() -> Callable[[str], list[str]]:
     return RegexpTokenizer(WORD_PATTERN).tokenize
 
 
-def build_content_preprocessor(
+def build_content_words(
     stopwords: Iterable[str] | None = None, min_len: int = 2
-) -> Callable[[str], str]:
-    """Text -> its content words only (preprocessed, stop words and fillers removed), space-separated: the
-    input of sub-word (character n-gram) features, so that they carry what is said and not the style of
-    speech ('altså', 'det er jo') that would otherwise group interview passages by genre."""
+) -> Callable[[str], list[str]]:
+    """Text -> its content words: preprocessed and tokenised, without stop words, fillers and words shorter
+    than `min_len`."""
     preprocess, tokenize = build_preprocessor(), build_tokenizer()
     stop = frozenset(stopwords) if stopwords is not None else stop_words()
 
+    def content_words(text: str) -> list[str]:
+        return [w for w in tokenize(preprocess(text)) if len(w) >= min_len and w not in stop]
+
+    return content_words
+
+
+def build_content_preprocessor(
+    stopwords: Iterable[str] | None = None, min_len: int = 2
+) -> Callable[[str], str]:
+    """Text -> its content words, space-separated: the input of sub-word (character n-gram) features, so that
+    they carry what is said and not the style of speech ('altså', 'det er jo') that would otherwise group
+    interview passages by genre."""
+    content_words = build_content_words(stopwords, min_len)
+
     def content(text: str) -> str:
-        return " ".join(w for w in tokenize(preprocess(text)) if len(w) >= min_len and w not in stop)
+        return " ".join(content_words(text))
 
     return content
 
@@ -109,13 +122,11 @@ def build_analyzer(
     stem: bool = True, stopwords: Iterable[str] | None = None, min_len: int = 2, bigrams: bool = True
 ) -> Callable[[str], list[str]]:
     """Text -> list of features: (stemmed) words without stop words, plus adjacent-word bigrams."""
-    preprocess, tokenize = build_preprocessor(), build_tokenizer()
-    stop = frozenset(stopwords) if stopwords is not None else stop_words()
+    content_words = build_content_words(stopwords, min_len)
     stemmer = build_stemmer() if stem else (lambda w: w)
 
     def analyze(text: str) -> list[str]:
-        words = [w for w in tokenize(preprocess(text)) if len(w) >= min_len and w not in stop]
-        terms = [stemmer(w) for w in words]
+        terms = [stemmer(w) for w in content_words(text)]
         if bigrams:
             terms += [f"{a} {b}" for a, b in zip(terms, terms[1:], strict=False)]
         return terms

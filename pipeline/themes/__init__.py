@@ -9,11 +9,11 @@
 - `prevalence`: shares by segment and source with bootstrap intervals; attribute effects.
 """
 
-from pipeline.themes.describe import assign_documents, describe_themes, theme_id, theme_label
+from pipeline.themes.describe import assign_documents, describe_themes, theme_label
 from pipeline.themes.documents import collect_documents, split_passages
 from pipeline.themes.features import TextFeatures
 from pipeline.themes.guided import assign, doc_topics, guided_scores, match_themes, seed_matrix, seed_stems
-from pipeline.themes.model import MIN_DOCUMENTS, ThemeModel
+from pipeline.themes.model import MIN_DOCUMENTS, ThemeModel, theme_id
 from pipeline.themes.prevalence import attribute_effects, prevalence_table, respondent_theme_matrix
 
 __all__ = [

@@ -10,16 +10,12 @@ from sklearn.preprocessing import normalize
 
 from pipeline.text import readable, surface_forms
 from pipeline.themes.documents import DOC_COLUMNS
-from pipeline.themes.model import ThemeModel
+from pipeline.themes.model import ThemeModel, theme_id
 
 DOC_THEME_COLUMNS = [*DOC_COLUMNS[:-1], "theme_id", "weight"]  # the document's origin, not its text
 SECONDARY_RATIO = 0.85  # a second theme when the document is nearly as close to it as to its own
 QUOTE_MIN_WORDS, QUOTE_MAX_WORDS = 5, 90
 NEAR_DUPLICATE = 0.5
-
-
-def theme_id(index: int) -> str:
-    return f"T{index + 1:02d}"
 
 
 def theme_label(terms: list[str], n: int = 3) -> str:

@@ -9,7 +9,7 @@ import re
 
 import pandas as pd
 
-from pipeline.text import build_analyzer, is_non_answer
+from pipeline.text import build_content_words, is_non_answer
 
 DOC_COLUMNS = ["doc_id", "source", "respondent_id", "question", "interview_id", "turn", "passage", "text"]
 MIN_CONTENT_WORDS = 4  # an informant passage with fewer content words is small talk ("Hei, hører du meg?")
@@ -44,7 +44,7 @@ def collect_documents(free_text: pd.DataFrame, turns: pd.DataFrame) -> tuple[pd.
     non = free_text["text"].map(is_non_answer)
     survey = free_text.loc[~non].assign(source="survey", interview_id=None, turn=pd.NA, passage=pd.NA)
     rows, small_talk = [], []
-    content = build_analyzer(bigrams=False)
+    content = build_content_words()
     informant = turns.loc[turns["role"] == "informant"]
     for interview_id, turn, text in informant[["interview_id", "turn", "text"]].itertuples(index=False):
         for i, passage in enumerate(split_passages(text), start=1):

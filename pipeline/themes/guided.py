@@ -20,13 +20,13 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import csr_matrix, diags, identity
+from scipy.sparse import csr_matrix, identity
 from scipy.sparse.linalg import splu
 from sklearn.preprocessing import normalize
 
-from pipeline.text import build_preprocessor, build_stemmer, build_tokenizer, stop_words
+from pipeline.text import build_analyzer
 from pipeline.themes.documents import DOC_COLUMNS
-from pipeline.themes.model import knn_graph
+from pipeline.themes.model import knn_graph, normalised_affinity, theme_id
 
 ALPHA = 0.5
 MIN_SCORE = 0.05
@@ -34,15 +34,13 @@ THEME_SHARE = 0.35
 
 
 @lru_cache(maxsize=1)
-def _stemming() -> tuple[
-    Callable[[str], str], Callable[[str], list[str]], Callable[[str], str], frozenset[str]
-]:
-    return build_preprocessor(), build_tokenizer(), build_stemmer(), stop_words()
+def _stem_analyzer() -> Callable[[str], list[str]]:
+    return build_analyzer(min_len=3, bigrams=False)
 
 
 def stem_terms(text: str) -> list[str]:
-    preprocess, tokenize, stem, stop = _stemming()
-    return [stem(w) for w in tokenize(preprocess(text)) if len(w) > 2 and w not in stop]
+    """The stems of a text's content words of three letters or more (seed terms and documents alike)."""
+    return _stem_analyzer()(text)
 
 
 def seed_stems(seed_terms: Iterable[str]) -> set[tuple[str, ...]]:
@@ -91,9 +89,7 @@ def seed_matrix(texts: list[str], seeds: list[set[tuple[str, ...]]]) -> np.ndarr
 
 def spread(graph: csr_matrix, seeds: np.ndarray, alpha: float = ALPHA) -> np.ndarray:
     """Label spreading of boolean seed columns over a symmetric affinity graph."""
-    degree = np.asarray(graph.sum(axis=1)).ravel()
-    scale = diags(1.0 / np.sqrt(np.maximum(degree, 1e-12)))
-    system = (identity(graph.shape[0]) - alpha * (scale @ graph @ scale)).tocsc()
+    system = (identity(graph.shape[0]) - alpha * normalised_affinity(graph)).tocsc()
     lu = splu(system)
     return (
         np.column_stack([lu.solve(seeds[:, j].astype(float)) for j in range(seeds.shape[1])])
@@ -148,7 +144,7 @@ def match_themes(
     for t in range(k):
         members = labels == t
         shares = assigned[members].mean(axis=0) if members.any() else np.zeros(len(topic_ids))
-        rows += [(f"T{t + 1:02d}", topic_ids[j], float(shares[j])) for j in range(len(topic_ids))]
+        rows += [(theme_id(t), topic_ids[j], float(shares[j])) for j in range(len(topic_ids))]
     out = pd.DataFrame(rows, columns=["theme_id", "topic_id", "share"])
     out["matched"] = out["share"] >= theme_share
     return out.sort_values(

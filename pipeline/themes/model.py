@@ -35,6 +35,18 @@ N_TOP_TERMS = 10
 MIN_DOCUMENTS = 6
 
 
+def theme_id(index: int) -> str:
+    """The name of theme `index` (0 -> 'T01'; themes are numbered by size)."""
+    return f"T{index + 1:02d}"
+
+
+def normalised_affinity(graph: csr_matrix) -> csr_matrix:
+    """D^-1/2 A D^-1/2 of a symmetric affinity graph (isolated nodes kept at zero)."""
+    degree = np.asarray(graph.sum(axis=1)).ravel()
+    scale = diags(1.0 / np.sqrt(np.maximum(degree, 1e-12)))
+    return (scale @ graph @ scale).tocsr()
+
+
 def knn_graph(X: csr_matrix, n_neighbors: int) -> csr_matrix:
     """Symmetric k-nearest-neighbour affinity (cosine similarity, clipped at 0)."""
     n = X.shape[0]
@@ -48,9 +60,7 @@ def knn_graph(X: csr_matrix, n_neighbors: int) -> csr_matrix:
 
 def spectral_embedding(graph: csr_matrix, n_vectors: int, seed: int) -> np.ndarray:
     """The `n_vectors` leading eigenvectors of D^-1/2 A D^-1/2 (the smallest of the normalised Laplacian)."""
-    degree = np.asarray(graph.sum(axis=1)).ravel()
-    scale = diags(1.0 / np.sqrt(np.maximum(degree, 1e-12)))
-    affinity = scale @ graph @ scale
+    affinity = normalised_affinity(graph)
     n = graph.shape[0]
     v0 = np.random.default_rng(seed).uniform(0.5, 1.0, size=n)
     values, vectors = eigsh(affinity, k=min(n_vectors, n - 1), which="LA", v0=v0)
