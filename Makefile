@@ -20,14 +20,17 @@ REPORTS := $(WORKDIR)/reports
 
 # inputs: everything next to the programme file (survey export, codebook, transcripts)
 RAW := $(shell find $(dir $(CONFIG)) -type f -not -name '*.md' 2>/dev/null | sort)
-CORE := $(addprefix pipeline/,__init__.py __main__.py cli.py config.py errors.py manifest.py stages.py store.py)
+CORE := $(addprefix pipeline/,__init__.py __main__.py cli.py config.py errors.py manifest.py stages.py store.py \
+	privacy.py text.py)
 RESOURCES := $(wildcard pipeline/resources/*)
-INGEST_SRC := $(CORE) $(wildcard pipeline/survey/*.py) pipeline/interviews.py pipeline/privacy.py $(RESOURCES)
-NEEDS_SRC := $(CORE) $(wildcard pipeline/needs/*.py) $(RESOURCES)
-THEMES_SRC := $(CORE) $(wildcard pipeline/themes/*.py) pipeline/text.py $(RESOURCES)
-RANK_SRC := $(CORE) pipeline/rank.py $(wildcard pipeline/needs/*.py)
-PLAN_SRC := $(CORE) $(wildcard pipeline/plan/*.py) pipeline/rank.py
-REPORT_SRC := $(CORE) $(addprefix pipeline/,report.py figures.py privacy.py) $(wildcard pipeline/present/*.py) \
+# importing any pipeline.needs module runs needs/__init__.py, which imports every module of the package
+NEEDS_PKG := $(wildcard pipeline/needs/*.py)
+INGEST_SRC := $(CORE) $(wildcard pipeline/survey/*.py) pipeline/interviews.py $(NEEDS_PKG) $(RESOURCES)
+NEEDS_SRC := $(CORE) $(NEEDS_PKG) $(RESOURCES)
+THEMES_SRC := $(CORE) $(wildcard pipeline/themes/*.py) $(NEEDS_PKG) $(RESOURCES)
+RANK_SRC := $(CORE) pipeline/rank.py $(NEEDS_PKG)
+PLAN_SRC := $(CORE) $(wildcard pipeline/plan/*.py) pipeline/rank.py $(NEEDS_PKG)
+REPORT_SRC := $(CORE) $(addprefix pipeline/,report.py figures.py) $(wildcard pipeline/present/*.py) $(NEEDS_PKG) \
 	$(wildcard notebooks/*.ipynb)
 
 .PHONY: help install all ingest needs themes rank plan reports test lint format bench sample screenshots lab clean

@@ -10,18 +10,21 @@ import numpy as np
 import pandas as pd
 from scipy.stats import kendalltau
 
-from pipeline.config import NeedsSettings
+from pipeline.config import NeedsSettings, load_programme
 from pipeline.needs import bootstrap_mwds, score_needs
 from pipeline.needs.scores import AreaMatrix
 from pipeline.sample import survey_export as S
 from pipeline.survey import read_codebook, read_export, tidy_survey
 
 
-def sample_accuracy(config_dir: Path, truth_dir: Path) -> str:
-    book = read_codebook(config_dir / "survey" / "codebook.csv")
-    export = config_dir / "survey" / "medlemsundersokelse_2021.xlsx"
-    likert = tidy_survey(read_export(export, id_column="Respondent-ID"), book, export).likert
-    needs = score_needs(likert, NeedsSettings()).set_index("area")
+def sample_accuracy(config: Path, truth_dir: Path) -> str:
+    programme = load_programme(config)
+    inputs = programme.inputs
+    book = read_codebook(inputs.codebook)
+    id_column = book.loc[book["type"] == "respondent_id", "column"].iloc[0]
+    export = read_export(inputs.survey, inputs.survey_sheet, id_column)
+    likert = tidy_survey(export, book, inputs.survey).likert
+    needs = score_needs(likert, programme.needs).set_index("area")
     planted = pd.read_csv(truth_dir / "population_needs.csv").set_index("area")
     areas = planted.index
     tau = kendalltau(planted.loc[areas, "rank"], needs.loc[areas, "rank"]).statistic
@@ -103,9 +106,9 @@ def bootstrap_time(
     )
 
 
-def run(config_dir: Path, truth_dir: Path) -> str:
+def run(config: Path, truth_dir: Path) -> str:
     parts = [bootstrap_time()]
     if truth_dir.is_dir():
-        parts.insert(0, sample_accuracy(config_dir, truth_dir))
+        parts.insert(0, sample_accuracy(config, truth_dir))
     parts.append(coverage())
     return "\n\n".join(parts)

@@ -14,9 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.config import load_programme
-from pipeline.interviews import build_turns, detect_interviewers, is_role_label, read_cues
-from pipeline.manifest import input_files
 from pipeline.privacy import Pseudonymiser, pseudonymise_column
+from pipeline.stages import build_pseudonymiser, read_transcripts
 from pipeline.survey import read_codebook, read_export, tidy_survey
 
 
@@ -27,18 +26,13 @@ def _word(value: str) -> re.Pattern[str]:
 def measure(config: Path, truth_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(recall per kind, false positives) on the sample."""
     programme = load_programme(config)
-    book = read_codebook(programme.inputs.codebook)
+    inputs = programme.inputs
+    book = read_codebook(inputs.codebook)
     id_column = book.loc[book["type"] == "respondent_id", "column"].iloc[0]
-    tables = tidy_survey(
-        read_export(programme.inputs.survey, id_column=id_column), book, programme.inputs.survey
-    )
-    turns, speakers = [], set()
-    for path in input_files(programme)[2:]:
-        cues = read_cues(path)
-        speakers |= {c.speaker for c in cues if not is_role_label(c.speaker)}
-        turns.append(build_turns(cues, path.stem, detect_interviewers(cues)[0]))
-    turn_table = pd.concat(turns, ignore_index=True)
-    pseudonymiser = Pseudonymiser([*programme.privacy.names, *sorted(speakers)])
+    tables = tidy_survey(read_export(inputs.survey, inputs.survey_sheet, id_column), book, inputs.survey)
+    # the transcripts and the pseudonymiser exactly as the ingest stage (pipeline.stages.ingest) builds them
+    turn_table, _report, speakers = read_transcripts(programme)
+    pseudonymiser = build_pseudonymiser(programme, tables.respondents, speakers)
     after_turns = pseudonymise_column(turn_table, "text", pseudonymiser).set_index(["interview_id", "turn"])[
         "text"
     ]

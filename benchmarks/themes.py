@@ -156,7 +156,6 @@ def sample_benchmark(config_dir: Path, truth_dir: Path) -> str:
         texts,
         [PLANTED_SEEDS[t] for t in names],
         model.fit_index_,
-        n_neighbors=10,
     )
     truth = np.array([[t in cell.split(";") for t in names] for cell in docs["themes"]])
     lines = []
@@ -228,7 +227,6 @@ def scale_once(n: int | str, config: Path | str) -> dict[str, float]:
         texts,
         [list(t.seed_terms) for t in programme.topics],
         model.fit_index_,
-        10,
     )
     assign(scores, seeds)
     t2 = time.perf_counter()

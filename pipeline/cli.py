@@ -51,8 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     one = sub.add_parser(
         "report",
         parents=[common],
-        help="re-render one or more reports, optionally with "
-        "other notebook parameters (e.g. --param audience=analyst)",
+        help="re-render one or more reports (partner and analyst versions), optionally with extra "
+        "notebook parameters (--param KEY=VALUE)",
     )
     one.add_argument(
         "names", nargs="*", help="report names (default: all): oversikt, behov, temaer, programplan"
@@ -83,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def parse_params(items: list[str]) -> dict[str, object]:
-    """['n=3', 'audience=analyst'] -> {'n': 3, 'audience': 'analyst'} (Python literals where they parse)."""
+    """['n=3', 'label=x'] -> {'n': 3, 'label': 'x'} (Python literals where they parse)."""
     import ast
 
     out: dict[str, object] = {}
@@ -133,7 +133,6 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "report":
             from pipeline.report import render_reports
-            from pipeline.store import Store
 
             written = render_reports(
                 Store(args.workdir.expanduser().resolve()),

@@ -60,7 +60,13 @@ def replan(
         store.read("doc_topics"), store.read("themes"), [t.id for t in programme.topics]
     )
     weight = programme.plan.cohesion if cohesion is None else cohesion
-    result = plan.solve_plan(programme, plan.topic_values(ranking), count, affinity=affinity, cohesion=weight)
+    result = plan.solve_plan(
+        programme,
+        plan.topic_values(ranking.set_index("topic_id")["score"]),
+        count,
+        affinity=affinity,
+        cohesion=weight,
+    )
     table = plan.plan_table(programme, ranking, result, True, affinity)
     return table[["session", "title", "rank", "score", "rationale"]]
 
@@ -68,24 +74,7 @@ def replan(
 def rethemes(programme: Programme, store: Store, n_themes: int) -> pd.DataFrame:
     """Themes with another number of themes: label, size and the nearest catalogue topic share."""
     docs, _non = themes.collect_documents(store.read("free_text"), store.read("turns"))
-    texts = docs["text"].tolist()
-    model = themes.ThemeModel(n_themes=n_themes, random_state=programme.themes.seed).fit(texts)
-    scores, seeds = themes.guided_scores(
-        model.features_matrix_,
-        texts,
-        [list(t.seed_terms) for t in programme.topics],
-        model.fit_index_,
-        10,
+    found = themes.discover_themes(
+        docs, programme.topics, programme.themes, len(store.read("respondents")), n_themes=n_themes
     )
-    matches = themes.match_themes(
-        model.labels_, themes.assign(scores, seeds), [t.id for t in programme.topics], model.n_themes_
-    )
-    table = themes.describe_themes(
-        model,
-        docs,
-        themes.assign_documents(docs, model),
-        matches,
-        1,
-        {t.id: t.title for t in programme.topics},
-    )
-    return table[["theme_id", "label", "n_docs", "topic_title", "emerging"]]
+    return found.table[["theme_id", "label", "n_docs", "topic_title", "emerging"]]

@@ -15,6 +15,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from pipeline.present import HTML  # noqa: E402
+from pipeline.text import format_number  # noqa: E402
 
 
 def embed(fig: Figure, alt: str, caption: str = "") -> HTML:
@@ -30,11 +31,6 @@ def embed(fig: Figure, alt: str, caption: str = "") -> HTML:
     )
 
 
-def _comma(x: float, _pos: object = None, decimals: int = 1) -> str:
-    x = 0.0 if abs(x) < 0.5 * 10**-decimals else x  # no "-0,0"
-    return f"{x:.{decimals}f}".replace(".", ",")
-
-
 def mwds_chart(needs: pd.DataFrame, confidence: float = 0.9) -> HTML:
     """Borich MWDS per leadership area with its bootstrap interval, highest need on top."""
     needs = needs.sort_values("mwds")
@@ -44,11 +40,11 @@ def mwds_chart(needs: pd.DataFrame, confidence: float = 0.9) -> HTML:
     ax.errorbar(
         needs["mwds"], needs["area_label"], xerr=err, fmt="none", ecolor="black", capsize=3, linewidth=1
     )
-    ax.set_xlabel(f"Borich-skår med {_comma(100 * confidence, decimals=0)} % konfidensintervall")
+    ax.set_xlabel(f"Borich-skår med {format_number(100 * confidence)} % konfidensintervall")
     ax.axvline(0, color="black", linewidth=0.8)
     ax.grid(axis="x", color="0.85", linewidth=0.6)
     ax.set_axisbelow(True)
-    ax.xaxis.set_major_formatter(_comma)
+    ax.xaxis.set_major_formatter(lambda v, _p: format_number(v, 1))
     fig.tight_layout()
     top = needs.sort_values("mwds", ascending=False)["area_label"].head(3).tolist()
     return embed(
@@ -119,8 +115,9 @@ def _scatter(
     return fig
 
 
-def ipa_chart(needs: pd.DataFrame) -> HTML:
-    """Importance-performance analysis: competence (x) against importance (y), crosshairs at the means."""
+def ipa_chart(needs: pd.DataFrame, centre: tuple[float, float] | None = None) -> HTML:
+    """Importance-performance analysis: competence (x) against importance (y), crosshairs at the means or at
+    `centre` (importance, competence), as the table's quadrants were drawn."""
     names = {
         (False, True): "Konsentrer innsatsen her",
         (True, True): "Fortsett det gode arbeidet",
@@ -135,6 +132,7 @@ def ipa_chart(needs: pd.DataFrame) -> HTML:
         "Hvor viktig (gjennomsnitt, 1–5)",
         names,
         shade=(False, True),
+        centre=(centre[1], centre[0]) if centre is not None else None,
     )
     focus = needs.loc[needs["ipa_quadrant"] == "Konsentrer innsatsen her", "area_label"].tolist()
     return embed(
@@ -186,7 +184,7 @@ def segment_heatmap(segments: pd.DataFrame, segment_type: str, min_cell: int, he
             ax.text(
                 j,
                 i,
-                _comma(v),
+                format_number(v, 1),
                 ha="center",
                 va="center",
                 fontsize=8,

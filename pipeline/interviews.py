@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.errors import InputError
+from pipeline.survey.reading import decode
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ def read_cues(path: Path) -> list[Cue]:
         lines = _docx_lines(path)
         cues = parse_prefixed(lines)
     else:
-        text = _decode(path)
+        text = _read_text(path)
         cues = parse_subtitles(text) if suffix in (".vtt", ".srt") else parse_prefixed(text.splitlines())
     if not cues:
         raise InputError(
@@ -106,16 +107,10 @@ def read_cues(path: Path) -> list[Cue]:
     return cues
 
 
-def _decode(path: Path) -> str:
-    data = path.read_bytes()
-    for enc in (
-        ("utf-8-sig", "utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig", "cp1252")
-    ):
-        try:
-            return data.decode(enc).replace("\r\n", "\n").replace("\r", "\n")
-        except UnicodeDecodeError:
-            continue
-    raise InputError(path, "unreadable encoding.", hint="Save the transcript as UTF-8.")
+def _read_text(path: Path) -> str:
+    """A text transcript decoded as survey exports are (UTF-16, UTF-8 or cp1252), with '\\n' line ends."""
+    text = decode(path, path.read_bytes(), hint="Save the transcript as UTF-8.")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _docx_lines(path: Path) -> list[str]:

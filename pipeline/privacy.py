@@ -12,15 +12,29 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from pipeline.text import load_word_list
+
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 # 11 digits, optionally with a space after the six-digit date part
 FNR = re.compile(r"(?<!\d)(\d{6})\s?(\d{5})(?!\d)")
+FNR_WEIGHTS_1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)  # first check digit, over digits 1-9
+FNR_WEIGHTS_2 = (
+    5,
+    4,
+    3,
+    2,
+    7,
+    6,
+    5,
+    4,
+    3,
+    2,
+)  # second check digit, over digits 1-9 and the first check digit
 # Norwegian numbers: 8 digits (first digit 2-9) grouped 2-2-2-2, 3-2-3 or unbroken, optional +47/0047
 PHONE = re.compile(
     r"(?<![\d+])(?:(?:\+|00)47[\s.-]?)?"
@@ -28,7 +42,7 @@ PHONE = re.compile(
 )
 
 CAP = r"[A-ZÆØÅ][a-zæøåéèü]+"
-SENTENCE_END = ("", ".", "!", "?", ":", "«", '"', "(", "-", "–")
+SENTENCE_END = (".", "!", "?", ":", "«", '"', "(", "-", "–")
 # after a sentence-initial 'Per', 'Liv', 'Bjørn' ...: what makes it a person rather than an ordinary word
 NAME_CONTEXT = re.compile(
     r"^(?:,|\s+(?:og (?:jeg|meg|hun|han|vi)|har|hadde|sa|sier|mente|mener|synes|syntes|tror|trodde|kom|"
@@ -52,18 +66,22 @@ def _phone(match: re.Match[str]) -> str:
     return PLACEHOLDER_PHONE
 
 
+def fnr_check_digits(nine_digits: str) -> tuple[int, int] | None:
+    """The two mod-11 check digits that follow the first nine digits of a fødselsnummer (or D-nummer);
+    None when either would be 10, as no valid number begins with those nine digits."""
+    digits = [int(c) for c in nine_digits]
+    k1 = (11 - sum(d * w for d, w in zip(digits, FNR_WEIGHTS_1, strict=True)) % 11) % 11
+    if k1 == 10:
+        return None
+    k2 = (11 - sum(d * w for d, w in zip([*digits, k1], FNR_WEIGHTS_2, strict=True)) % 11) % 11
+    return None if k2 == 10 else (k1, k2)
+
+
 def is_valid_fnr(number: str) -> bool:
     """True for an 11-digit fødselsnummer or D-nummer whose two mod-11 check digits are right."""
-    digits = [int(c) for c in re.sub(r"\s", "", number)]
-    if len(digits) != 11:
-        return False
-    w1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
-    w2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
-    k1 = 11 - sum(d * w for d, w in zip(digits[:9], w1, strict=True)) % 11
-    k1 = 0 if k1 == 11 else k1
-    k2 = 11 - sum(d * w for d, w in zip(digits[:10], w2, strict=True)) % 11
-    k2 = 0 if k2 == 11 else k2
-    if k1 == 10 or k2 == 10 or (k1, k2) != (digits[9], digits[10]):
+    number = re.sub(r"\s", "", number)
+    digits = [int(c) for c in number]
+    if len(digits) != 11 or fnr_check_digits(number[:9]) != (digits[9], digits[10]):
         return False
     day = digits[0] * 10 + digits[1]
     day = day - 40 if day > 40 else day  # D-nummer adds 4 to the first digit
@@ -74,12 +92,11 @@ def is_valid_fnr(number: str) -> bool:
 @lru_cache(maxsize=1)
 def shipped_names() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """(first names, surnames, names that are also ordinary words) from `pipeline/resources`."""
-
-    def read(name: str) -> frozenset[str]:
-        text = files("pipeline.resources").joinpath(name).read_text(encoding="utf-8")
-        return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
-
-    return read("first_names_no.txt"), read("surnames_no.txt"), read("ambiguous_names_no.txt")
+    return (
+        load_word_list("first_names_no.txt"),
+        load_word_list("surnames_no.txt"),
+        load_word_list("ambiguous_names_no.txt"),
+    )
 
 
 @lru_cache(maxsize=1)
@@ -95,7 +112,7 @@ def _list_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 def _sentence_initial(text: str, start: int) -> bool:
     before = text[:start].rstrip()
-    return before == "" or before.endswith(SENTENCE_END[1:])
+    return before == "" or before.endswith(SENTENCE_END)
 
 
 @dataclass
@@ -110,7 +127,6 @@ class Pseudonymiser:
 
     names: Iterable[str] = ()
     places: Iterable[str] = ()
-    use_name_lists: bool = True
     mapping: dict[str, str] = field(default_factory=dict, init=False)
     found: Counter[tuple[str, str]] = field(default_factory=Counter, init=False)
     _name_key: dict[str, str] = field(default_factory=dict, init=False)
@@ -164,12 +180,10 @@ class Pseudonymiser:
         if self._place_re is not None:
             text = self._place_re.sub(lambda m: self._count("place", m, PLACEHOLDER_PLACE), text)
         full, alone = _list_patterns()
-        if self.use_name_lists:
-            text = self._listed(full, text)
+        text = self._listed(full, text)
         if self._name_re is not None:
             text = self._name_re.sub(self._person, text)
-        if self.use_name_lists:
-            text = self._listed(alone, text)
+        text = self._listed(alone, text)
         return text
 
     def _count(self, kind: str, match: re.Match[str], replacement: str) -> str:

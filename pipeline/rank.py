@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 
 from pipeline.config import Programme
+from pipeline.needs.bootstrap import resample_counts, summarise
+from pipeline.needs.scores import area_matrix, weighted_mwds
 
 COMPONENTS = {
     "survey": "survey_need",
@@ -101,20 +103,13 @@ def bootstrap_components(
 ) -> dict[str, np.ndarray]:
     """Each component recomputed on `resamples` resamples: respondents (for the Likert need and the free-text
     prevalence, the same resample for both) and informant passages. Arrays are resamples x topics."""
-    from pipeline.needs import area_matrix
-    from pipeline.needs.scores import weighted_mwds
-
     rng = np.random.default_rng(seed)
     topics = [t.id for t in programme.topics]
     m = area_matrix(likert)
     respondents = list(m.respondent_ids)
     index = {r: i for i, r in enumerate(respondents)}
     n = len(respondents)
-    weights = (
-        rng.multinomial(n, np.full(n, 1.0 / n), size=resamples).astype(float)
-        if n
-        else np.zeros((resamples, 0))
-    )
+    weights = resample_counts(rng, n, resamples)
     mwds = weighted_mwds(m, weights)["mwds"] if n else np.zeros((resamples, 0))
     area_index = {a: j for j, a in enumerate(m.areas["area"])}
     need = np.column_stack(
@@ -143,9 +138,7 @@ def bootstrap_components(
     for d, t in interview.itertuples(index=False):
         if d in passage_index and t in topics:
             in_passage[passage_index[d], topics.index(t)] = 1
-    passage_weights = (
-        rng.multinomial(p, np.full(p, 1.0 / p), size=resamples) / p if p else np.zeros((resamples, 0))
-    )
+    passage_weights = resample_counts(rng, p, resamples) / max(p, 1)
     emphasis = passage_weights @ in_passage if p else np.zeros((resamples, len(topics)))
     return {
         "survey_need": need,
@@ -158,20 +151,12 @@ def rank_intervals(
     boot: dict[str, np.ndarray], weights: dict[str, float], topic_ids: list[str], confidence: float = 0.9
 ) -> pd.DataFrame:
     """Per topic: interval of the score and of the rank over the resamples."""
-    from pipeline.needs.bootstrap import ranks
-
-    scores = combine(boot, weights)
-    r = ranks(scores)
-    alpha = (1 - confidence) / 2
-    return pd.DataFrame(
-        {
-            "topic_id": topic_ids,
-            "score_lo": np.quantile(scores, alpha, axis=0),
-            "score_hi": np.quantile(scores, 1 - alpha, axis=0),
-            "rank_lo": np.quantile(r, alpha, axis=0, method="lower").astype(int),
-            "rank_hi": np.quantile(r, 1 - alpha, axis=0, method="higher").astype(int),
-        }
-    )
+    intervals = summarise(combine(boot, weights), confidence, top_n=3)
+    return intervals.rename(columns={"mwds_lo": "score_lo", "mwds_hi": "score_hi"}).assign(
+        topic_id=topic_ids,
+        rank_lo=lambda d: d["rank_lo"].astype(int),
+        rank_hi=lambda d: d["rank_hi"].astype(int),
+    )[["topic_id", "score_lo", "score_hi", "rank_lo", "rank_hi"]]
 
 
 def rank_topics(evidence: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:

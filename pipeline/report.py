@@ -38,9 +38,10 @@ REPORTS = (
 )
 
 
-def notebook_parameters(store: Store, audience: str = "partner") -> dict[str, Any]:
-    """The parameters the pipeline passes to every report notebook (literals only)."""
-    return {"workdir": str(store.workdir.resolve()), "audience": audience}
+def notebook_parameters(store: Store) -> dict[str, Any]:
+    """The parameters the pipeline passes to every report notebook (literals only). The two audiences come
+    from the export, not from a parameter: one execution, exported with and without code."""
+    return {"workdir": str(store.workdir.resolve())}
 
 
 def kernel_name() -> str:

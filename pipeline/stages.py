@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 StageFn = Callable[[Programme, Store], dict[str, int]]
 
 
-def _read_transcripts(programme: Programme) -> tuple[pd.DataFrame, list[dict], set[str]]:
+def read_transcripts(programme: Programme) -> tuple[pd.DataFrame, list[dict], set[str]]:
     """Every transcript -> turns (text not yet pseudonymised), a report line per file, speaker names.
     An unreadable file stops the run, or is skipped and reported when [interviews].skip_unreadable is set."""
     settings = programme.interviews
@@ -65,19 +65,28 @@ def _read_transcripts(programme: Programme) -> tuple[pd.DataFrame, list[dict], s
     return turns, report, names
 
 
+def build_pseudonymiser(
+    programme: Programme, respondents: pd.DataFrame, speakers: set[str]
+) -> privacy.Pseudonymiser:
+    """The names of the programme file and of the transcripts' speakers, and (`[privacy].municipalities`)
+    the respondents' municipalities."""
+    places = ()
+    if programme.privacy.municipalities and "municipality" in respondents:
+        places = respondents["municipality"].dropna().unique().tolist()
+    return privacy.Pseudonymiser([*programme.privacy.names, *sorted(speakers)], places=places)
+
+
 def ingest(programme: Programme, store: Store) -> dict[str, int]:
-    """Survey export + codebook and transcripts -> pseudonymised interim tables and the ingest report."""
+    """Survey export + codebook and transcripts -> pseudonymised interim tables (respondents with their
+    municipality size band) and the ingest report."""
     inputs = programme.inputs
     book = survey.read_codebook(inputs.codebook)
     id_column = book.loc[book["type"] == "respondent_id", "column"].iloc[0]
     raw = survey.read_export(inputs.survey, inputs.survey_sheet, id_column)
     tables = survey.tidy_survey(raw, book, inputs.survey)
-    turns, interview_report, speakers = _read_transcripts(programme)
+    turns, interview_report, speakers = read_transcripts(programme)
 
-    places = ()
-    if programme.privacy.municipalities and "municipality" in tables.respondents:
-        places = tables.respondents["municipality"].dropna().unique().tolist()
-    pseudonymiser = privacy.Pseudonymiser([*programme.privacy.names, *sorted(speakers)], places=places)
+    pseudonymiser = build_pseudonymiser(programme, tables.respondents, speakers)
     turns = privacy.pseudonymise_column(turns, "text", pseudonymiser)
     free_text = privacy.pseudonymise_column(tables.free_text, "text", pseudonymiser)
     if programme.privacy.write_mapping:
@@ -86,7 +95,10 @@ def ingest(programme: Programme, store: Store) -> dict[str, int]:
             "pseudonym mapping written to %s (write_mapping is set): keep it away from partners", path
         )
 
-    store.write("respondents", tables.respondents)
+    respondents = needs.add_size_band(
+        tables.respondents, programme.needs.municipality_item, programme.needs.size_item
+    )
+    store.write("respondents", respondents)
     store.write("likert", tables.likert)
     store.write("choices", tables.choices)
     store.write("free_text", free_text)
@@ -117,9 +129,7 @@ def needs_stage(programme: Programme, store: Store) -> dict[str, int]:
     priority), needs by segment, and the programme questions' answers."""
     settings = programme.needs
     likert = store.read("likert")
-    respondents = needs.add_size_band(
-        store.read("respondents"), settings.municipality_item, settings.size_item
-    )
+    respondents = store.read("respondents")
     table = needs.score_needs(likert, settings, progress=True)
     known = set(table["area"])
     for topic in programme.topics:
@@ -147,6 +157,7 @@ def needs_stage(programme: Programme, store: Store) -> dict[str, int]:
             "median_wtp": needs.median_answer(preferences, settings.wtp_item),
             "gatherings": needs.preferred_sessions(preferences, settings.gatherings_item),
             "confidence": settings.confidence,
+            "ipa_centre": needs.ipa_centre(table, settings.quadrant_centre),
             "bootstrap": settings.bootstrap,
             "top_n": settings.top_n,
         },
@@ -163,32 +174,14 @@ def themes_stage(programme: Programme, store: Store) -> dict[str, int]:
     segment and source, attribute effects, and the diagnostics behind the number of themes."""
     docs, non_answers = themes.collect_documents(store.read("free_text"), store.read("turns"))
     settings = programme.themes
-    texts = docs["text"].tolist()
-    if len(texts) < themes.MIN_DOCUMENTS:
+    if len(docs) < themes.MIN_DOCUMENTS:
         raise PipelineError(
-            f"only {len(texts)} substantive free-text answers and informant passages; theme "
+            f"only {len(docs)} substantive free-text answers and informant passages; theme "
             f"discovery needs at least {themes.MIN_DOCUMENTS}. Check the codebook's free_text items."
         )
-    model = themes.ThemeModel(
-        n_themes=settings.n_themes, k_range=(settings.k_min, settings.k_max), random_state=settings.seed
-    ).fit(texts, progress=True)
-    doc_themes = themes.assign_documents(docs, model)
-    topic_ids = [t.id for t in programme.topics]
-    scores, seeds = themes.guided_scores(
-        model.features_matrix_,
-        texts,
-        [list(t.seed_terms) for t in programme.topics],
-        model.fit_index_,
-        n_neighbors=10,
-    )
-    assigned = themes.assign(scores, seeds)
-    matches = themes.match_themes(model.labels_, assigned, topic_ids, model.n_themes_)
-    respondents = needs.add_size_band(
-        store.read("respondents"), programme.needs.municipality_item, programme.needs.size_item
-    )
-    table = themes.describe_themes(
-        model, docs, doc_themes, matches, len(respondents), {t.id: t.title for t in programme.topics}
-    )
+    respondents = store.read("respondents")
+    found = themes.discover_themes(docs, programme.topics, settings, len(respondents), progress=True)
+    model, doc_themes, table = found.model, found.doc_themes, found.table
     writers = respondents.loc[respondents["respondent_id"].isin(docs["respondent_id"].dropna())]
     theme_ids = table["theme_id"].tolist()
     matrix = themes.respondent_theme_matrix(doc_themes, writers["respondent_id"].tolist(), theme_ids)
@@ -207,7 +200,9 @@ def themes_stage(programme: Programme, store: Store) -> dict[str, int]:
     )
     store.write("themes", table)
     store.write("doc_themes", doc_themes)
-    store.write("doc_topics", themes.doc_topics(docs, topic_ids, scores, assigned))
+    store.write(
+        "doc_topics", themes.doc_topics(docs, [t.id for t in programme.topics], found.scores, found.assigned)
+    )
     store.write("theme_prevalence", prevalence)
     store.write("theme_effects", effects)
     store.write_json(
@@ -222,7 +217,7 @@ def themes_stage(programme: Programme, store: Store) -> dict[str, int]:
             "survey_documents": int((docs["source"] == "survey").sum()),
             "interview_passages": int((docs["source"] == "interview").sum()),
             "non_answers": len(non_answers),
-            "documents_with_seed_terms": int(seeds.any(axis=1).sum()),
+            "documents_with_seed_terms": int(found.seeds.any(axis=1).sum()),
         },
     )
     return {
@@ -236,19 +231,19 @@ def themes_stage(programme: Programme, store: Store) -> dict[str, int]:
 def rank_stage(programme: Programme, store: Store) -> dict[str, int]:
     """Needs + themes -> one score per catalogue topic with its evidence trail."""
     doc_themes = store.read("doc_themes")
-    writers = doc_themes.loc[doc_themes["source"] == "survey", "respondent_id"].nunique()
-    passages = doc_themes.loc[doc_themes["source"] == "interview", "doc_id"].nunique()
+    doc_topics = store.read("doc_topics")
+    writers = doc_themes.loc[doc_themes["source"] == "survey", "respondent_id"].drop_duplicates().tolist()
+    passages = doc_themes.loc[doc_themes["source"] == "interview", "doc_id"].drop_duplicates().tolist()
     evidence = rank.topic_evidence(
-        programme, store.read("needs"), store.read("themes"), store.read("doc_topics"), writers, passages
+        programme, store.read("needs"), store.read("themes"), doc_topics, len(writers), len(passages)
     )
     ranking = rank.rank_topics(evidence, programme.weights)
-    interview_docs = doc_themes.loc[doc_themes["source"] == "interview", "doc_id"].drop_duplicates().tolist()
     boot = rank.bootstrap_components(
         programme,
         store.read("likert"),
-        store.read("doc_topics"),
-        doc_themes.loc[doc_themes["source"] == "survey", "respondent_id"].drop_duplicates().tolist(),
-        interview_docs,
+        doc_topics,
+        writers,
+        passages,
         programme.needs.bootstrap,
         programme.needs.seed,
     )
@@ -269,14 +264,12 @@ def plan_stage(programme: Programme, store: Store) -> dict[str, int]:
     affinity = plan.topic_affinity(
         store.read("doc_topics"), store.read("themes"), [t.id for t in programme.topics]
     )
-    values = plan.topic_values(ranking)
+    values = plan.topic_values(ranking.set_index("topic_id")["score"])
     sensitivity, sensitivity_summary = (
         plan.weight_sensitivity(
             programme,
             ranking,
             programme.sessions.count,
-            affinity,
-            settings.cohesion,
             settings.sensitivity_samples,
             settings.sensitivity_concentration,
             programme.needs.seed,
@@ -298,7 +291,7 @@ def plan_stage(programme: Programme, store: Store) -> dict[str, int]:
             continue
         greedy = plan.greedy_plan(programme, values, count, affinity, settings.cohesion)
         tables.append(plan.plan_table(programme, ranking, result, chosen, affinity, p_in if chosen else None))
-        missing.append(plan.left_out(programme, ranking, result, values, affinity, settings.cohesion))
+        missing.append(plan.left_out(programme, ranking, result, values))
         variants[str(count)] = {
             "feasible": True,
             "chosen": chosen,

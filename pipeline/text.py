@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from importlib.resources import files
 
-from nltk.stem.snowball import NorwegianStemmer
-from nltk.tokenize import RegexpTokenizer
+import pandas as pd
 
+THIN_SPACE = "\u202f"  # narrow no-break space: thousands separator and before "%"
 WORD_PATTERN = r"[a-zæøåäöéèüñ]+(?:-[a-zæøåäöéèüñ]+)*"
 PLACEHOLDER = re.compile(r"\[(?:PERSON-\d+|E-POST|TELEFON|FNR)\]")
 NON_ANSWERS = frozenset(
@@ -75,6 +75,8 @@ def build_preprocessor() -> Callable[[str], str]:
 
 
 def build_tokenizer() -> Callable[[str], list[str]]:
+    from nltk.tokenize import RegexpTokenizer  # here: importing NLTK takes a second the reports don't need
+
     return RegexpTokenizer(WORD_PATTERN).tokenize
 
 
@@ -107,6 +109,8 @@ def build_content_preprocessor(
 
 
 def build_stemmer() -> Callable[[str], str]:
+    from nltk.stem.snowball import NorwegianStemmer
+
     stemmer = NorwegianStemmer()
     cache: dict[str, str] = {}
 
@@ -154,3 +158,12 @@ def surface_forms(texts: Iterable[str], stem: bool = True) -> dict[str, str]:
 def readable(term: str, forms: dict[str, str]) -> str:
     """A feature (stem or stem bigram) in readable surface form."""
     return " ".join(forms.get(part, part) for part in term.split(" "))
+
+
+def format_number(value: float | None, decimals: int = 0) -> str:
+    """Norwegian number format: decimal comma, narrow no-break space between thousands, no '-0'; '–' for a
+    missing value."""
+    if value is None or pd.isna(value):
+        return "–"
+    value = 0.0 if abs(value) < 0.5 * 10**-decimals else value
+    return f"{value:,.{decimals}f}".replace(",", THIN_SPACE).replace(".", ",")

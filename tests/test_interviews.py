@@ -67,6 +67,17 @@ def test_zoom_vtt_and_srt_inline_names(text: str) -> None:
     assert cues[0].start_s == 1.0
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "utf-16", "utf-16-le", "utf-16-be"])
+def test_text_transcripts_in_any_encoding_and_line_ending(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "intervju.srt"  # utf-16-le and -be are written without a byte order mark
+    path.write_bytes(
+        SRT.replace("\n", "\r\n").replace("inneholde", "inneholde for små kommuner").encode(encoding)
+    )
+    cues = read_cues(path)
+    assert [c.speaker for c in cues] == ["Anne Viken", "Ola Berg"]
+    assert cues[0].text == "Hva bør programmet inneholde for små kommuner?"
+
+
 def test_prefixed_text_with_timestamps_and_continuation_lines() -> None:
     cues = parse_prefixed(
         [
@@ -110,6 +121,7 @@ def test_interviewer_detection_order() -> None:
         ("notes.txt", b"just some notes without speakers", "no speaker turns found"),
         ("audio.mp3", b"ID3", "unsupported transcript type"),
         ("broken.docx", b"not a zip", "not a readable Word document"),
+        ("bytes.txt", b"I: \x81\x8d\x8f", "unreadable encoding.*Save the transcript as UTF-8"),
     ],
 )
 def test_bad_transcripts_name_the_file(tmp_path: Path, name: str, content: bytes, match: str) -> None:

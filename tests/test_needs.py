@@ -53,6 +53,43 @@ def test_area_without_competence_item_is_left_out() -> None:
     assert "c" not in set(score_needs(long(rows), SETTINGS)["area"])
 
 
+def test_ipa_chart_crosshairs_where_the_quadrants_were_drawn(monkeypatch) -> None:
+    from pipeline import figures
+    from pipeline.needs import ipa_centre
+
+    table = pd.DataFrame(
+        {
+            "area_label": ["A", "B"],
+            "importance": [4.5, 4.0],
+            "competence": [3.5, 3.9],
+            "scale_max": [5, 5],
+            "ipa_quadrant": ["Fortsett det gode arbeidet"] * 2,
+        }
+    )
+    assert ipa_centre(table, "mean") is None and ipa_centre(table, "midpoint") == (3.0, 3.0)
+    drawn = []
+    real = figures._scatter
+
+    def spy(*args, **kwargs):
+        fig = real(*args, **kwargs)
+        drawn.append((fig.axes[0].lines[0].get_xdata()[0], fig.axes[0].lines[1].get_ydata()[0]))
+        return fig
+
+    monkeypatch.setattr(figures, "_scatter", spy)
+    figures.ipa_chart(table, centre=(4.0, 3.0))  # (importance, competence)
+    figures.ipa_chart(table)
+    assert drawn[0] == (3.0, 4.0)  # x = competence, y = importance
+    assert drawn[1] == pytest.approx((3.7, 4.25))  # the means
+
+
+def test_norwegian_number_format() -> None:
+    from pipeline.text import THIN_SPACE, format_number
+
+    assert format_number(12345.678, 1) == f"12{THIN_SPACE}345,7"
+    assert format_number(-0.004, 2) == "0,00"  # no "-0,00"
+    assert format_number(float("nan")) == "–" and format_number(None) == "–"
+
+
 def test_ipa_quadrants_at_means_and_midpoint() -> None:
     imp, comp = pd.Series([4.5, 4.5, 3.0, 3.0]), pd.Series([2.0, 4.0, 2.0, 4.0])
     assert ipa_quadrants(imp, comp) == [

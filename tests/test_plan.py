@@ -142,7 +142,12 @@ def test_rationale_left_out_and_designer_view(programme) -> None:
     result = solve_plan(p, VALUES, 3)
     table = plan_table(p, ranking(), result, True, affinity)
     assert table["rationale"].str.startswith("Rangert nr.").all()
-    missing = left_out(p, ranking(), result, VALUES, affinity, 0.0)
+    with_interval = ranking().assign(rank_lo=1, rank_hi=2)
+    at_80 = plan_table(
+        replace(p, needs=replace(p.needs, confidence=0.8)), with_interval, result, True, affinity
+    )
+    assert at_80["rationale"].str.contains("(80 %-intervall 1–2)", regex=False).all()
+    missing = left_out(p, ranking(), result, VALUES)
     assert missing["topic_id"].iloc[0] == "restitusjon" and "verdi" in missing["reason"].iloc[0]
     view = designer_view(table, {"olt": "Olympiatoppen", "sin": "Smart Innovation Norway"})
     assert list(view.columns)[:3] == ["Antall samlinger", "Samling", "Tema"]
@@ -154,9 +159,7 @@ def test_rationale_left_out_and_designer_view(programme) -> None:
 
 
 def test_weight_sensitivity_probabilities(programme) -> None:
-    table, summary = weight_sensitivity(
-        free(programme), ranking(), 3, pd.DataFrame(), 0.0, samples=20, concentration=50, seed=1
-    )
+    table, summary = weight_sensitivity(free(programme), ranking(), 3, samples=20, concentration=50, seed=1)
     assert table["p_in_programme"].between(0, 1).all() and summary["samples"] == 20
     assert table.set_index("topic_id").loc["rekruttering", "p_in_programme"] == 1.0
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipeline.privacy import Pseudonymiser, format_count, is_valid_fnr, suppress_small_cells
+from pipeline.privacy import Pseudonymiser, fnr_check_digits, format_count, is_valid_fnr, suppress_small_cells
 
 
 def make_fnr(date6: str, individual: str) -> str:
@@ -29,6 +29,14 @@ def test_fnr_check_digits() -> None:
     assert is_valid_fnr(fnr[:6] + " " + fnr[6:])
     assert not is_valid_fnr(fnr[:-1] + str((int(fnr[-1]) + 1) % 10))
     assert not is_valid_fnr("12345678901")
+
+
+@pytest.mark.parametrize("individual", ["000", "123", "255", "499", "731", "999"])
+def test_fnr_check_digits_agree_with_an_independent_computation(individual: str) -> None:
+    for date6 in ("010158", "150375", "311289", "410190"):
+        expected = make_fnr(date6, individual)  # 12 or 13 characters when a check digit would be 10
+        checks = fnr_check_digits(date6 + individual)
+        assert checks == ((int(expected[9]), int(expected[10])) if len(expected) == 11 else None)
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,7 @@ NEEDS_COLUMNS = [
     "area",
     "area_label",
     "n",
+    "scale_max",
     "importance",
     "competence",
     "discrepancy",
@@ -65,6 +66,7 @@ __all__ = [
     "UNKNOWN_SIZE",
     "add_size_band",
     "area_matrix",
+    "ipa_centre",
     "bootstrap_mwds",
     "load_municipalities",
     "median_answer",
@@ -81,6 +83,14 @@ def point_estimates(m: AreaMatrix) -> pd.DataFrame:
     return m.areas.assign(**{k: v for k, v in stats.items()}).assign(n=lambda d: d["n"].astype(int))
 
 
+def ipa_centre(table: pd.DataFrame, quadrant_centre: str) -> tuple[float, float] | None:
+    """(importance, competence) of the IPA crosshairs: the scale midpoint, or None for the areas' means."""
+    if quadrant_centre != "midpoint":
+        return None
+    mid = (float(table["scale_max"].max()) + 1) / 2
+    return (mid, mid)
+
+
 def score_needs(
     likert: pd.DataFrame, settings: NeedsSettings | None = None, progress: bool = False
 ) -> pd.DataFrame:
@@ -92,11 +102,9 @@ def score_needs(
     boot = bootstrap_mwds(m, settings.bootstrap, settings.seed, progress=progress)
     out = pd.concat([out, summarise(boot, settings.confidence, settings.top_n)], axis=1)
     out["rank"] = ranks(out["mwds"].to_numpy()[None, :])[0]
-    centre = None
-    if settings.quadrant_centre == "midpoint":
-        mid = (float(out["scale_max"].max()) + 1) / 2
-        centre = (mid, mid)
-    out["ipa_quadrant"] = ipa_quadrants(out["importance"], out["competence"], centre)
+    out["ipa_quadrant"] = ipa_quadrants(
+        out["importance"], out["competence"], ipa_centre(out, settings.quadrant_centre)
+    )
     out["lff_quadrant"], out["lff_focus"] = locus_for_focus(out["importance"], out["discrepancy"])
     out["priority"] = combined_priority(out["lff_focus"].to_numpy(), out["rank"].to_numpy(), settings.top_n)
     out["priority_label"] = out["priority"].map(PRIORITY_NAMES)

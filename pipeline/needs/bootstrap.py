@@ -13,6 +13,14 @@ from pipeline.needs.scores import AreaMatrix, weighted_mwds
 CHUNK = 250
 
 
+def resample_counts(rng: np.random.Generator, n: int, size: int) -> np.ndarray:
+    """size x n: how often each of n units is drawn in each of `size` resamples with replacement (as
+    floats; no columns when n = 0)."""
+    if not n:
+        return np.zeros((size, 0))
+    return rng.multinomial(n, np.full(n, 1.0 / n), size=size).astype(float)
+
+
 def bootstrap_mwds(m: AreaMatrix, n_resamples: int, seed: int, progress: bool = False) -> np.ndarray:
     """B x K MWDS values over `n_resamples` resamples of the respondents."""
     rng = np.random.default_rng(seed)
@@ -25,10 +33,7 @@ def bootstrap_mwds(m: AreaMatrix, n_resamples: int, seed: int, progress: bool = 
         starts = tqdm(starts, desc="bootstrap", unit="chunk", leave=False, delay=2)
     for start in starts:
         size = min(CHUNK, n_resamples - start)
-        weights = (
-            rng.multinomial(n, np.full(n, 1.0 / n), size=size).astype(float) if n else np.zeros((size, 0))
-        )
-        out[start : start + size] = weighted_mwds(m, weights)["mwds"]
+        out[start : start + size] = weighted_mwds(m, resample_counts(rng, n, size))["mwds"]
     return out
 
 

@@ -10,7 +10,8 @@ import pandas as pd
 
 from pipeline.config import Programme
 from pipeline.errors import PlanInfeasibleError
-from pipeline.plan.model import PlanResult, solve_plan
+from pipeline.plan.model import PlanResult, solve_plan, topic_values
+from pipeline.text import format_number
 
 PLAN_COLUMNS = [
     "n_sessions",
@@ -60,10 +61,6 @@ def topic_affinity(doc_topics: pd.DataFrame, themes: pd.DataFrame, topic_ids: li
     return pd.DataFrame(rows, columns=["topic_a", "topic_b", "jaccard", "shared_themes", "affinity"])
 
 
-def _format(value: float, decimals: int = 2) -> str:
-    return f"{value:.{decimals}f}".replace(".", ",")
-
-
 def plan_table(
     programme: Programme,
     ranking: pd.DataFrame,
@@ -75,7 +72,7 @@ def plan_table(
     """One row per placed topic, in gathering then rank order, with a Norwegian rationale: why it is in (rank,
     its evidence) and why in that gathering (pinned, prerequisites, what it shares with its neighbours)."""
     info = ranking.set_index("topic_id")
-    values = ranking.set_index("topic_id")["score"] - ranking["score"].min() + 0.1
+    values = topic_values(info["score"])
     pair = {(a, b): w for a, b, w in affinity[["topic_a", "topic_b", "affinity"]].itertuples(index=False)}
     rows = []
     n_slots = sum(programme.sessions.slots_for(result.n_sessions))
@@ -84,17 +81,22 @@ def plan_table(
         r = info.loc[topic_id]
         why = [
             f"Rangert nr. {int(r['rank'])} av {len(ranking)}"
-            + (f" (90 %-intervall {int(r['rank_lo'])}–{int(r['rank_hi'])})" if "rank_lo" in r else "")
+            + (
+                f" ({format_number(100 * programme.needs.confidence, 0)} %-intervall "
+                f"{int(r['rank_lo'])}–{int(r['rank_hi'])})"
+                if "rank_lo" in r
+                else ""
+            )
         ]
         evidence = []
         if not np.isnan(r["survey_need"]):
-            evidence.append(f"Borich-skår {_format(r['survey_need'])} på tilknyttede lederområder")
+            evidence.append(f"Borich-skår {format_number(r['survey_need'], 2)} på tilknyttede lederområder")
         if r["free_text_prevalence"] > 0:
             evidence.append(
-                f"nevnt av {_format(100 * r['free_text_prevalence'], 0)} % av dem som skrev fritekst"
+                f"nevnt av {format_number(100 * r['free_text_prevalence'], 0)} % av dem som skrev fritekst"
             )
         if r["interview_emphasis"] > 0:
-            evidence.append(f"{_format(100 * r['interview_emphasis'], 0)} % av intervjuutsnittene")
+            evidence.append(f"{format_number(100 * r['interview_emphasis'], 0)} % av intervjuutsnittene")
         if evidence:
             why.append(", ".join(evidence))
         if topic.pinned_session:
@@ -146,8 +148,6 @@ def left_out(
     ranking: pd.DataFrame,
     result: PlanResult,
     values: pd.Series,
-    affinity: pd.DataFrame,
-    cohesion: float,
     extra: int = 3,
 ) -> pd.DataFrame:
     """Topics that rank within the number of slots (plus `extra`) but are not in the plan, and why: forcing
@@ -166,7 +166,7 @@ def left_out(
                 dropped = [programme.topic(t).title for t in result.assignment if t not in forced.assignment]
                 reason = (
                     "å ta det med ville senket planens verdi med "
-                    f"{_format(result.value - forced.value)}"
+                    f"{format_number(result.value - forced.value, 2)}"
                     + (f" (ut måtte: {', '.join(dropped)})" if dropped else "")
                 )
                 limits = [

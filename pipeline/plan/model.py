@@ -45,10 +45,10 @@ class PlanResult:
     gap: float = field(default=0.0, compare=False)  # relative MIP gap at stop (0 = proven optimal)
 
 
-def topic_values(ranking: pd.DataFrame) -> pd.Series:
-    """Positive value per topic from its score: the best topic is worth most; every topic is worth > 0."""
-    score = ranking.set_index("topic_id")["score"]
-    return score - score.min() + 0.1
+def topic_values(scores: pd.Series) -> pd.Series:
+    """Positive value per topic (index) from its score: the best topic is worth most; every topic is worth
+    > 0."""
+    return scores - scores.min() + 0.1
 
 
 def solve_plan(

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.config import Programme
-from pipeline.plan.model import solve_plan
+from pipeline.plan.model import solve_plan, topic_values
 from pipeline.rank import COMPONENTS, combine
 
 
@@ -17,8 +17,6 @@ def weight_sensitivity(
     programme: Programme,
     ranking: pd.DataFrame,
     n_sessions: int,
-    affinity: pd.DataFrame,
-    cohesion: float,
     samples: int,
     concentration: float,
     seed: int,
@@ -40,7 +38,7 @@ def weight_sensitivity(
         order = np.argsort(-score, kind="stable")
         top3[order[:3]] += 1
         same_top += set(np.asarray(topic_ids)[order[:3]]) == base_top
-        values = pd.Series(score - score.min() + 0.1, index=topic_ids)
+        values = topic_values(pd.Series(score, index=topic_ids))
         assignment = solve_plan(programme, values, n_sessions).assignment  # selection only: cohesion arranges
         placed += [t in assignment for t in topic_ids]
     table = pd.DataFrame(

@@ -13,18 +13,8 @@ from typing import Any
 import pandas as pd
 
 from pipeline.config import load_programme
-from pipeline.needs.segments import add_size_band
 from pipeline.store import Store
-
-THIN_SPACE = "\u202f"
-
-
-def format_number(value: float, decimals: int = 0) -> str:
-    """Norwegian number format: decimal comma, narrow no-break space between thousands."""
-    if value is None or pd.isna(value):
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", THIN_SPACE).replace(".", ",")
+from pipeline.text import THIN_SPACE, format_number
 
 
 def format_percent(share: float, decimals: int = 0) -> str:
@@ -65,9 +55,6 @@ def load_run(workdir: str | Path) -> Run:
     manifest = store.read_json("run_manifest")
     programme = load_programme(manifest["programme_file"])
     tables = {n: store.read(n) for n in names}
-    tables["respondents"] = add_size_band(
-        tables["respondents"], programme.needs.municipality_item, programme.needs.size_item
-    )
     return Run(
         store,
         tables,

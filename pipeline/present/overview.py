@@ -10,27 +10,6 @@ from pipeline.present.base import HTML, Run, bullets, format_number, format_perc
 from pipeline.privacy import format_count, suppress_small_cells
 
 
-def summary(run: Run) -> HTML:
-    """The short summary partners read first."""
-    t = run.tables
-    n = len(t["respondents"])
-    top_needs = t["needs"].sort_values("rank").head(3)["area_label"].tolist()
-    chosen = t["plan"].loc[t["plan"]["chosen"]]
-    n_sessions = int(chosen["n_sessions"].iloc[0]) if len(chosen) else 0
-    emerging = t["themes"].loc[t["themes"]["emerging"], "label"].tolist()
-    items = [
-        f"{format_number(n)} ledere svarte på undersøkelsen, og {t['turns']['interview_id'].nunique()} "
-        "dybdeintervjuer er med i grunnlaget.",
-        "Størst opplevd behov (Borich-skår): " + ", ".join(top_needs) + ".",
-        f"Programmet foreslås med {n_sessions} samlinger og {len(chosen)} temaer.",
-    ]
-    if emerging:
-        items.append(
-            "Temaer i fritekst som ingen tema i katalogen dekker (nye behov): " + "; ".join(emerging) + "."
-        )
-    return bullets(items)
-
-
 def respondents_by(run: Run, column: str, heading: str) -> HTML:
     """Respondents per category, small cells shown as '<k'."""
     if column not in run.tables["respondents"]:

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.config import PROJ_ROOT
+from pipeline.privacy import fnr_check_digits
 from pipeline.sample import parameters as P
 from pipeline.sample import survey_export as S
 from pipeline.sample import transcripts as T
@@ -62,19 +63,26 @@ def fodselsnummer(rng: random.Random, count: int) -> list[str]:
     out: list[str] = []
     while len(out) < count:
         day, month, year = rng.randint(1, 28), rng.randint(1, 12), rng.randint(58, 89)
-        digits = [int(c) for c in f"{day:02d}{month:02d}{year:02d}{rng.randint(0, 499):03d}"]
-        k1 = 11 - sum(d * w for d, w in zip(digits, (3, 7, 6, 1, 8, 9, 4, 5, 2), strict=True)) % 11
-        k1 = 0 if k1 == 11 else k1
-        digits.append(k1)
-        k2 = 11 - sum(d * w for d, w in zip(digits, (5, 4, 3, 2, 7, 6, 5, 4, 3, 2), strict=True)) % 11
-        k2 = 0 if k2 == 11 else k2
-        if 10 not in (k1, k2):
-            out.append("".join(map(str, digits)) + str(k2))
+        nine = f"{day:02d}{month:02d}{year:02d}{rng.randint(0, 499):03d}"
+        checks = fnr_check_digits(nine)
+        if checks is not None:
+            out.append(f"{nine}{checks[0]}{checks[1]}")
     return out
+
+
+def placeholder_fnrs(rng: random.Random) -> dict[str, str]:
+    """The fødselsnumre that replace the texts' placeholders {FNR1} to {FNR4}."""
+    return dict(zip(("FNR1", "FNR2", "FNR3", "FNR4"), fodselsnummer(rng, 4), strict=True))
 
 
 def fill_placeholders(text: str, fnrs: dict[str, str]) -> str:
     return re.sub(r"\{(FNR\d)\}", lambda m: fnrs[m.group(1)], text)
+
+
+def answer_themes(answer_ids: pd.Series, answers: list[S.Answer]) -> list[str]:
+    """The planted themes of each free-text answer as 'a;b' ('' for a non-answer, whose answer id is '')."""
+    by_id = {a.id: a for a in answers}
+    return [";".join(by_id[i].themes) if i else "" for i in answer_ids]
 
 
 def pii_kind(value: str) -> str:
@@ -135,7 +143,7 @@ def build_sample(seed: int = SEED) -> tuple[dict[str, bytes], dict[str, bytes]]:
     """(raw files, ground-truth files) as relative path -> bytes."""
     rng = np.random.default_rng(seed)
     prng = random.Random(seed)
-    fnrs = dict(zip(("FNR1", "FNR2", "FNR3", "FNR4"), fodselsnummer(prng, 4), strict=True))
+    fnrs = placeholder_fnrs(prng)
 
     answers = [
         S.Answer(a.id, a.question, a.themes, a.lang, a.pii, fill_placeholders(a.text, fnrs))
@@ -174,7 +182,7 @@ def build_sample(seed: int = SEED) -> tuple[dict[str, bytes], dict[str, bytes]]:
                 pii_rows.append(
                     (
                         pii_kind(value),
-                        fill_placeholders(value, fnrs) if "{" in value else value,
+                        value,  # the interview's placeholders were filled above
                         f"interviews/{name}",
                         "",
                         "",
@@ -188,7 +196,7 @@ def build_sample(seed: int = SEED) -> tuple[dict[str, bytes], dict[str, bytes]]:
     by_id = {a.id: a for a in answers}
     truth_answers = free_text.assign(
         substantive=free_text["answer_id"] != "",
-        themes=[";".join(by_id[i].themes) if i else "" for i in free_text["answer_id"]],
+        themes=answer_themes(free_text["answer_id"], answers),
         lang=[by_id[i].lang if i else "" for i in free_text["answer_id"]],
     ).drop(columns="text")
     for a in answers:
@@ -281,7 +289,7 @@ def build_scaled(n: int, seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
     parameters, free text recombined and perturbed from the hand-written answers."""
     rng = np.random.default_rng(seed)
     prng = random.Random(seed)
-    fnrs = dict(zip(("FNR1", "FNR2", "FNR3", "FNR4"), fodselsnummer(prng, 4), strict=True))
+    fnrs = placeholder_fnrs(prng)
     answers = [a for a in load_answers() if not a.pii]
     respondents = S.draw_respondents(rng, n)
     likert = S.draw_likert(rng, respondents)
@@ -300,8 +308,7 @@ def build_scaled(n: int, seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
             elif u < p:
                 rows.append((int(rid), question, "", prng.choice(P.NON_ANSWERS)))
     free_text = pd.DataFrame(rows, columns=["respondent_id", "question", "answer_id", "text"])
-    by_id = {a.id: a for a in answers}
-    truth = free_text.assign(themes=[";".join(by_id[i].themes) if i else "" for i in free_text["answer_id"]])
+    truth = free_text.assign(themes=answer_themes(free_text["answer_id"], answers))
     return S.export_frame(respondents, likert, categories, free_text), truth
 
 

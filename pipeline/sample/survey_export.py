@@ -12,7 +12,7 @@ from scipy.stats import norm
 
 from pipeline.sample import parameters as P
 
-SMALL_HINTS = ("liten kommune", "små kommune", "vi er små", "lita kommune", "liten kommune", "småkommune")
+SMALL_HINTS = ("liten kommune", "små kommune", "vi er små", "lita kommune", "småkommune")
 LARGE_HINTS = ("stor kommune", "store kommune", "storkommune")
 
 

@@ -130,7 +130,7 @@ def word_document(interview: dict[str, Any], style: str) -> bytes:
     return buffer.getvalue()
 
 
-FORMATS = {  # interview format in the JSON -> (file suffix, renderer)
+FORMATS = {  # interview format in the JSON -> file suffix (`render` picks the renderer)
     "teams_vtt": ".vtt",
     "zoom_vtt": ".vtt",
     "docx": ".docx",

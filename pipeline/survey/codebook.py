@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.errors import InputError
-from pipeline.survey.reading import clean_cell
+from pipeline.survey.reading import clean_cell, parse_timestamp
 
 CODEBOOK_COLUMNS = ("column", "item_id", "type", "area", "dimension", "scale", "missing", "label")
 OPTIONAL_COLUMNS = ("option",)
@@ -63,6 +63,10 @@ COMPETENCE_WORDS = re.compile(r"(rustet|kompetanse|mestre|mestrer|trygg|god er d
 def norm(value: object) -> str:
     """Case- and whitespace-insensitive form of a label, for matching."""
     return " ".join(str(value).split()).casefold()
+
+
+# the known scales' labels as `norm` gives them, for matching answers
+KNOWN_NORMED = tuple(tuple(norm(label) for label in scale) for scale in KNOWN_SCALES)
 
 
 # ------------------------------------------------------------------------------------------- reading
@@ -206,10 +210,12 @@ def _likert_codes(values: list[str]) -> dict[int, str] | None:
         if m:
             codes[int(m.group(1))] = m.group(2).strip()
             continue
-        known = next((s for s in KNOWN_SCALES if norm(v) in {norm(x) for x in s}), None)
+        key = norm(v)
+        known = next((i for i, labels in enumerate(KNOWN_NORMED) if key in labels), None)
         if known is None:
             return None
-        codes[[norm(x) for x in known].index(norm(v)) + 1] = known[[norm(x) for x in known].index(norm(v))]
+        point = KNOWN_NORMED[known].index(key)
+        codes[point + 1] = KNOWN_SCALES[known][point]
     return codes if codes and max(codes) <= 11 else None
 
 
@@ -222,11 +228,10 @@ def _complete_scale(codes: dict[int, str]) -> str:
     return "|".join(f"{c}={codes[c]}" for c in sorted(codes))
 
 
-def _split_multi(value: str) -> list[str]:
-    for sep in (";", ", "):
-        if sep in value:
-            return [p.strip() for p in value.split(sep) if p.strip()]
-    return [value]
+def split_multi(value: str) -> list[str]:
+    """The options of one multi-choice cell without known options: split on ';', else on ', '."""
+    sep = ";" if ";" in value else ", "
+    return [p.strip() for p in value.split(sep) if p.strip()]
 
 
 def draft_codebook(raw: pd.DataFrame) -> pd.DataFrame:
@@ -237,7 +242,7 @@ def draft_codebook(raw: pd.DataFrame) -> pd.DataFrame:
     (one cell with ';' or ', ' separators, or Nettskjema 0/1 'question.option' columns), free text (mostly
     distinct, several words) and categories. Ids and labels are suggestions for a human to rename."""
     headers = [c for c in raw.columns if c != "_row"]
-    values = {h: [clean_cell(v) for v in raw[h] if clean_cell(v)] for h in headers}
+    values = {h: [c for c in map(clean_cell, raw[h]) if c] for h in headers}
     rows: list[dict[str, str]] = []
 
     def mostly_unique(h: str) -> bool:  # a duplicate submission repeats an id; a category repeats many
@@ -252,10 +257,11 @@ def draft_codebook(raw: pd.DataFrame) -> pd.DataFrame:
         vals = values[h]
         answers = [v for v in vals if norm(v) not in DEFAULT_MISSING]
         parts = _split_battery(h)
-        if parts and answers and _likert_codes(sorted(set(answers))) is not None:
+        codes = _likert_codes(sorted(set(answers))) if parts and answers else None
+        if parts and codes is not None:
             stem = parts[0]
             battery_missing.setdefault(stem, set()).update(v for v in vals if norm(v) in DEFAULT_MISSING)
-            battery_codes.setdefault(stem, {}).update(_likert_codes(sorted(set(answers))) or {})
+            battery_codes.setdefault(stem, {}).update(codes)
     used_ids: Counter[str] = Counter()
 
     def unique(item_id: str) -> str:
@@ -303,7 +309,7 @@ def draft_codebook(raw: pd.DataFrame) -> pd.DataFrame:
             stem, _, option = h.rpartition(".")
             row |= {"item_id": slug(stem), "type": "multi_choice", "option": option, "label": stem}
         elif vals and _looks_multi(vals):
-            counts = Counter(o for v in vals for o in _split_multi(v))
+            counts = Counter(o for v in vals for o in split_multi(v))
             options = sorted(counts, key=lambda o: (-counts[o], o))
             row |= {
                 "item_id": unique(slug(h)),
@@ -320,8 +326,6 @@ def draft_codebook(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 def _all_timestamps(values: list[str]) -> bool:
-    from pipeline.survey.tidy import parse_timestamp
-
     sample = values[:200]
     return all(not v.replace(",", "").replace(".", "").isdigit() for v in sample) and sum(
         parse_timestamp(v) is not pd.NaT for v in sample
@@ -329,7 +333,7 @@ def _all_timestamps(values: list[str]) -> bool:
 
 
 def _looks_multi(values: list[str]) -> bool:
-    split = [_split_multi(v) for v in values]
+    split = [split_multi(v) for v in values]
     if sum(len(s) > 1 for s in split) < max(2, 0.1 * len(values)):
         return False
     options = Counter(o for s in split for o in s)

@@ -2,7 +2,9 @@
 (`;`, `,` or tab, sniffed; UTF-8 with or without BOM, cp1252/latin-1, UTF-16; CRLF; quoted newlines).
 
 The result is the answer table as strings/objects, with `_row` holding each record's row number as a
-spreadsheet program shows it, so every message can name the row."""
+spreadsheet program shows it, so every message can name the row. The cell readers shared by the codebook
+and the tidy transform (`clean_cell`, `is_blank`, `parse_timestamp`) live here too, and `decode` serves the
+interview transcripts as well."""
 
 from __future__ import annotations
 
@@ -19,6 +21,16 @@ from pipeline.errors import InputError
 DELIMITED = (".csv", ".tsv", ".txt")
 WORKBOOKS = (".xlsx", ".xlsm")
 HEADER_SCAN_ROWS = 30
+DATE_FORMATS = (
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%d.%m.%y %H:%M",
+)
+DECODE_HINT = "Save the export as 'CSV UTF-8' in Excel, or export it again from the survey tool."
 
 
 def read_export(path: Path, sheet: str | int = 0, id_column: str | None = None) -> pd.DataFrame:
@@ -81,8 +93,9 @@ def _read_workbook(path: Path, sheet: str | int) -> pd.DataFrame:
         ) from exc
 
 
-def decode(path: Path, data: bytes) -> str:
-    """Text of a delimited export: UTF-16 (by BOM), UTF-8 (with or without BOM), else cp1252."""
+def decode(path: Path, data: bytes, hint: str = DECODE_HINT) -> str:
+    """Text of a delimited export or a transcript: UTF-16 (by BOM, or by its zero bytes without one), UTF-8
+    (with or without BOM), else cp1252. `hint` says what to do when none fits."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         candidates = ["utf-16"]
     elif data[:200].count(b"\x00") > 20:  # UTF-16 without BOM
@@ -97,7 +110,7 @@ def decode(path: Path, data: bytes) -> str:
     raise InputError(
         path,
         "unreadable encoding (neither UTF-8, UTF-16 nor Windows-1252).",
-        hint="Save the export as 'CSV UTF-8' in Excel, or export it again from the survey tool.",
+        hint=hint,
     )
 
 
@@ -137,6 +150,30 @@ def clean_cell(value: Any) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
     return " ".join(str(value).split())
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value)) or str(value).strip() == ""
+
+
+def parse_timestamp(value: Any) -> pd.Timestamp:
+    """'dd.mm.yyyy hh:mm', ISO 8601 (an offset is converted to Norwegian local time), Excel datetimes."""
+    if is_blank(value):
+        return pd.NaT
+    if isinstance(value, pd.Timestamp) or hasattr(value, "year"):
+        ts = pd.Timestamp(value)
+    else:
+        text = str(value).strip()
+        for fmt in DATE_FORMATS:
+            try:
+                return pd.to_datetime(text, format=fmt)
+            except ValueError:
+                continue
+        try:
+            ts = pd.Timestamp(text)
+        except ValueError:
+            return pd.NaT
+    return ts.tz_convert("Europe/Oslo").tz_localize(None) if ts.tzinfo else ts
 
 
 def find_header(grid: pd.DataFrame, id_column: str | None) -> int | None:

@@ -17,20 +17,18 @@ import numpy as np
 import pandas as pd
 
 from pipeline.errors import InputError
-from pipeline.survey.codebook import DEFAULT_MISSING, norm, parse_scale, scale_labels
-from pipeline.survey.reading import clean_cell
+from pipeline.survey.codebook import (
+    DEFAULT_MISSING,
+    NUMBERED_LABEL,
+    norm,
+    parse_scale,
+    scale_labels,
+    split_multi,
+)
+from pipeline.survey.reading import DATE_FORMATS, clean_cell, is_blank, parse_timestamp
 
 log = logging.getLogger(__name__)
 
-DATE_FORMATS = (
-    "%d.%m.%Y %H:%M",
-    "%d.%m.%Y %H:%M:%S",
-    "%d.%m.%Y",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y/%m/%d %H:%M:%S",
-    "%d.%m.%y %H:%M",
-)
 LIKERT_COLUMNS = [
     "respondent_id",
     "item_id",
@@ -55,10 +53,6 @@ class SurveyTables:
     report: dict[str, Any] = field(default_factory=dict)
 
 
-def is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and np.isnan(value)) or str(value).strip() == ""
-
-
 def blank_mask(column: pd.Series) -> np.ndarray:
     """Vectorised `is_blank` for one column."""
     text = column.astype("string").str.strip()
@@ -80,30 +74,10 @@ def parse_likert(value: Any, scale: dict[str, int], missing: tuple[str, ...]) ->
     decimal = re.match(r"^(\d+)[,.]0+$", text)
     if decimal and decimal.group(1) in scale:
         return float(scale[decimal.group(1)]), None
-    numbered = re.match(r"^(\d+)\s*[-–:.]\s*(.+)$", text)
+    numbered = NUMBERED_LABEL.match(text)
     if numbered and numbered.group(1) in scale:
         return float(scale[numbered.group(1)]), None
     raise KeyError(text)
-
-
-def parse_timestamp(value: Any) -> pd.Timestamp:
-    """'dd.mm.yyyy hh:mm', ISO 8601 (an offset is converted to Norwegian local time), Excel datetimes."""
-    if is_blank(value):
-        return pd.NaT
-    if isinstance(value, pd.Timestamp) or hasattr(value, "year"):
-        ts = pd.Timestamp(value)
-    else:
-        text = str(value).strip()
-        for fmt in DATE_FORMATS:
-            try:
-                return pd.to_datetime(text, format=fmt)
-            except ValueError:
-                continue
-        try:
-            ts = pd.Timestamp(text)
-        except ValueError:
-            return pd.NaT
-    return ts.tz_convert("Europe/Oslo").tz_localize(None) if ts.tzinfo else ts
 
 
 @dataclass(frozen=True)
@@ -157,11 +131,9 @@ def tidy_survey(raw: pd.DataFrame, codebook: pd.DataFrame, source: Path | str) -
         log.warning("%s: column '%s' is not in the codebook; it is ignored.", source.name, h)
 
     id_col = book.loc[book["type"] == "respondent_id", "column"].iloc[0]
-    blanks = {h: blank_mask(raw[h]) for h in book["column"]}
+    blanks = {h: blank_mask(raw[h]) for h in headers}  # the codebook's columns are among the headers
     answer_cols = book.loc[~book["type"].isin(["respondent_id", "timestamp"]), "column"]
-    all_blank = (
-        np.logical_and.reduce([blank_mask(raw[h]) for h in headers]) if headers else np.ones(len(raw), bool)
-    )
+    all_blank = np.logical_and.reduce(list(blanks.values())) if headers else np.ones(len(raw), bool)
     no_answers = np.logical_and.reduce([blanks[h] for h in answer_cols]) if len(answer_cols) else all_blank
     reasons = np.where(
         all_blank,
@@ -317,8 +289,7 @@ def split_choices(cell: str, options: list[str]) -> list[str]:
                 rest = pattern.sub(";", rest)
         leftover = [p.strip() for p in re.split(r"[;,]", rest) if p.strip()]
         return sorted(found, key=options.index) + leftover
-    sep = ";" if ";" in text else ", "
-    return [p.strip() for p in text.split(sep) if p.strip()]
+    return split_multi(text)
 
 
 def _choices_long(kept: pd.DataFrame, book: pd.DataFrame, source: Path) -> pd.DataFrame:

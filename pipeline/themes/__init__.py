@@ -6,10 +6,12 @@
   exclusivity and stability.
 - `describe`: labels, quotes, sources; document-theme assignment (more than one theme allowed).
 - `guided`: seed terms of the topic catalogue spread over the graph; theme-topic matches; emerging needs.
+- `discover`: the steps above in one call (`discover_themes`), for the stage and for `pipeline.explore`.
 - `prevalence`: shares by segment and source with bootstrap intervals; attribute effects.
 """
 
 from pipeline.themes.describe import assign_documents, describe_themes, theme_label
+from pipeline.themes.discover import Discovery, discover_themes
 from pipeline.themes.documents import collect_documents, split_passages
 from pipeline.themes.features import TextFeatures
 from pipeline.themes.guided import assign, doc_topics, guided_scores, match_themes, seed_matrix, seed_stems
@@ -17,6 +19,8 @@ from pipeline.themes.model import MIN_DOCUMENTS, ThemeModel, theme_id
 from pipeline.themes.prevalence import attribute_effects, prevalence_table, respondent_theme_matrix
 
 __all__ = [
+    "Discovery",
+    "discover_themes",
     "MIN_DOCUMENTS",
     "TextFeatures",
     "ThemeModel",

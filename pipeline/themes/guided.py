@@ -29,6 +29,7 @@ from pipeline.themes.documents import DOC_COLUMNS
 from pipeline.themes.model import knn_graph, normalised_affinity, theme_id
 
 ALPHA = 0.5
+N_NEIGHBORS = 10  # nearest neighbours of a document in the spreading graph
 MIN_SCORE = 0.05
 THEME_SHARE = 0.35
 
@@ -109,7 +110,11 @@ def assign(scores: np.ndarray, seeds: np.ndarray, min_score: float = MIN_SCORE) 
 
 
 def guided_scores(
-    X: csr_matrix, texts: list[str], seed_terms: list[list[str]], fit_index: np.ndarray, n_neighbors: int
+    X: csr_matrix,
+    texts: list[str],
+    seed_terms: list[list[str]],
+    fit_index: np.ndarray,
+    n_neighbors: int = N_NEIGHBORS,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(scores, seeds) documents x topics. The graph covers `fit_index`; other documents average the scores of
     their nearest fitted neighbours."""

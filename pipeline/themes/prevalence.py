@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pipeline.needs.bootstrap import resample_counts
 from pipeline.privacy import suppress_small_cells
 
 PREVALENCE_COLUMNS = [
@@ -51,8 +52,7 @@ def respondent_theme_matrix(
 
 def _bootstrap_means(values: np.ndarray, resamples: int, rng: np.random.Generator) -> np.ndarray:
     n = len(values)
-    weights = rng.multinomial(n, np.full(n, 1.0 / n), size=resamples) / n
-    return weights @ values
+    return resample_counts(rng, n, resamples) / n @ values
 
 
 def prevalence_table(
@@ -139,7 +139,7 @@ def attribute_effects(
     point = solve(np.ones(len(design)))
     rng = np.random.default_rng(seed)
     n = len(design)
-    boot = np.stack([solve(w) for w in rng.multinomial(n, np.full(n, 1.0 / n), size=resamples).astype(float)])
+    boot = np.stack([solve(w) for w in resample_counts(rng, n, resamples)])
     alpha = (1 - confidence) / 2
     lo, hi = np.quantile(boot, alpha, axis=0), np.quantile(boot, 1 - alpha, axis=0)
     rows = []
