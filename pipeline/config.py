@@ -329,7 +329,10 @@ def _privacy(r: _Reader) -> Privacy:
 
 
 def _interview_settings(r: _Reader) -> InterviewSettings:
-    return InterviewSettings(r.texts("interviewers", ()), r.get("skip_unreadable", bool, False))
+    d = InterviewSettings()
+    return InterviewSettings(
+        r.texts("interviewers", d.interviewers), r.get("skip_unreadable", bool, d.skip_unreadable)
+    )
 
 
 def _needs_settings(r: _Reader) -> NeedsSettings:
@@ -360,23 +363,25 @@ def _plan_settings(r: _Reader) -> PlanSettings:
         raise r.fail(
             unknown[0], "unknown key; known: cohesion, sensitivity_samples, sensitivity_concentration."
         )
-    cohesion = r.get("cohesion", float, 1.0)
+    d = PlanSettings()
+    cohesion = r.get("cohesion", float, d.cohesion)
     if cohesion < 0:
         raise r.fail("cohesion", "must be 0 or more (0: ignore which topics belong together).")
-    samples = r.get("sensitivity_samples", int, 100)
+    samples = r.get("sensitivity_samples", int, d.sensitivity_samples)
     if samples < 0:
         raise r.fail("sensitivity_samples", "must be 0 (no sensitivity analysis) or more.")
-    concentration = r.get("sensitivity_concentration", float, 20.0)
+    concentration = r.get("sensitivity_concentration", float, d.sensitivity_concentration)
     if concentration <= 0:
         raise r.fail("sensitivity_concentration", "must be positive, e.g. 20.")
     return PlanSettings(cohesion, samples, concentration)
 
 
 def _theme_settings(r: _Reader) -> ThemeSettings:
-    k_min, k_max = r.get("k_min", int, 4), r.get("k_max", int, 14)
+    d = ThemeSettings()
+    k_min, k_max = r.get("k_min", int, d.k_min), r.get("k_max", int, d.k_max)
     if not 2 <= k_min <= k_max:
         raise r.fail("k_min", f"need 2 <= k_min <= k_max, got {k_min} and {k_max}.")
     n = r.get("n_themes", int, None)
     if n is not None and n < 2:
         raise r.fail("n_themes", "must be at least 2 (leave it out to choose automatically).")
-    return ThemeSettings(n, k_min, k_max, r.get("seed", int, 2021))
+    return ThemeSettings(n, k_min, k_max, r.get("seed", int, d.seed))

@@ -26,14 +26,18 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def input_files(programme: Programme) -> list[Path]:
-    """Every input file the run reads, in a stable order."""
-    transcripts = sorted(
+def transcript_files(programme: Programme) -> list[Path]:
+    """The transcripts in the interviews folder, in a stable order."""
+    return sorted(
         p
         for p in programme.inputs.interviews.iterdir()
         if p.is_file() and p.suffix.lower() in TRANSCRIPT_SUFFIXES
     )
-    return [programme.inputs.survey, programme.inputs.codebook, *transcripts]
+
+
+def input_files(programme: Programme) -> list[Path]:
+    """Every input file the run reads, in a stable order."""
+    return [programme.inputs.survey, programme.inputs.codebook, *transcript_files(programme)]
 
 
 def input_hashes(programme: Programme) -> dict[str, str]:

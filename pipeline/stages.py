@@ -14,7 +14,7 @@ import pandas as pd
 from pipeline import interviews, needs, plan, privacy, rank, report, survey, themes
 from pipeline.config import Programme
 from pipeline.errors import InputError, PipelineError, PlanInfeasibleError
-from pipeline.manifest import input_files, update_manifest
+from pipeline.manifest import transcript_files, update_manifest
 from pipeline.store import Store
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ def read_transcripts(programme: Programme) -> tuple[pd.DataFrame, list[dict], se
     An unreadable file stops the run, or is skipped and reported when [interviews].skip_unreadable is set."""
     settings = programme.interviews
     all_turns, report, names = [], [], set()
-    for path in input_files(programme)[2:]:
+    for path in transcript_files(programme):
         try:
             cues = interviews.read_cues(path)
         except InputError as exc:
