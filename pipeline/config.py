@@ -107,6 +107,8 @@ class ThemeSettings:
     k_min: int = 4
     k_max: int = 14
     seed: int = 2021
+    # seed terms widened by a related-terms list: True the shipped list, False none, or a file of your own
+    related_terms: bool | Path = True
 
 
 @dataclass(frozen=True)
@@ -206,7 +208,7 @@ def load_programme(path: Path | str) -> Programme:
         topics=(),
         weights=_weights(root.table_of("weights", False)),
         privacy=_privacy(root.table_of("privacy", False)),
-        themes=_theme_settings(root.table_of("themes", False)),
+        themes=_theme_settings(root.table_of("themes", False), path.parent),
         needs=_needs_settings(root.table_of("needs", False)),
         plan=_plan_settings(root.table_of("plan", False)),
         interviews=_interview_settings(root.table_of("interviews", False)),
@@ -376,12 +378,21 @@ def _plan_settings(r: _Reader) -> PlanSettings:
     return PlanSettings(cohesion, samples, concentration)
 
 
-def _theme_settings(r: _Reader) -> ThemeSettings:
+def _theme_settings(r: _Reader, base: Path) -> ThemeSettings:
     d = ThemeSettings()
+    related = r.get("related_terms", (bool, str), d.related_terms)
+    if isinstance(related, str):
+        related = (base / related).resolve()
+        if not related.is_file():
+            raise r.fail(
+                "related_terms",
+                f"file {related} does not exist. Give a path relative to the programme file, true for the "
+                "shipped list or false for none.",
+            )
     k_min, k_max = r.get("k_min", int, d.k_min), r.get("k_max", int, d.k_max)
     if not 2 <= k_min <= k_max:
         raise r.fail("k_min", f"need 2 <= k_min <= k_max, got {k_min} and {k_max}.")
     n = r.get("n_themes", int, None)
     if n is not None and n < 2:
         raise r.fail("n_themes", "must be at least 2 (leave it out to choose automatically).")
-    return ThemeSettings(n, k_min, k_max, r.get("seed", int, d.seed))
+    return ThemeSettings(n, k_min, k_max, r.get("seed", int, d.seed), related)

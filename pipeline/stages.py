@@ -201,8 +201,12 @@ def themes_stage(programme: Programme, store: Store) -> dict[str, int]:
     store.write("themes", table)
     store.write("doc_themes", doc_themes)
     store.write(
-        "doc_topics", themes.doc_topics(docs, [t.id for t in programme.topics], found.scores, found.assigned)
+        "doc_topics",
+        themes.doc_topics(
+            docs, [t.id for t in programme.topics], found.mapping.scores, found.mapping.assigned
+        ),
     )
+    store.write("seed_terms", found.mapping.seed_terms)
     store.write("theme_prevalence", prevalence)
     store.write("theme_effects", effects)
     store.write_json(
@@ -217,7 +221,15 @@ def themes_stage(programme: Programme, store: Store) -> dict[str, int]:
             "survey_documents": int((docs["source"] == "survey").sum()),
             "interview_passages": int((docs["source"] == "interview").sum()),
             "non_answers": len(non_answers),
-            "documents_with_seed_terms": int(found.seeds.any(axis=1).sum()),
+            "documents_with_seed_terms": int(found.mapping.seeds.any(axis=1).sum()),
+            "related_terms": (
+                "shipped list"
+                if settings.related_terms is True
+                else "none"
+                if settings.related_terms is False
+                else str(settings.related_terms)
+            ),
+            "related_terms_added": int((found.mapping.seed_terms["source"] == "related").sum()),
         },
     )
     return {

@@ -15,7 +15,7 @@ from importlib.resources import files
 import pandas as pd
 
 THIN_SPACE = "\u202f"  # narrow no-break space: thousands separator and before "%"
-WORD_PATTERN = r"[a-zæøåäöéèüñ]+(?:-[a-zæøåäöéèüñ]+)*"
+WORD_PATTERN = r"[a-zæøåäöéèêóòôâüñ]+(?:-[a-zæøåäöéèêóòôâüñ]+)*"
 PLACEHOLDER = re.compile(r"\[(?:PERSON-\d+|E-POST|TELEFON|FNR)\]")
 NON_ANSWERS = frozenset(
     {

@@ -34,6 +34,12 @@ def test_loads_and_resolves_paths_relative_to_the_file(project: Path) -> None:
         ("survey = 0.5", "survey = -1", r"weights: weights must be non-negative"),
         ("survey = 0.5", "survey = 0.5\nbogus = 1", r"weights\.bogus: unknown weight"),
         ("k_min = 2", "k_min = 9", r"themes\.k_min: need 2 <= k_min <= k_max"),
+        (
+            "k_min = 2",
+            'k_min = 2\nrelated_terms = "egne_ord.txt"',
+            r"themes\.related_terms: file .*egne_ord\.txt does not exist",
+        ),
+        ("k_min = 2", "k_min = 2\nrelated_terms = 1", r"themes\.related_terms: must be"),
         ('id = "digital"', 'id = "rekruttering"', r"topics\[1\]\.id: duplicate topic id"),
         ('seed_terms = ["stress", "restitusjon"]', "seed_terms = []", r"topics\[3\]\.seed_terms"),
         ("[sessions]\ncount = 3", "[sessions]\ncount = true", r"sessions\.count: must be a number"),
@@ -61,3 +67,12 @@ def test_toml_syntax_error_says_so(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="programme file not found"):
         load_programme(tmp_path / "nothing.toml")
+
+
+def test_related_terms_setting(tmp_path: Path) -> None:
+    assert load_programme(write_project(tmp_path, PROGRAMME)).themes.related_terms is True
+    off = PROGRAMME.replace("k_min = 2", "k_min = 2\nrelated_terms = false", 1)
+    assert load_programme(write_project(tmp_path, off)).themes.related_terms is False
+    (tmp_path / "ord.txt").write_text("rekruttering = bemanning\n", encoding="utf-8")
+    own = PROGRAMME.replace("k_min = 2", 'k_min = 2\nrelated_terms = "ord.txt"', 1)
+    assert load_programme(write_project(tmp_path, own)).themes.related_terms == tmp_path / "ord.txt"

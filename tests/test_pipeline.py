@@ -56,6 +56,21 @@ def test_doc_themes_contract(sample_run: Path) -> None:
     assert set(interview["interview_id"]) <= stems
 
 
+def test_seed_terms_show_which_catalogue_and_related_terms_carried_the_mapping(sample_run: Path) -> None:
+    terms = pd.read_parquet(sample_run / "data/processed/seed_terms.parquet")
+    programme = load_programme(DEFAULT_CONFIG)
+    catalogue = terms.loc[terms["source"] == "catalogue"]
+    assert set(zip(catalogue["topic_id"], catalogue["term"], strict=True)) == {
+        (t.id, s) for t in programme.topics for s in t.seed_terms
+    }
+    related = terms.loc[terms["source"] == "related"]
+    assert len(related) > len(catalogue) and (related["documents"] > 0).sum() >= 20
+    # every document that uses a topic's term is a seed document of that topic, so no term is counted for
+    # more documents than carry the topic
+    topics = pd.read_parquet(sample_run / "data/processed/doc_topics.parquet").groupby("topic_id").size()
+    assert (terms["documents"] <= terms["topic_id"].map(topics).fillna(0)).all()
+
+
 def test_manifest_accounts_for_inputs_and_stages(sample_run: Path) -> None:
     manifest = json.loads((sample_run / "data/processed/run_manifest.json").read_text(encoding="utf-8"))
     assert set(manifest["stages"]) == {"ingest", "needs", "themes", "rank", "plan", "reports"}
@@ -79,7 +94,14 @@ REPORT_SECTIONS = {
         "Behov i ulike grupper",
         "Ønsker for programmet",
     ),
-    "temaer": ("Kort oppsummert", "Temaene", "Nye behov", "Hvor utbredt er temaene", "Sitater"),
+    "temaer": (
+        "Kort oppsummert",
+        "Temaene",
+        "Nye behov",
+        "Hvordan svarene er koblet til katalogen",
+        "Hvor utbredt er temaene",
+        "Sitater",
+    ),
     "programplan": (
         "Kort oppsummert",
         "Samlingene",

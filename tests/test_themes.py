@@ -14,7 +14,6 @@ from pipeline.themes import (
     match_themes,
     prevalence_table,
     seed_matrix,
-    seed_stems,
     split_passages,
 )
 from pipeline.themes.describe import pick_quotes, theme_label
@@ -158,7 +157,7 @@ def test_seed_terms_match_stems_compounds_and_phrases() -> None:
         "Samarbeid på tvers av sektorer",
         "Ingenting her",
     ]
-    seeds = seed_matrix(texts, [seed_stems(["mangel"]), seed_stems(["på tvers", "silo"])])
+    seeds = seed_matrix(texts, [["mangel"], ["på tvers", "silo"]])
     assert seeds.tolist() == [[True, False], [False, True], [False, True], [False, False]]
 
 

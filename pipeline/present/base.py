@@ -46,6 +46,7 @@ def load_run(workdir: str | Path) -> Run:
         "preferences",
         "themes",
         "doc_themes",
+        "seed_terms",
         "theme_prevalence",
         "theme_effects",
         "topic_ranking",

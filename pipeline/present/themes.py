@@ -116,3 +116,30 @@ def effects_table(run: Run) -> HTML:
         }
     )
     return table(shown)
+
+
+def catalogue_terms(run: Run, shown: int = 6) -> HTML:
+    """Per catalogue topic (in ranked order), the words that tied answers and passages to it: the catalogue's
+    seed terms and the related terms from the shipped list, each with how many answers and passages use it."""
+    terms = run.tables["seed_terms"].loc[lambda d: d["documents"] > 0]
+    terms = terms.sort_values(["documents", "term"], ascending=[False, True], kind="stable")
+    ranking = run.tables["topic_ranking"].sort_values("rank", kind="stable")
+
+    def listed(rows: pd.DataFrame) -> str:
+        words = [f"{r.term} ({format_number(r.documents)})" for r in rows.head(shown).itertuples()]
+        more = len(rows) - shown
+        return ", ".join(words) + (f" og {more} til" if more > 0 else "") if words else "–"
+
+    by_topic = dict(tuple(terms.groupby("topic_id", sort=False)))
+    empty = terms.iloc[:0]
+    rows = []
+    for topic in ranking.itertuples():
+        own = by_topic.get(topic.topic_id, empty)
+        rows.append(
+            {
+                "Katalogtema": topic.title,
+                "Søkeord fra katalogen": listed(own.loc[own["source"] == "catalogue"]),
+                "Beslektede ord fra ordlisten": listed(own.loc[own["source"] == "related"]),
+            }
+        )
+    return table(pd.DataFrame(rows))

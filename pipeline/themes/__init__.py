@@ -5,20 +5,23 @@
 - `model`: `ThemeModel`, spectral clustering of a nearest-neighbour graph; k chosen by coherence,
   exclusivity and stability.
 - `describe`: labels, quotes, sources; document-theme assignment (more than one theme allowed).
+- `seeds`: which documents use a topic's seed terms; seed terms widened by the shipped related terms.
 - `guided`: seed terms of the topic catalogue spread over the graph; theme-topic matches; emerging needs.
 - `discover`: the steps above in one call (`discover_themes`), for the stage and for `pipeline.explore`.
 - `prevalence`: shares by segment and source with bootstrap intervals; attribute effects.
 """
 
 from pipeline.themes.describe import assign_documents, describe_themes, theme_label
-from pipeline.themes.discover import Discovery, discover_themes
+from pipeline.themes.discover import CatalogueMapping, Discovery, discover_themes, map_to_catalogue
 from pipeline.themes.documents import collect_documents, split_passages
 from pipeline.themes.features import TextFeatures
-from pipeline.themes.guided import assign, doc_topics, guided_scores, match_themes, seed_matrix, seed_stems
+from pipeline.themes.guided import assign, doc_topics, guided_scores, match_themes
 from pipeline.themes.model import MIN_DOCUMENTS, ThemeModel, theme_id
 from pipeline.themes.prevalence import attribute_effects, prevalence_table, respondent_theme_matrix
+from pipeline.themes.seeds import expand_seed_terms, load_related_terms, seed_matrix
 
 __all__ = [
+    "CatalogueMapping",
     "Discovery",
     "discover_themes",
     "MIN_DOCUMENTS",
@@ -30,12 +33,14 @@ __all__ = [
     "collect_documents",
     "describe_themes",
     "doc_topics",
+    "expand_seed_terms",
     "guided_scores",
+    "load_related_terms",
+    "map_to_catalogue",
     "match_themes",
     "prevalence_table",
     "respondent_theme_matrix",
     "seed_matrix",
-    "seed_stems",
     "split_passages",
     "theme_id",
     "theme_label",

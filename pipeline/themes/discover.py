@@ -1,11 +1,12 @@
 """Theme discovery in one call, for the theme stage and for the analysts' what-ifs (`pipeline.explore`): fit
 the theme model, give every document its themes, map documents and themes to the topic catalogue through
-the seed terms, and describe every theme."""
+the seed terms (widened by the related terms), and describe every theme."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,16 +15,48 @@ from pipeline.config import ThemeSettings, Topic
 from pipeline.themes.describe import assign_documents, describe_themes
 from pipeline.themes.guided import assign, guided_scores, match_themes
 from pipeline.themes.model import ThemeModel
+from pipeline.themes.seeds import (
+    expand_seed_terms,
+    load_related_terms,
+    seed_term_table,
+    term_matrix,
+    topic_matrix,
+)
+
+
+@dataclass(frozen=True)
+class CatalogueMapping:
+    seeds: np.ndarray  # documents x topics: the document uses a seed or related term of the topic
+    scores: np.ndarray  # documents x topics, after spreading the seeds
+    assigned: np.ndarray  # documents x topics: the topics each document carries
+    seed_terms: pd.DataFrame  # one row per topic and seed or related term: how many documents use it
 
 
 @dataclass(frozen=True)
 class Discovery:
     model: ThemeModel
     doc_themes: pd.DataFrame  # one row per document and theme it carries
-    scores: np.ndarray  # documents x topics, after spreading the seeds
-    seeds: np.ndarray  # documents x topics: the document uses a seed term of the topic
-    assigned: np.ndarray  # documents x topics: the topics each document carries
+    mapping: CatalogueMapping
     table: pd.DataFrame  # one row per theme: label, size, sources, quotes, matched topics, emerging
+
+
+def map_to_catalogue(
+    model: ThemeModel, texts: list[str], topics: Sequence[Topic], related_terms: bool | Path
+) -> CatalogueMapping:
+    """The documents of a fitted model related to the catalogue topics: seed terms widened by the related
+    terms (`[themes].related_terms`), matched, and spread over the model's graph."""
+    related = load_related_terms(related_terms)
+    seed_terms = {t.id: expand_seed_terms(t.seed_terms, related) for t in topics}
+    terms = sorted({term for own in seed_terms.values() for term in own})
+    hits = term_matrix(texts, terms)
+    seeds = topic_matrix(hits, terms, list(seed_terms.values()))
+    scores = guided_scores(model.features_matrix_, seeds, model.fit_index_)
+    used = seed_term_table(
+        {t.id: t.seed_terms for t in topics},
+        seed_terms,
+        dict(zip(terms, hits.sum(axis=0).tolist(), strict=True)),
+    )
+    return CatalogueMapping(seeds, scores, assign(scores, seeds), used)
 
 
 def discover_themes(
@@ -41,11 +74,8 @@ def discover_themes(
     model = ThemeModel(
         n_themes=settings.n_themes, k_range=(settings.k_min, settings.k_max), random_state=settings.seed
     ).fit(texts, progress=progress)
-    scores, seeds = guided_scores(
-        model.features_matrix_, texts, [list(t.seed_terms) for t in topics], model.fit_index_
-    )
-    assigned = assign(scores, seeds)
-    matches = match_themes(model.labels_, assigned, [t.id for t in topics], model.n_themes_)
+    mapping = map_to_catalogue(model, texts, topics, settings.related_terms)
+    matches = match_themes(model.labels_, mapping.assigned, [t.id for t in topics], model.n_themes_)
     doc_themes = assign_documents(docs, model)
     table = describe_themes(model, docs, doc_themes, matches, n_respondents, {t.id: t.title for t in topics})
-    return Discovery(model, doc_themes, scores, seeds, assigned, table)
+    return Discovery(model, doc_themes, mapping, table)

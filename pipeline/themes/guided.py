@@ -1,7 +1,7 @@
 """Guided mapping of documents and themes to the programme's topic catalogue.
 
-1. Seeds: a document that uses a topic's seed term (stemmed; a seed of five letters or more also counts
-   inside a compound, so 'mangel' finds 'sykepleiermangel') is a seed document of that topic.
+1. Seeds: a document that uses one of a topic's seed terms, or of the related terms they bring in
+   (`seeds`), is a seed document of that topic.
 2. Propagation: the seed labels spread over the documents' nearest-neighbour graph (label spreading,
    F = (I - a S)^-1 Y with S the normalised affinity), so a document that says the same thing in other words
    gets the topic too. A seed document keeps exactly its seed topics (they are precise); any other document
@@ -15,16 +15,12 @@ nearest fitted neighbours.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from functools import lru_cache
-
 import numpy as np
 import pandas as pd
 from scipy.sparse import csr_matrix, identity
 from scipy.sparse.linalg import splu
 from sklearn.preprocessing import normalize
 
-from pipeline.text import build_analyzer
 from pipeline.themes.documents import DOC_COLUMNS
 from pipeline.themes.model import knn_graph, normalised_affinity, theme_id
 
@@ -32,60 +28,6 @@ ALPHA = 0.5
 N_NEIGHBORS = 10  # nearest neighbours of a document in the spreading graph
 MIN_SCORE = 0.05
 THEME_SHARE = 0.35
-
-
-@lru_cache(maxsize=1)
-def _stem_analyzer() -> Callable[[str], list[str]]:
-    return build_analyzer(min_len=3, bigrams=False)
-
-
-def stem_terms(text: str) -> list[str]:
-    """The stems of a text's content words of three letters or more (seed terms and documents alike)."""
-    return _stem_analyzer()(text)
-
-
-def seed_stems(seed_terms: Iterable[str]) -> set[tuple[str, ...]]:
-    """Each seed term as a tuple of stems (multi-word seeds must occur in order)."""
-    out = set()
-    for term in seed_terms:
-        stems = tuple(stem_terms(term))
-        if stems:
-            out.add(stems)
-    return out
-
-
-def seed_matrix(texts: list[str], seeds: list[set[tuple[str, ...]]]) -> np.ndarray:
-    """documents x topics: does the document use one of the topic's seed terms? Single-word seeds are resolved
-    against the corpus vocabulary once (exact stem, or inside a compound for seeds of five letters or more)
-    and looked up in a document x stem incidence matrix; multi-word seeds must occur as consecutive stems
-    (checked only in the documents that hold all of their stems)."""
-    docs = [stem_terms(t) for t in texts]
-    vocabulary: dict[str, int] = {}
-    indices: list[int] = []
-    indptr = [0]
-    for doc in docs:
-        indices.extend(sorted({vocabulary.setdefault(w, len(vocabulary)) for w in doc}))
-        indptr.append(len(indices))
-    incidence = csr_matrix(
-        (np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(docs), len(vocabulary))
-    ).tocsc()
-    out = np.zeros((len(texts), len(seeds)), dtype=bool)
-    for j, topic in enumerate(seeds):
-        singles = {s[0] for s in topic if len(s) == 1}
-        columns = [
-            c for w, c in vocabulary.items() if w in singles or any(len(s) >= 5 and s in w for s in singles)
-        ]
-        if columns:
-            out[:, j] = np.asarray(incidence[:, columns].sum(axis=1)).ravel() > 0
-        for phrase in (s for s in topic if len(s) > 1):
-            if not all(w in vocabulary for w in phrase):
-                continue
-            holds = np.asarray(incidence[:, [vocabulary[w] for w in phrase]].sum(axis=1)).ravel()
-            for i in np.flatnonzero(holds >= len(set(phrase))):
-                doc, n = docs[i], len(phrase)
-                if not out[i, j] and any(tuple(doc[p : p + n]) == phrase for p in range(len(doc) - n + 1)):
-                    out[i, j] = True
-    return out
 
 
 def spread(graph: csr_matrix, seeds: np.ndarray, alpha: float = ALPHA) -> np.ndarray:
@@ -110,15 +52,11 @@ def assign(scores: np.ndarray, seeds: np.ndarray, min_score: float = MIN_SCORE) 
 
 
 def guided_scores(
-    X: csr_matrix,
-    texts: list[str],
-    seed_terms: list[list[str]],
-    fit_index: np.ndarray,
-    n_neighbors: int = N_NEIGHBORS,
-) -> tuple[np.ndarray, np.ndarray]:
-    """(scores, seeds) documents x topics. The graph covers `fit_index`; other documents average the scores of
-    their nearest fitted neighbours."""
-    seeds = seed_matrix(texts, [seed_stems(t) for t in seed_terms])
+    X: csr_matrix, seeds: np.ndarray, fit_index: np.ndarray, n_neighbors: int = N_NEIGHBORS
+) -> np.ndarray:
+    """documents x topics: the seed documents (`seeds`, from `seeds.seed_matrix`) spread over the graph of
+    the fitted documents `fit_index`; other documents average the scores of their nearest fitted
+    neighbours."""
     fitted = X[fit_index]
     scores = np.zeros(seeds.shape)
     scores[fit_index] = spread(knn_graph(fitted, n_neighbors), seeds[fit_index])
@@ -129,7 +67,7 @@ def guided_scores(
         top = np.argpartition(-sim, n_neighbors - 1, axis=1)[:, :n_neighbors]  # the nearest, unordered
         weights = normalize(np.take_along_axis(sim, top, axis=1).clip(0), norm="l1")
         scores[chunk] = np.einsum("ij,ijk->ik", weights, scores[fit_index][top])
-    return scores, seeds
+    return scores
 
 
 def doc_topics(
