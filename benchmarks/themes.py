@@ -33,7 +33,7 @@ from pipeline.text import build_analyzer, build_preprocessor
 from pipeline.themes import (
     ThemeModel,
     assign,
-    expand_seed_terms,
+    expand_catalogue,
     guided_scores,
     load_related_terms,
     map_to_catalogue,
@@ -166,7 +166,7 @@ def sample_benchmark(config_dir: Path, truth_dir: Path) -> str:
     lines = []
     for label, terms in (
         ("seed terms", [PLANTED_SEEDS[t] for t in names]),
-        ("seed + related terms", [expand_seed_terms(PLANTED_SEEDS[t], related) for t in names]),
+        ("seed + related terms", list(expand_catalogue(PLANTED_SEEDS, related).values())),
     ):
         seeds = seed_matrix(texts, terms)
         scores = guided_scores(model.features_matrix_, seeds, model.fit_index_)

@@ -7,6 +7,7 @@ import pytest
 from pipeline.errors import InputError
 from pipeline.text import stop_words
 from pipeline.themes.seeds import (
+    expand_catalogue,
     expand_seed_terms,
     load_related_terms,
     parse_related_terms,
@@ -78,3 +79,13 @@ def test_a_phrase_with_one_content_word_is_matched_whole() -> None:
     assert seed_matrix(["Mangel på sykepleiere", "Sykepleiermangel", "Vi mangler folk"], [["mangel på"]])[
         :, 0
     ].tolist() == [True, False, False]
+
+
+def test_a_related_term_that_is_another_topics_seed_stays_with_that_topic() -> None:
+    related = {"team": ("samarbeid", "lagånd"), "tillit": ("ærlighet",)}
+    catalogue = {"team": ["team", "tillit"], "samarbeid": ["samarbeidet", "region"], "dialog": ["tillit"]}
+    assert expand_catalogue(catalogue, related) == {
+        "team": ["team", "tillit", "lagånd", "ærlighet"],  # 'samarbeid' stems like the other topic's seed
+        "samarbeid": ["samarbeidet", "region"],
+        "dialog": ["tillit", "ærlighet"],  # a seed shared by two topics widens both
+    }

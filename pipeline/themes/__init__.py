@@ -18,7 +18,7 @@ from pipeline.themes.features import TextFeatures
 from pipeline.themes.guided import assign, doc_topics, guided_scores, match_themes
 from pipeline.themes.model import MIN_DOCUMENTS, ThemeModel, theme_id
 from pipeline.themes.prevalence import attribute_effects, prevalence_table, respondent_theme_matrix
-from pipeline.themes.seeds import expand_seed_terms, load_related_terms, seed_matrix
+from pipeline.themes.seeds import expand_catalogue, expand_seed_terms, load_related_terms, seed_matrix
 
 __all__ = [
     "CatalogueMapping",
@@ -33,6 +33,7 @@ __all__ = [
     "collect_documents",
     "describe_themes",
     "doc_topics",
+    "expand_catalogue",
     "expand_seed_terms",
     "guided_scores",
     "load_related_terms",

@@ -16,7 +16,7 @@ from pipeline.themes.describe import assign_documents, describe_themes
 from pipeline.themes.guided import assign, guided_scores, match_themes
 from pipeline.themes.model import ThemeModel
 from pipeline.themes.seeds import (
-    expand_seed_terms,
+    expand_catalogue,
     load_related_terms,
     seed_term_table,
     term_matrix,
@@ -46,7 +46,7 @@ def map_to_catalogue(
     """The documents of a fitted model related to the catalogue topics: seed terms widened by the related
     terms (`[themes].related_terms`), matched, and spread over the model's graph."""
     related = load_related_terms(related_terms)
-    seed_terms = {t.id: expand_seed_terms(t.seed_terms, related) for t in topics}
+    seed_terms = expand_catalogue({t.id: t.seed_terms for t in topics}, related)
     terms = sorted({term for own in seed_terms.values() for term in own})
     hits = term_matrix(texts, terms)
     seeds = topic_matrix(hits, terms, list(seed_terms.values()))

@@ -121,6 +121,26 @@ def expand_seed_terms(seed_terms: Sequence[str], related: Mapping[str, Sequence[
     return list(out.values())
 
 
+def expand_catalogue(
+    catalogue: Mapping[str, Sequence[str]], related: Mapping[str, Sequence[str]]
+) -> dict[str, list[str]]:
+    """Each topic's seed terms widened by the related terms (`expand_seed_terms`), except related terms that
+    are another topic's seed terms: the catalogue put that word elsewhere ('samarbeid' related to 'team'
+    stays with the collaboration topic)."""
+    owners: dict[SeedTerm | None, set[str]] = {}
+    for topic_id, seeds in catalogue.items():
+        for term in seeds:
+            owners.setdefault(seed_term(term), set()).add(topic_id)
+    return {
+        topic_id: [
+            t
+            for t in expand_seed_terms(seeds, related)
+            if t in seeds or owners.get(seed_term(t), {topic_id}) == {topic_id}
+        ]
+        for topic_id, seeds in catalogue.items()
+    }
+
+
 def term_matrix(texts: list[str], terms: Sequence[str]) -> np.ndarray:
     """documents x terms: does the document use the term? Single-word terms are resolved against the corpus
     vocabulary once (exact stem, or inside a compound for terms of five letters or more) and looked up in a
