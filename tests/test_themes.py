@@ -1,16 +1,20 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.base import clone
 from sklearn.metrics import normalized_mutual_info_score
 
+from pipeline.config import Topic
 from pipeline.themes import (
     ThemeModel,
     assign,
     attribute_effects,
     collect_documents,
+    map_to_catalogue,
     match_themes,
     prevalence_table,
     seed_matrix,
@@ -205,3 +209,21 @@ def test_quotes_skip_near_duplicates_and_labels_skip_repeated_words() -> None:
         theme_label(["lære", "lære toppidretten", "prestasjonskultur", "mål"])
         == "lære toppidretten, prestasjonskultur, mål"
     )
+
+
+def test_catalogue_mapping_uses_related_terms_and_warns_of_unmatchable_seeds(
+    caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    texts = [t for group in TOPICS.values() for t in group]
+    model = ThemeModel(n_themes=3, random_state=1).fit(texts)
+    own = tmp_path / "ord.txt"
+    own.write_text("rekruttering = sykepleiere\n", encoding="utf-8")
+    topics = [Topic("rek", "Rekruttering", "", ("rekruttering", "KI"), ())]
+    with caplog.at_level("WARNING"):
+        plain = map_to_catalogue(model, texts, topics, False)
+        wider = map_to_catalogue(model, texts, topics, own)
+    assert "'KI' has no word of three letters or more" in caplog.text
+    assert wider.seeds[:, 0].sum() > plain.seeds[:, 0].sum()
+    rows = wider.seed_terms.set_index("term")
+    assert rows.loc["sykepleiere", "source"] == "related" and rows.loc["KI", "documents"] == 0
+    assert rows.loc["rekruttering", "documents"] == plain.seeds[:, 0].sum()

@@ -4,6 +4,7 @@ the seed terms (widened by the related terms), and describe every theme."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,10 +19,13 @@ from pipeline.themes.model import ThemeModel
 from pipeline.themes.seeds import (
     expand_catalogue,
     load_related_terms,
+    seed_term,
     seed_term_table,
     term_matrix,
     topic_matrix,
 )
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,15 @@ def map_to_catalogue(
     """The documents of a fitted model related to the catalogue topics: seed terms widened by the related
     terms (`[themes].related_terms`), matched, and spread over the model's graph."""
     related = load_related_terms(related_terms)
+    for topic in topics:
+        for term in topic.seed_terms:
+            if seed_term(term) is None:
+                log.warning(
+                    "topic '%s': the seed term '%s' has no word of three letters or more that is not a stop "
+                    "word, so it matches nothing; write it out (e.g. 'kunstig intelligens' for 'KI').",
+                    topic.id,
+                    term,
+                )
     seed_terms = expand_catalogue({t.id: t.seed_terms for t in topics}, related)
     terms = sorted({term for own in seed_terms.values() for term in own})
     hits = term_matrix(texts, terms)

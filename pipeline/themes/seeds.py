@@ -115,9 +115,9 @@ def expand_seed_terms(seed_terms: Sequence[str], related: Mapping[str, Sequence[
     by_stems: dict[SeedTerm | None, list[str]] = {}
     for head, terms in related.items():
         by_stems.setdefault(seed_term(head), []).extend(terms)
-    out: dict[SeedTerm | None, str] = {}
+    out: dict[SeedTerm | str, str] = {}
     for term in [*seed_terms, *(t for seed in seed_terms for t in by_stems.get(seed_term(seed), []))]:
-        out.setdefault(seed_term(term), term)
+        out.setdefault(seed_term(term) or term, term)
     return list(out.values())
 
 
