@@ -74,9 +74,9 @@ def render_report(
         kernel_name=kernel or kernel_name(),
         progress_bar=False,
         log_output=False,
-        cwd=str(store.workdir),
         extra_arguments=["--IPKernelApp.log_level=ERROR"],
-    )  # no transport warnings
+    )  # no `cwd`: papermill's os.chdir is process-wide and races between the two rendering threads; the
+    # notebooks read the run from the absolute `workdir` parameter
     node = nbformat.read(executed, as_version=4)
     written = []
     for audience in AUDIENCES:

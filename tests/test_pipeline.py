@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -25,11 +26,30 @@ CONTRACT_FILES = [f"{folder}/{file}" for folder, file in DATASETS.values()] + [
 ]
 
 
+CHDIR_CALLS: list[str] = []  # directories the sample run changed into (reports render two at a time)
+START_DIR = os.getcwd()
+
+
 @pytest.fixture(scope="module")
 def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     workdir = tmp_path_factory.mktemp("sample")
-    assert main(["run", "--workdir", str(workdir), "-q"]) == 0
+    real_chdir = os.chdir
+
+    def chdir(path: str) -> None:
+        CHDIR_CALLS.append(str(path))
+        real_chdir(path)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "chdir", chdir)
+        assert main(["run", "--workdir", str(workdir), "-q"]) == 0
     return workdir
+
+
+def test_run_never_changes_the_working_directory(sample_run: Path) -> None:
+    # the process's working directory is shared by the threads that render reports: a change of directory in
+    # one (papermill's `cwd`) could leave the process in a deleted temp folder
+    assert os.getcwd() == START_DIR
+    assert set(CHDIR_CALLS) <= {os.getcwd()}  # papermill re-enters the current directory around file I/O
 
 
 def files_under(root: Path) -> set[str]:
