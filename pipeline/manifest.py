@@ -36,8 +36,14 @@ def transcript_files(programme: Programme) -> list[Path]:
 
 
 def input_files(programme: Programme) -> list[Path]:
-    """Every input file the run reads, in a stable order."""
-    return [programme.inputs.survey, programme.inputs.codebook, *transcript_files(programme)]
+    """Every input file the run reads, in a stable order (a related-terms list of your own last)."""
+    own_terms = programme.themes.related_terms
+    return [
+        programme.inputs.survey,
+        programme.inputs.codebook,
+        *transcript_files(programme),
+        *([own_terms] if isinstance(own_terms, Path) else []),
+    ]
 
 
 def input_hashes(programme: Programme) -> dict[str, str]:

@@ -6,6 +6,7 @@ import pytest
 
 from pipeline.config import load_programme
 from pipeline.errors import ConfigError
+from pipeline.manifest import input_hashes
 from tests.conftest import PROGRAMME, write_project
 
 
@@ -75,4 +76,6 @@ def test_related_terms_setting(tmp_path: Path) -> None:
     assert load_programme(write_project(tmp_path, off)).themes.related_terms is False
     (tmp_path / "ord.txt").write_text("rekruttering = bemanning\n", encoding="utf-8")
     own = PROGRAMME.replace("k_min = 2", 'k_min = 2\nrelated_terms = "ord.txt"', 1)
-    assert load_programme(write_project(tmp_path, own)).themes.related_terms == tmp_path / "ord.txt"
+    programme = load_programme(write_project(tmp_path, own))
+    assert programme.themes.related_terms == tmp_path / "ord.txt"
+    assert "ord.txt" in input_hashes(programme)  # the manifest records the list the run used
