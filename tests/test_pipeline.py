@@ -76,6 +76,15 @@ def test_doc_themes_contract(sample_run: Path) -> None:
     assert set(interview["interview_id"]) <= stems
 
 
+def test_themes_report_names_sources_in_norwegian_and_counts_passages(sample_run: Path) -> None:
+    partner = (sample_run / "reports/temaer.html").read_text(encoding="utf-8")
+    passages = pd.read_parquet(sample_run / "data/processed/doc_themes.parquet").query(
+        "source == 'interview'"
+    )
+    assert f"Intervjuer, utsnitt (n={passages['doc_id'].nunique()})" in partner
+    assert "interview (n=" not in partner and "survey (n=" not in partner
+
+
 def test_seed_terms_show_which_catalogue_and_related_terms_carried_the_mapping(sample_run: Path) -> None:
     terms = pd.read_parquet(sample_run / "data/processed/seed_terms.parquet")
     programme = load_programme(DEFAULT_CONFIG)

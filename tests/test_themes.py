@@ -197,6 +197,18 @@ def test_prevalence_suppresses_small_segments_and_effects_recover_a_difference()
     assert b["reference"] in ("A", "B") and b["effect_lo"] > 0.2
 
 
+def test_interview_prevalence_counts_passages_not_passage_theme_pairs() -> None:
+    # three passages; the first carries two themes
+    interview = pd.DataFrame({"doc_id": ["i1", "i1", "i2", "i3"], "theme_id": ["T01", "T02", "T01", "T02"]})
+    respondents = pd.DataFrame({"respondent_id": ["r1", "r2"]})
+    table = prevalence_table(
+        np.array([[1.0, 0.0], [0.0, 1.0]]), respondents, ["T01", "T02"], {}, interview, 1, resamples=50
+    )
+    rows = table.loc[table["segment"] == "interview"].set_index("theme_id")
+    assert rows["n"].tolist() == [3, 3]
+    assert rows["share"].round(3).tolist() == [0.667, 0.667]
+
+
 def test_quotes_skip_near_duplicates_and_labels_skip_repeated_words() -> None:
     texts = [
         "Vi får ikke tak i sykepleiere til sykehjemmet",

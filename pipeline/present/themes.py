@@ -10,6 +10,9 @@ from pipeline.needs.preferences import answer_order
 from pipeline.present.base import HTML, Run, bullets, format_number, format_percent, table
 from pipeline.privacy import format_count
 
+# the sources' names in the reports, with what `n` counts for each
+SOURCE_NAMES = {"survey": "Fritekst i undersøkelsen, respondenter", "interview": "Intervjuer, utsnitt"}
+
 
 def themes_table(run: Run) -> HTML:
     """Themes by size: label, documents, share of the respondents who wrote, interviews, catalogue topic."""
@@ -87,8 +90,9 @@ def prevalence_table(run: Run, segment_type: str, heading: str) -> HTML:
     )
     wide = wide[sorted(wide.columns, key=lambda c: (answer_order(str(c)), str(c)))]
     wide.index = [labels.get(t, t) for t in wide.index]
+    names = SOURCE_NAMES if segment_type == "source" else {}
     wide.columns = [
-        f"{c} (n={format_count(int(n), run.min_cell)})"
+        f"{names.get(c, c)} (n={format_count(int(n), run.min_cell)})"
         for c, n in prevalence.groupby("segment")["n"].first().reindex(wide.columns).items()
     ]
     return table(wide.rename_axis(heading).reset_index())

@@ -88,11 +88,9 @@ def prevalence_table(
         values = respondents[column].fillna("Ikke oppgitt").astype(str).to_numpy()
         for segment in sorted(set(values)):
             add(segment_type, segment, matrix[values == segment])
-    if len(interview_docs):
-        passages = np.column_stack([interview_docs["theme_id"].eq(t).to_numpy() for t in theme_ids]).astype(
-            float
-        )
-        add("source", "interview", passages)
+    if len(interview_docs):  # one row per passage (a passage with two themes is one passage, not two)
+        carried = interview_docs.groupby("doc_id", sort=True)["theme_id"].agg(frozenset)
+        add("source", "interview", np.array([[t in c for t in theme_ids] for c in carried], dtype=float))
     table = pd.DataFrame(rows, columns=PREVALENCE_COLUMNS[:-1])
     survey_rows = table["segment_type"] != "source"
     protected = suppress_small_cells(
