@@ -89,3 +89,13 @@ def test_a_related_term_that_is_another_topics_seed_stays_with_that_topic() -> N
         "samarbeid": ["samarbeidet", "region"],
         "dialog": ["tillit", "ærlighet"],  # a seed shared by two topics widens both
     }
+
+
+def test_a_compound_counts_for_its_most_specific_term() -> None:
+    texts = ["Klimaomstillingen krever mye", "Omstillingen er krevende", "Medarbeidersamtalene tar tid"]
+    hits = seed_matrix(texts, [["omstilling"], ["klimaomstilling"], ["samtale"], ["medarbeidersamtale"]])
+    assert hits.tolist() == [
+        [False, True, False, False],
+        [True, False, False, False],
+        [False, False, False, True],
+    ]

@@ -143,8 +143,9 @@ def expand_catalogue(
 
 def term_matrix(texts: list[str], terms: Sequence[str]) -> np.ndarray:
     """documents x terms: does the document use the term? Single-word terms are resolved against the corpus
-    vocabulary once (exact stem, or inside a compound for terms of five letters or more) and looked up in a
-    document x stem incidence matrix; multi-word terms must occur as consecutive stems (checked only in the
+    vocabulary once (exact stem, or inside a compound for terms of five letters or more; a word that holds
+    several terms counts for the longest only, so 'klimaomstilling' is 'klimaomstilling' and not also
+    'omstilling') and looked up in a document x stem incidence matrix; multi-word terms must occur as consecutive stems (checked only in the
     documents that hold all of their content stems)."""
     docs = [stem_terms(t) for t in texts]
     vocabulary: dict[str, int] = {}
@@ -164,8 +165,9 @@ def term_matrix(texts: list[str], terms: Sequence[str]) -> np.ndarray:
         parts = {word} | {
             word[a:b] for a in range(len(word)) for b in range(a + 5, min(len(word), a + longest) + 1)
         }
-        for part in parts & singles:
-            if part == word or len(part) >= 5:
+        found = {part for part in parts & singles if part == word or len(part) >= 5}
+        for part in found:  # the most specific terms only: 'medarbeidersamtale', not also 'samtale' in it
+            if not any(part != other and part in other for other in found):
                 columns[part].append(c)
     out = np.zeros((len(texts), len(terms)), dtype=bool)
     all_words: dict[int, list[str]] = {}  # stems of all words, for the documents a `whole` term may be in
