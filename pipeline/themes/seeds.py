@@ -145,8 +145,8 @@ def term_matrix(texts: list[str], terms: Sequence[str]) -> np.ndarray:
     """documents x terms: does the document use the term? Single-word terms are resolved against the corpus
     vocabulary once (exact stem, or inside a compound for terms of five letters or more; a word that holds
     several terms counts for the longest only, so 'klimaomstilling' is 'klimaomstilling' and not also
-    'omstilling') and looked up in a document x stem incidence matrix; multi-word terms must occur as consecutive stems (checked only in the
-    documents that hold all of their content stems)."""
+    'omstilling') and looked up in a document x stem incidence matrix; multi-word terms must occur as
+    consecutive stems (checked only in the documents that hold all of their content stems)."""
     docs = [stem_terms(t) for t in texts]
     vocabulary: dict[str, int] = {}
     indices: list[int] = []
