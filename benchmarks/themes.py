@@ -29,16 +29,9 @@ from sklearn.preprocessing import normalize
 
 from benchmarks.child import run_in_child
 from benchmarks.planted_seeds import PLANTED_SEEDS
+from pipeline.config import Topic
 from pipeline.text import build_analyzer, build_preprocessor
-from pipeline.themes import (
-    ThemeModel,
-    assign,
-    expand_catalogue,
-    guided_scores,
-    load_related_terms,
-    map_to_catalogue,
-    seed_matrix,
-)
+from pipeline.themes import ThemeModel, map_to_catalogue
 
 SEEDS = (0, 1, 2)
 
@@ -158,19 +151,19 @@ def sample_benchmark(config_dir: Path, truth_dir: Path) -> str:
         "survey answers": survey,
     }
     result = table(compare(texts, first, len(themes), (5, 14), subsets))
-    # guided assignment of documents to the planted themes, with and without the related terms
+    # guided assignment of documents to the planted themes, with and without the related terms, through the
+    # pipeline's own catalogue mapping
     model = ThemeModel(n_themes=len(themes), random_state=2021).fit(texts)
     names = list(PLANTED_SEEDS)
-    related = load_related_terms(True)
+    planted = [Topic(t, t, "", tuple(PLANTED_SEEDS[t]), ()) for t in names]
     truth = np.array([[t in cell.split(";") for t in names] for cell in docs["themes"]])
     lines = []
-    for label, terms in (
-        ("seed terms", [PLANTED_SEEDS[t] for t in names]),
-        ("seed + related terms", list(expand_catalogue(PLANTED_SEEDS, related).values())),
-    ):
-        seeds = seed_matrix(texts, terms)
-        scores = guided_scores(model.features_matrix_, seeds, model.fit_index_)
-        for method, predicted in (("matched only", seeds), ("spread over the graph", assign(scores, seeds))):
+    for label, related in (("seed terms", False), ("seed + related terms", True)):
+        mapping = map_to_catalogue(model, texts, planted, related)
+        for method, predicted in (
+            ("matched only", mapping.seeds),
+            ("spread over the graph", mapping.assigned),
+        ):
             for subset, mask in (
                 ("all", np.ones(len(docs), bool)),
                 ("survey answers", survey),
@@ -181,7 +174,7 @@ def sample_benchmark(config_dir: Path, truth_dir: Path) -> str:
                     f"| {label}, {method} | {subset} | {f1_score(t, p, average='micro'):.3f} | "
                     f"{(p & t).sum() / max(p.sum(), 1):.3f} | {(p & t).sum() / t.sum():.3f} |"
                 )
-    predicted = assign(scores, seeds)
+    predicted = mapping.assigned  # the pipeline: seed + related terms, spread
     hits = (predicted & truth).sum(axis=0)
     per_theme = [
         f"| {name} | {truth[:, j].sum()} | {hits[j] / max(predicted[:, j].sum(), 1):.3f} | "

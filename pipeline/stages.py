@@ -222,12 +222,8 @@ def themes_stage(programme: Programme, store: Store) -> dict[str, int]:
             "interview_passages": int((docs["source"] == "interview").sum()),
             "non_answers": len(non_answers),
             "documents_with_seed_terms": int(found.mapping.seeds.any(axis=1).sum()),
-            "related_terms": (
-                "shipped list"
-                if settings.related_terms is True
-                else "none"
-                if settings.related_terms is False
-                else str(settings.related_terms)
+            "related_terms": {True: "shipped list", False: "none"}.get(
+                settings.related_terms, str(settings.related_terms)
             ),
             "related_terms_added": int((found.mapping.seed_terms["source"] == "related").sum()),
         },

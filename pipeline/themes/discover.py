@@ -59,16 +59,13 @@ def map_to_catalogue(
                     topic.id,
                     term,
                 )
-    seed_terms = expand_catalogue({t.id: t.seed_terms for t in topics}, related)
+    catalogue = {t.id: t.seed_terms for t in topics}
+    seed_terms = expand_catalogue(catalogue, related)
     terms = sorted({term for own in seed_terms.values() for term in own})
     hits = term_matrix(texts, terms)
     seeds = topic_matrix(hits, terms, list(seed_terms.values()))
     scores = guided_scores(model.features_matrix_, seeds, model.fit_index_)
-    used = seed_term_table(
-        {t.id: t.seed_terms for t in topics},
-        seed_terms,
-        dict(zip(terms, hits.sum(axis=0).tolist(), strict=True)),
-    )
+    used = seed_term_table(catalogue, seed_terms, dict(zip(terms, hits.sum(axis=0).tolist(), strict=True)))
     return CatalogueMapping(seeds, scores, assign(scores, seeds), used)
 
 

@@ -54,6 +54,7 @@ def stem_terms(text: str) -> list[str]:
     return _stem_analyzer()(text)
 
 
+@lru_cache(maxsize=65536)  # the same terms are looked up for every topic and every related-terms head
 def seed_term(term: str) -> SeedTerm | None:
     """The term as a `SeedTerm`; None when nothing of it can be matched."""
     content = tuple(stem_terms(term))
