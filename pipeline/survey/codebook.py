@@ -131,23 +131,19 @@ def read_codebook(path: Path) -> pd.DataFrame:
         elif row["type"] == "category" and row["scale"]:
             parse_scale(row["scale"], path, line)
     single = book.loc[(book["item_id"] != "") & (book["option"] == "")]
-    dup = single.loc[single["item_id"].duplicated(), "item_id"]
-    if len(dup):
-        raise InputError(
-            path,
-            f"item_id '{dup.iloc[0]}' is used twice.",
-            row=int(dup.index[0]) + 2,
-            column="item_id",
-            hint="Every column needs its own item id (except 0/1 option columns).",
-        )
-    dup_cols = book.loc[book["column"].duplicated(), "column"]
-    if len(dup_cols):
-        raise InputError(
-            path,
-            f"the export column '{dup_cols.iloc[0]}' is listed twice.",
-            row=int(dup_cols.index[0]) + 2,
-            column="column",
-        )
+    for rows, column, problem, hint in (
+        (
+            single,
+            "item_id",
+            "item_id '{}' is used twice.",
+            "Every column needs its own item id (except 0/1 option columns).",
+        ),
+        (book, "column", "the export column '{}' is listed twice.", None),
+    ):
+        dup = rows.loc[rows[column].duplicated(), column]
+        if len(dup):
+            row = int(dup.index[0]) + 2
+            raise InputError(path, problem.format(dup.iloc[0]), row=row, column=column, hint=hint)
     if (book["type"] == "respondent_id").sum() != 1:
         raise InputError(path, "exactly one column must have type respondent_id.", column="type")
     return book
