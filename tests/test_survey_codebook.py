@@ -10,6 +10,7 @@ from pipeline.config import DEFAULT_CONFIG
 from pipeline.errors import InputError
 from pipeline.survey import draft_codebook, read_codebook, read_export
 from pipeline.survey.codebook import slug
+from tests.conftest import CODEBOOK
 
 RAW = DEFAULT_CONFIG.parent / "survey"
 
@@ -97,6 +98,29 @@ def test_codebook_errors_name_row_and_column(tmp_path: Path, old: str, new: str,
     text = (RAW / "codebook.csv").read_text(encoding="utf-8")
     path = tmp_path / "codebook.csv"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(InputError, match=match):
+        read_codebook(path)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "match"),
+    [
+        (
+            "Rustet - Digitalisering,comp_dig,",
+            "Rustet - Digitalisering,comp_rekr,",
+            r"row 8, column 'item_id': item_id 'comp_rekr' is used twice\. Every column needs its own",
+        ),
+        (
+            "Rustet - Digitalisering,comp_dig,",
+            "Rustet - Rekruttering,comp_dig,",
+            r"row 8, column 'column': the export column 'Rustet - Rekruttering' is listed twice\.$",
+        ),
+    ],
+)
+def test_codebook_duplicates_name_the_second_row(tmp_path: Path, old: str, new: str, match: str) -> None:
+    assert old in CODEBOOK
+    path = tmp_path / "codebook.csv"
+    path.write_text(CODEBOOK.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(InputError, match=match):
         read_codebook(path)
 
