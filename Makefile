@@ -20,8 +20,8 @@ REPORTS := $(WORKDIR)/reports
 
 # inputs: everything next to the programme file (survey export, codebook, transcripts)
 RAW := $(shell find $(dir $(CONFIG)) -type f -not -name '*.md' 2>/dev/null | sort)
-CORE := $(addprefix pipeline/,__init__.py __main__.py cli.py config.py errors.py manifest.py stages.py store.py \
-	privacy.py text.py)
+CORE := $(addprefix pipeline/,__init__.py __main__.py cli.py errors.py manifest.py stages.py store.py text.py) \
+	$(wildcard pipeline/config/*.py) $(wildcard pipeline/privacy/*.py)
 RESOURCES := $(wildcard pipeline/resources/*)
 # importing any pipeline.needs module runs needs/__init__.py, which imports every module of the package
 NEEDS_PKG := $(wildcard pipeline/needs/*.py)

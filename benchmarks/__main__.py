@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import shutil
 import statistics
 import tempfile
 import time
@@ -22,12 +23,13 @@ from pipeline.store import Store
 log = logging.getLogger("benchmarks")
 
 
-def time_stages(config: Path, repeat: int) -> dict[str, list[float]]:
+def time_stages(config: Path, repeat: int, keep: Path) -> dict[str, list[float]]:
+    """Wall time per stage over `repeat` runs; the last run's outputs stay in `keep`."""
     programme = load_programme(config)
     timings: dict[str, list[float]] = {name: [] for name in STAGES}
-    for _ in range(repeat):
+    for i in range(repeat):
         with tempfile.TemporaryDirectory() as tmp:
-            store = Store(Path(tmp))
+            store = Store(keep if i == repeat - 1 else Path(tmp))
             for name in STAGES:
                 started = time.perf_counter()
                 run_stage(name, programme, store)
@@ -51,15 +53,23 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    last_run = Path(tempfile.mkdtemp(prefix="bench-run-"))
     sections = [
         f"# Benchmarks\n\n## Stage wall time on {args.config.name} ({args.repeat} runs)\n",
-        stage_table(time_stages(args.config, args.repeat)),
+        stage_table(time_stages(args.config, args.repeat, last_run)),
     ]
     shared = PROJ_ROOT.parent / "shared" / "data"
     sections += [
-        "\n## Pseudonymisation on the sample's planted personal data\n",
-        privacy.run(args.config, PROJ_ROOT / "data" / "ground_truth", shared / "sib200_nob.tsv"),
+        "\n## Pseudonymisation\n",
+        privacy.run(
+            args.config,
+            PROJ_ROOT / "data" / "ground_truth",
+            shared,
+            PROJ_ROOT / "benchmarks" / "data" / "privacy_cases.jsonl",
+            last_run,
+        ),
     ]
+    shutil.rmtree(last_run, ignore_errors=True)
     sections += ["\n## Needs analysis\n", needs.run(args.config, PROJ_ROOT / "data" / "ground_truth")]
     sections += [
         "\n## Themes against labels\n",

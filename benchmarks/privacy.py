@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline.config import load_programme
-from pipeline.privacy import Pseudonymiser, pseudonymise_column
+from pipeline.privacy import Pseudonymiser, pseudonymise_column, shipped_names, shipped_places
 from pipeline.stages import build_pseudonymiser, read_transcripts
 from pipeline.survey import read_codebook, read_export, tidy_survey
 
@@ -69,38 +70,157 @@ def measure(config: Path, truth_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return recall, fps
 
 
-def scan_news(path: Path) -> str:
-    """What the name lists replace in 1,004 Norwegian news sentences (SIB-200): real names there are true
-    positives, ordinary words are false positives; listed for inspection."""
-    if not path.is_file():
-        return f"({path} not found: a user's clone has no ../shared; SIB-200 scan skipped)"
-    pseudonymiser = Pseudonymiser()
-    for text in pd.read_csv(path, sep="\t")["text"]:
-        pseudonymiser(text)
-    found = sorted(pseudonymiser.found.items(), key=lambda kv: (-kv[1], kv[0]))
-    listed = ", ".join(f"{original} ({kind})" for (kind, original), _n in found)
-    return (
-        f"SIB-200 (1,004 news sentences, no planted data): {sum(n for _k, n in found)} replacements of "
-        f"{len(found)} strings: {listed}."
-    )
+def today() -> Pseudonymiser:
+    """Today's method before this change: the shipped name lists and listed names only (no places, no
+    names by context or shape). Role and tenure replacement cannot be switched off, so it runs in both."""
+    return Pseudonymiser(places=False, detect_names=False)
 
 
-def run(config: Path, truth_dir: Path, news: Path) -> str:
-    if not truth_dir.is_dir():
-        return "(no ground truth next to the sample; skipped)"
-    recall, fps = measure(config, truth_dir)
-    lines = ["| kind | planted | caught | recall |", "|---|---:|---:|---:|"]
-    lines += [f"| {r.kind} | {r.planted} | {r.caught} | {r.recall:.1%} |" for r in recall.itertuples()]
-    n_replaced = int(fps["count"].sum()) if len(fps) else 0
+def new() -> Pseudonymiser:
+    return Pseudonymiser()
+
+
+def load_cases(path: Path) -> pd.DataFrame:
+    """The planted cases (benchmarks/data/privacy_cases.jsonl, written blind to the detector), with every
+    name that has a part on a shipped list dropped: recall is measured on names no list knows."""
+    cases = pd.read_json(path, lines=True, dtype=False)
+    first, surnames, ambiguous = shipped_names()
+    listed = {n.lower() for n in first | surnames | ambiguous}
+
+    def off_list(name: str) -> bool:
+        parts = [p for p in re.split(r"[\s-]+", name.lower()) if p]
+        return not any(p in listed or (p.endswith("s") and p[:-1] in listed) for p in parts)
+
+    return cases.assign(names=cases["names"].map(lambda ns: [n for n in ns if off_list(n)]))
+
+
+def _left(value: str, text: str) -> bool:
+    """True when any word of `value` (two letters or more) is still in `text` as a whole word."""
+    words = [w for w in re.split(r"[\s]+", value) if len(w) >= 2]
+    return any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w])", text, re.IGNORECASE) for w in words)
+
+
+def measure_cases(cases: pd.DataFrame, make: Callable[[], Pseudonymiser]) -> dict[str, object]:
+    pseudonymiser = make().learn(cases["text"].tolist())
+    out = [pseudonymiser(t) for t in cases["text"]]
+    names = [(n, o, src) for ns, o, src in zip(cases["names"], out, cases["source"], strict=True) for n in ns]
+    places = [(p, o) for ps, o in zip(cases["places"], out, strict=True) for p in ps]
+    spans = [(s, o) for ss, o in zip(cases["identifying"], out, strict=True) for s in ss]
+    negative = cases["kind"] == "negative"
+    changed = [(t, o) for t, o, neg in zip(cases["text"], out, negative, strict=True) if neg and t != o]
+    return {
+        "names": len(names),
+        "names_caught": sum(not _left(n, o) for n, o, _s in names),
+        "survey_names": sum(s == "survey" for _n, _o, s in names),
+        "survey_caught": sum(s == "survey" and not _left(n, o) for n, o, s in names),
+        "missed": [n for n, o, _s in names if _left(n, o)],
+        "places": len(places),
+        "places_left": sum(p.split()[0] in o for p, o in places),
+        "places_missed": [p for p, o in places if p.split()[0] in o],
+        "spans": len(spans),
+        "spans_left": sum(s in o for s, o in spans),
+        "negatives": int(negative.sum()),
+        "negatives_changed": changed,
+    }
+
+
+def measure_sib(path: Path, make: Callable[[], Pseudonymiser]) -> tuple[int, int, Counter[str]]:
+    """(sentences, sentences with a replacement, replaced strings) on SIB-200 news sentences."""
+    texts = pd.read_csv(path, sep="\t")["text"].tolist()
+    pseudonymiser = make().learn(texts)
+    changed = sum(pseudonymiser(t) != t for t in texts)
+    replaced = Counter({o: n for (_kind, o), n in pseudonymiser.found.items() if o})
+    return len(texts), changed, replaced
+
+
+def run(config: Path, truth_dir: Path, shared: Path, cases_path: Path, workdir: Path | None = None) -> str:
+    lines: list[str] = []
+    if truth_dir.is_dir():
+        recall, fps = measure(config, truth_dir)
+        lines += [
+            "### The sample's planted personal data (names on the lists, e-mail, phone, fnr, speakers)",
+            "",
+        ]
+        lines += ["| kind | planted | caught | recall |", "|---|---:|---:|---:|"]
+        lines += [f"| {r.kind} | {r.planted} | {r.caught} | {r.recall:.1%} |" for r in recall.itertuples()]
+        n_replaced = int(fps["count"].sum()) if len(fps) else 0
+        lines += [
+            "",
+            f"False positives (replaced, but not planted personal data): {len(fps)} distinct strings, "
+            f"{n_replaced} replacements.",
+        ]
+        if len(fps):
+            lines.append(
+                "Examples: "
+                + ", ".join(f"{r.replaced} ({r.kind}, {r.count}×)" for r in fps.head(20).itertuples())
+            )
+    if cases_path.is_file():
+        cases = load_cases(cases_path)
+        results = {"today (lists only)": measure_cases(cases, today), "new": measure_cases(cases, new)}
+        lines += [
+            "",
+            f"### Planted cases off every list ({cases_path.name}: {len(cases)} texts, written blind to the detector)",
+            "",
+            "| method | names not on any list: recall | in survey answers | place names left | "
+            "role/tenure/headcount spans left | tricky texts without personal data changed |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        for label, r in results.items():
+            lines.append(
+                f"| {label} | {r['names_caught']}/{r['names']} = {r['names_caught'] / r['names']:.1%} | "
+                f"{r['survey_caught']}/{r['survey_names']} | {r['places_left']}/{r['places']} | "
+                f"{r['spans_left']}/{r['spans']} | {len(r['negatives_changed'])}/{r['negatives']} |"
+            )
+        r = results["new"]
+        lines += ["", "Names still there (new): " + (", ".join(r["missed"]) or "none") + "."]
+        lines += ["Places still there (new): " + (", ".join(r["places_missed"]) or "none") + "."]
+        if r["negatives_changed"]:
+            lines += ["Texts without personal data that the new method changed:"]
+            lines += [f"- «{t}» → «{o}»" for t, o in r["negatives_changed"]]
     lines += [
         "",
-        f"False positives (replaced, but not planted personal data): {len(fps)} distinct strings, "
-        f"{n_replaced} replacements.",
+        "### SIB-200 news sentences (no personal data planted; the names there are public figures)",
+        "",
     ]
-    if len(fps):
-        lines.append(
-            "Examples: "
-            + ", ".join(f"{r.replaced} ({r.kind}, {r.count}×)" for r in fps.head(15).itertuples())
-        )
-    lines += ["", scan_news(news)]
+    for lang in ("nob", "nno"):
+        path = shared / f"sib200_{lang}.tsv"
+        if not path.is_file():
+            lines.append(f"({path} not found: a user's clone has no ../shared; SIB-200 {lang} skipped)")
+            continue
+        for label, make in (("today", today), ("new", new)):
+            n, changed, replaced = measure_sib(path, make)
+            listed = ", ".join(
+                f"{o} ({c})" for o, c in sorted(replaced.items(), key=lambda kv: (-kv[1], kv[0]))
+            )
+            lines.append(
+                f"- {lang}, {label}: {changed} of {n} sentences changed ({changed / n:.1%}). Replaced: {listed or 'nothing'}."
+            )
+    if workdir is not None:
+        lines += ["", "### Place names in what partners see (a full run of the sample)", ""]
+        lines += [scan_outputs(workdir)]
     return "\n".join(lines)
+
+
+def scan_outputs(workdir: Path) -> str:
+    """Every shipped place name (capitalised, as a whole word) in the partner reports, the processed tables'
+    text and the designers' files of a finished run."""
+    pattern = re.compile(
+        r"(?<![\w-])(?:"
+        + "|".join(re.escape(p) for p in sorted(shipped_places(), key=len, reverse=True))
+        + r")(?![\w])"
+    )
+    hits: Counter[str] = Counter()
+    files = [p for p in (workdir / "reports").glob("*.html") if "_analytiker" not in p.name]
+    for path in files:
+        text = re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8"))
+        hits.update(f"{m.group(0)} ({path.name})" for m in pattern.finditer(text))
+    for path in sorted((workdir / "data" / "processed").glob("*.parquet")):
+        df = pd.read_parquet(path)
+        for col in df.columns:
+            if df[col].dtype == object:
+                for value in df[col].dropna().astype(str):
+                    hits.update(f"{m.group(0)} ({path.name}:{col})" for m in pattern.finditer(value))
+    listed = ", ".join(f"{k} ×{v}" for k, v in sorted(hits.items()))
+    return f"{sum(hits.values())} place names in {len(files)} partner reports and the processed tables" + (
+        f": {listed}." if hits else "."
+    )

@@ -76,6 +76,8 @@ def update_manifest(
             "updated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
     )
+    if stage == "ingest":  # replacements per source and kind, never the values
+        manifest["privacy"] = store.read_json("ingest_report").get("privacy", {})
     stages = manifest.setdefault("stages", {})
     stages[stage] = {"rows": rows, "seconds": round(seconds, 3)}
     store.write_json("run_manifest", manifest)

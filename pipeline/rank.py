@@ -20,6 +20,7 @@ import pandas as pd
 from pipeline.config import Programme
 from pipeline.needs.bootstrap import resample_counts, summarise
 from pipeline.needs.scores import area_matrix, weighted_mwds
+from pipeline.privacy import is_quotable, shorten_quote
 
 COMPONENTS = {
     "survey": "survey_need",
@@ -62,9 +63,10 @@ def topic_evidence(
         linked = themes.loc[
             themes["matched_topics"].map(lambda ids, tid=topic.id: tid in list(ids)), "theme_id"
         ]
-        best = carried.loc[carried["text"].str.split().str.len().between(5, 80)].sort_values(
-            ["score", "doc_id"], ascending=[False, True], kind="stable"
-        )
+        best = carried.loc[
+            carried["text"].str.split().str.len().between(5, 80)
+            & carried["text"].map(is_quotable).astype(bool)
+        ].sort_values(["score", "doc_id"], ascending=[False, True], kind="stable")
         rows.append(
             {
                 "topic_id": topic.id,
@@ -77,7 +79,7 @@ def topic_evidence(
                 "n_passages": int(interview["doc_id"].nunique()),
                 "areas": areas,
                 "themes": linked.tolist(),
-                "quotes": best["text"].drop_duplicates().head(3).tolist(),
+                "quotes": [shorten_quote(q) for q in best["text"].drop_duplicates().head(3)],
                 "interviews": sorted(interview["interview_id"].dropna().unique().tolist()),
             }
         )

@@ -19,6 +19,8 @@ from pipeline.store import Store
 log = logging.getLogger(__name__)
 
 NOTEBOOK_DIR = PROJ_ROOT / "notebooks"
+TEMPLATE_DIR = PROJ_ROOT / "pipeline" / "resources" / "templates"
+TEMPLATE = "rapport"  # nbconvert's lab template without third-party scripts
 KERNEL_NAME = "survey-pipeline"
 AUDIENCES = ("partner", "analyst")  # one execution, two exports
 
@@ -80,7 +82,12 @@ def render_report(
     node = nbformat.read(executed, as_version=4)
     written = []
     for audience in AUDIENCES:
-        exporter = HTMLExporter(template_name="lab", language_code="nb", anchor_link_text="")
+        exporter = HTMLExporter(
+            template_name=TEMPLATE,
+            extra_template_basedirs=[str(TEMPLATE_DIR)],
+            language_code="nb",
+            anchor_link_text="",
+        )
         if audience == "partner":
             exporter.exclude_input = exporter.exclude_input_prompt = exporter.exclude_output_prompt = True
         body, _ = exporter.from_notebook_node(node, resources={"metadata": {"name": spec.title}})

@@ -15,7 +15,7 @@ from pipeline import interviews, needs, plan, privacy, rank, report, survey, the
 from pipeline.config import Programme
 from pipeline.errors import InputError, PipelineError, PlanInfeasibleError
 from pipeline.manifest import transcript_files, update_manifest
-from pipeline.store import Store
+from pipeline.store import Store, write_csv
 
 log = logging.getLogger(__name__)
 
@@ -68,17 +68,81 @@ def read_transcripts(programme: Programme) -> tuple[pd.DataFrame, list[dict], se
 def build_pseudonymiser(
     programme: Programme, respondents: pd.DataFrame, speakers: set[str]
 ) -> privacy.Pseudonymiser:
-    """The names of the programme file and of the transcripts' speakers, and (`[privacy].municipalities`)
-    the respondents' municipalities."""
-    places = ()
-    if programme.privacy.municipalities and "municipality" in respondents:
-        places = respondents["municipality"].dropna().unique().tolist()
-    return privacy.Pseudonymiser([*programme.privacy.names, *sorted(speakers)], places=places)
+    """The names of the programme file and of the transcripts' speakers; the respondents' municipalities as
+    places besides the shipped ones (unless `[privacy].places = false`); the contributors' names and
+    `[privacy].keep` as proper nouns that stay."""
+    settings = programme.privacy
+    municipality = programme.needs.municipality_item
+    extra = (
+        respondents[municipality].dropna().astype(str).unique().tolist()
+        if settings.places and municipality in respondents
+        else []
+    )
+    return privacy.Pseudonymiser(
+        [*settings.names, *sorted(speakers)],
+        places=settings.places,
+        extra_places=extra,
+        keep=[*settings.keep, *(c.name for c in programme.contributors)],
+    )
+
+
+def pseudonymise_survey(
+    tables: survey.SurveyTables,
+    turns: pd.DataFrame,
+    book: pd.DataFrame,
+    pseudonymiser: privacy.Pseudonymiser,
+    municipality_item: str,
+) -> tuple[survey.SurveyTables, pd.DataFrame, dict[str, str], dict[str, dict[str, int]]]:
+    """Every text that leaves ingest, pseudonymised: free-text answers, interview turns, category answers
+    (free-typed 'Annet: …'), the values quoted in the quarantine list; respondent ids replaced by project
+    ids. Returns the tables, the turns, the id mapping and the replacements per source and kind."""
+    categories = [
+        c
+        for c in book.loc[book["type"] == "category", "item_id"]
+        if c in tables.respondents and c != municipality_item
+    ]
+    pseudonymiser.learn([*tables.free_text["text"], *turns["text"]])
+    summary: dict[str, dict[str, int]] = {}
+
+    def counted(source: str, work: Callable[[], object]) -> object:
+        before = pseudonymiser.summary()
+        out = work()
+        after = pseudonymiser.summary()
+        summary[source] = {k: after[k] - before[k] for k in after}
+        return out
+
+    free_text = counted(
+        "free_text", lambda: privacy.pseudonymise_column(tables.free_text, "text", pseudonymiser)
+    )
+    turns = counted("interviews", lambda: privacy.pseudonymise_column(turns, "text", pseudonymiser))
+    respondents = counted(
+        "categories",
+        lambda: tables.respondents.assign(
+            **{c: tables.respondents[c].map(pseudonymiser, na_action="ignore") for c in categories}
+        ),
+    )
+    ids = privacy.project_ids(respondents)
+    summary["respondent_ids"] = {
+        "id": len(ids),
+        "contact_like": privacy.contact_like_ids(respondents["respondent_id"]),
+    }
+    quarantined = [
+        {**q, "value": ids.get(str(q["value"]), pseudonymiser(str(q["value"]))) if q["value"] != "" else ""}
+        for q in tables.report["quarantined"]
+    ]
+    tables = survey.SurveyTables(
+        privacy.replace_ids(respondents, ids),
+        privacy.replace_ids(tables.likert, ids),
+        privacy.replace_ids(tables.choices, ids),
+        privacy.replace_ids(free_text, ids),
+        {**tables.report, "quarantined": quarantined},
+    )
+    return tables, turns, ids, summary
 
 
 def ingest(programme: Programme, store: Store) -> dict[str, int]:
-    """Survey export + codebook and transcripts -> pseudonymised interim tables (respondents with their
-    municipality size band) and the ingest report."""
+    """Survey export + codebook and transcripts -> pseudonymised interim tables (respondents with project
+    ids and their municipality size band) and the ingest report with a privacy summary."""
     inputs = programme.inputs
     book = survey.read_codebook(inputs.codebook)
     id_column = book.loc[book["type"] == "respondent_id", "column"].iloc[0]
@@ -87,12 +151,26 @@ def ingest(programme: Programme, store: Store) -> dict[str, int]:
     turns, interview_report, speakers = read_transcripts(programme)
 
     pseudonymiser = build_pseudonymiser(programme, tables.respondents, speakers)
-    turns = privacy.pseudonymise_column(turns, "text", pseudonymiser)
-    free_text = privacy.pseudonymise_column(tables.free_text, "text", pseudonymiser)
+    tables, turns, ids, summary = pseudonymise_survey(
+        tables, turns, book, pseudonymiser, programme.needs.municipality_item
+    )
+    if summary["respondent_ids"]["contact_like"]:
+        log.warning(
+            "%s, column '%s': %d respondent ids are e-mail addresses or phone numbers; they are replaced by "
+            "project ids (R0001 …) in every output. Export anonymous ids if the survey tool allows it.",
+            inputs.survey.name,
+            id_column,
+            summary["respondent_ids"]["contact_like"],
+        )
     if programme.privacy.write_mapping:
         path = privacy.write_mapping(pseudonymiser.mapping, store.private / "pseudonym_mapping.csv")
+        pd.DataFrame(sorted(ids.items(), key=lambda kv: kv[1]), columns=["survey_id", "project_id"]).to_csv(
+            store.private / "respondent_ids.csv", index=False, encoding="utf-8"
+        )
         log.warning(
-            "pseudonym mapping written to %s (write_mapping is set): keep it away from partners", path
+            "pseudonym mapping and respondent ids written to %s (write_mapping is set): keep them away from "
+            "partners",
+            path.parent,
         )
 
     respondents = needs.add_size_band(
@@ -101,9 +179,11 @@ def ingest(programme: Programme, store: Store) -> dict[str, int]:
     store.write("respondents", respondents)
     store.write("likert", tables.likert)
     store.write("choices", tables.choices)
-    store.write("free_text", free_text)
+    store.write("free_text", tables.free_text)
     store.write("turns", turns)
-    store.write_json("ingest_report", {"survey": tables.report, "interviews": interview_report})
+    store.write_json(
+        "ingest_report", {"survey": tables.report, "interviews": interview_report, "privacy": summary}
+    )
     if not tables.report["balanced"]:  # a bug, not a user error: refuse to go on
         raise PipelineError("ingest lost rows: rows read != kept + quarantined; see ingest_report.json")
     log.info(
@@ -118,7 +198,7 @@ def ingest(programme: Programme, store: Store) -> dict[str, int]:
         "quarantined": tables.report["rows_quarantined"],
         "likert_answers": len(tables.likert),
         "choices": len(tables.choices),
-        "free_text_answers": len(free_text),
+        "free_text_answers": len(tables.free_text),
         "interviews": int(turns["interview_id"].nunique()),
         "turns": len(turns),
     }
@@ -142,7 +222,9 @@ def needs_stage(programme: Programme, store: Store) -> dict[str, int]:
                     area,
                 )
     segments = {"role": settings.role_item, "size_band": "size_band", "span": settings.span_item}
-    by_segment = needs.segment_needs(likert, respondents, segments, settings, programme.privacy.min_cell)
+    k = programme.privacy.min_cell
+    grouped = privacy.group_rare_columns(respondents, segments.values(), k)  # rare answers read "Annet"
+    by_segment = needs.segment_needs(likert, grouped, segments, settings, k)
     preferences = needs.summarise_preferences(
         respondents, [settings.format_item, settings.gatherings_item, settings.wtp_item]
     )
@@ -182,10 +264,14 @@ def themes_stage(programme: Programme, store: Store) -> dict[str, int]:
     respondents = store.read("respondents")
     found = themes.discover_themes(docs, programme.topics, settings, len(respondents), progress=True)
     model, doc_themes, table = found.model, found.doc_themes, found.table
-    writers = respondents.loc[respondents["respondent_id"].isin(docs["respondent_id"].dropna())]
+    segments = {"role": programme.needs.role_item, "size_band": "size_band"}
+    writers = privacy.group_rare_columns(  # rare answers read "Annet" in every breakdown
+        respondents.loc[respondents["respondent_id"].isin(docs["respondent_id"].dropna())],
+        segments.values(),
+        programme.privacy.min_cell,
+    )
     theme_ids = table["theme_id"].tolist()
     matrix = themes.respondent_theme_matrix(doc_themes, writers["respondent_id"].tolist(), theme_ids)
-    segments = {"role": programme.needs.role_item, "size_band": "size_band"}
     prevalence = themes.prevalence_table(
         matrix,
         writers,
@@ -330,7 +416,7 @@ def plan_stage(programme: Programme, store: Store) -> dict[str, int]:
         {"variants": variants, "sensitivity": sensitivity_summary, "cohesion_weight": settings.cohesion},
     )
     view = plan.designer_view(table, {c.id: c.name for c in programme.contributors})
-    view.to_csv(store.processed_file("plan.csv"), index=False, encoding="utf-8-sig")
+    write_csv(view, store.processed_file("plan.csv"), encoding="utf-8-sig")
     view.to_excel(store.processed_file("plan.xlsx"), index=False, sheet_name="Programplan")
     return {"placed_topics": int(table["chosen"].sum())}
 

@@ -15,6 +15,36 @@ import pandas as pd
 
 from pipeline.errors import StageOrderError
 
+# a spreadsheet runs a cell that starts with one of these as a formula (CSV/formula injection)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy in which every text cell that a spreadsheet would run as a formula gets a leading apostrophe
+    (the OWASP advice); `unprotect_cell` takes it off again when our own files are read back."""
+
+    def fix(v: object) -> object:
+        return "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
+
+    out = df.apply(
+        lambda col: col.map(fix) if col.dtype == object or pd.api.types.is_string_dtype(col) else col
+    )
+    out.columns = [fix(c) for c in df.columns]
+    return out
+
+
+def unprotect_cell(value: str) -> str:
+    """A cell written by `spreadsheet_safe`, as it was."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_START) else value
+
+
+def write_csv(df: pd.DataFrame, path: Path, encoding: str = "utf-8") -> Path:
+    """CSV with CRLF line ends (so a field holding a CR or LF is always quoted) and formula-safe cells."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    spreadsheet_safe(df).to_csv(path, index=False, encoding=encoding, lineterminator="\r\n")
+    return path
+
+
 # dataset name -> (folder, file name); folders are relative to the work dir
 DATASETS: dict[str, tuple[str, str]] = {
     "respondents": ("data/interim", "respondents.parquet"),

@@ -16,7 +16,7 @@ import pandas as pd
 
 THIN_SPACE = "\u202f"  # narrow no-break space: thousands separator and before "%"
 WORD_PATTERN = r"[a-zæøåäöéèêóòôâüñ]+(?:-[a-zæøåäöéèêóòôâüñ]+)*"
-PLACEHOLDER = re.compile(r"\[(?:PERSON-\d+|E-POST|TELEFON|FNR)\]")
+PLACEHOLDER = re.compile(r"\[(?:PERSON-\d+|E-POST|TELEFON|FNR|KOMMUNE|STED|ROLLE|TID|ANTALL)\]")
 NON_ANSWERS = frozenset(
     {
         "",

@@ -12,10 +12,11 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.config import DEFAULT_CONFIG, load_programme
-from pipeline.errors import InputError
+from pipeline.errors import ConfigError, InputError
 from pipeline.privacy import shipped_names
 from pipeline.stages import run_stage
 from pipeline.store import DATASETS, Store
+from pipeline.survey import read_codebook, read_export, tidy_survey
 
 CONTRACT_FILES = [f"{folder}/{file}" for folder, file in DATASETS.values()] + [
     "data/interim/ingest_report.json",
@@ -175,6 +176,18 @@ def test_no_planted_personal_data_in_outputs(sample_run: Path) -> None:
     turns = pd.read_parquet(sample_run / "data/interim/turns.parquet").set_index(["interview_id", "turn"])[
         "text"
     ]
+    # the ground truth knows the survey tool's ids; the outputs know project ids: join them on the export row
+    programme = load_programme(DEFAULT_CONFIG)
+    book = read_codebook(programme.inputs.codebook)
+    id_column = book.loc[book["type"] == "respondent_id", "column"].iloc[0]
+    raw = read_export(programme.inputs.survey, programme.inputs.survey_sheet, id_column)
+    original = tidy_survey(raw, book, programme.inputs.survey).respondents[["respondent_id", "source_row"]]
+    project = pd.read_parquet(sample_run / "data/interim/respondents.parquet")[
+        ["respondent_id", "source_row"]
+    ]
+    to_project = dict(
+        original.merge(project, on="source_row", suffixes=("", "_project")).iloc[:, [0, 2]].values
+    )
     answers = pd.read_parquet(sample_run / "data/interim/free_text.parquet").set_index(
         ["respondent_id", "question"]
     )
@@ -185,7 +198,7 @@ def test_no_planted_personal_data_in_outputs(sample_run: Path) -> None:
             located = (
                 turns[(row.interview_id, int(row.turn))]
                 if row.interview_id
-                else answers.loc[(row.respondent_id, row.question), "text"]
+                else answers.loc[(to_project[row.respondent_id], row.question), "text"]
             )
             leaks += [(row.kind, row.value, "located")] if pattern.search(located) else []
         else:
@@ -249,7 +262,9 @@ def test_unreadable_transcript_stops_or_is_skipped_and_reported(project: Path, t
     assert set(store.read("turns")["interview_id"]) == {"int01"}
 
 
-def test_municipality_names_can_be_pseudonymised(project: Path, tmp_path: Path) -> None:
+def test_municipality_names_are_replaced_unless_the_programme_file_keeps_them(
+    project: Path, tmp_path: Path
+) -> None:
     survey = project.parent / "survey.csv"
     survey.write_text(
         survey.read_text(encoding="utf-8")
@@ -265,12 +280,18 @@ def test_municipality_names_can_be_pseudonymised(project: Path, tmp_path: Path) 
         survey.read_text(encoding="utf-8").replace("vi får ingen søkere", "i Hurdal får vi ingen søkere"),
         encoding="utf-8",
     )
-    text = project.read_text(encoding="utf-8")
-    project.write_text(text.replace("min_cell = 2", "min_cell = 2\nmunicipalities = true"), encoding="utf-8")
     store = Store(tmp_path / "w")
     run_stage("ingest", load_programme(project), store)
     answers = " ".join(store.read("free_text")["text"])
     assert "Hurdal" not in answers and "[KOMMUNE]" in answers
+    assert "Hurdal" in set(store.read("respondents")["municipality"])  # interim keeps it for breakdowns
+    text = project.read_text(encoding="utf-8")
+    project.write_text(text.replace("min_cell = 2", "min_cell = 2\nplaces = false"), encoding="utf-8")
+    run_stage("ingest", load_programme(project), store)
+    assert "i Hurdal får vi" in " ".join(store.read("free_text")["text"])
+    project.write_text(text.replace("min_cell = 2", "min_cell = 2\nmunicipalities = true"), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"privacy\.municipalities.*replaced by \[privacy\]\.places"):
+        load_programme(project)
 
 
 def test_exploration_reranks_and_replans_without_touching_the_run(sample_run: Path) -> None:
@@ -284,3 +305,79 @@ def test_exploration_reranks_and_replans_without_touching_the_run(sample_run: Pa
     three = explore.replan(programme, store, n_sessions=3)
     assert sorted(three["session"].unique()) == [1, 2, 3]
     assert before == {p: p.stat().st_mtime_ns for p in (sample_run / "data").rglob("*") if p.is_file()}
+
+
+def test_annet_answers_e_mail_ids_and_quarantined_values_are_pseudonymised(
+    project: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A category answer typed into 'Annet: …', respondent ids that are e-mail addresses and the values of
+    quarantined rows never reach interim or processed tables; rare categories read 'Annet' in breakdowns."""
+    survey = project.parent / "survey.csv"
+    lines = survey.read_text(encoding="utf-8").splitlines()
+    rows = [lines[0]]
+    for i, line in enumerate(lines[1:]):
+        cells = line.split(";")
+        cells[0] = f"leder{i}@kommune{i}.no"
+        if i == 7:
+            cells[2] = "Annet: assistent for Bożena Wiśniewska, tlf 412 34 567"
+        rows.append(";".join(cells))
+    rows.append(rows[-1].replace(";04.06", ";05.06"))  # a second submission of the last id: quarantined
+    survey.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    text = project.read_text(encoding="utf-8")
+    project.write_text(text.replace("min_cell = 2", "min_cell = 2\nwrite_mapping = true"), encoding="utf-8")
+    store = Store(tmp_path / "w")
+    with caplog.at_level("WARNING"):
+        for stage in ("ingest", "needs", "themes"):
+            run_stage(stage, load_programme(project), store)
+    assert "respondent ids are e-mail addresses" in caplog.text
+    respondents = store.read("respondents")
+    assert respondents["respondent_id"].str.fullmatch(r"R\d{4}").all()
+    written = "".join(
+        pd.read_parquet(p).astype(str).to_csv() for p in (tmp_path / "w" / "data").rglob("*.parquet")
+    ) + (tmp_path / "w" / "data" / "interim" / "ingest_report.json").read_text(encoding="utf-8")
+    for secret in ("@kommune", "Bożena", "Wiśniewska", "412 34 567"):
+        assert secret not in written, secret
+    assert respondents["role"].str.startswith("Annet: assistent for [PERSON-").any()
+    segments = store.read("needs_segments")
+    assert not segments["segment"].astype(str).str.contains("assistent").any()  # grouped as "Annet"
+    ids = pd.read_csv(store.private / "respondent_ids.csv")
+    assert ids["survey_id"].str.contains("@").all() and ids["project_id"].iloc[0] == "R0001"
+    summary = store.read_json("ingest_report")["privacy"]
+    assert summary["categories"]["name_context"] >= 1 and summary["categories"]["phone"] == 1
+    assert summary["respondent_ids"]["contact_like"] == 8
+
+
+def test_draft_codebook_and_csv_outputs_are_safe_against_injection(tmp_path: Path) -> None:
+    from pipeline.store import write_csv
+    from pipeline.survey import draft_codebook, write_codebook
+
+    export = tmp_path / "export.csv"
+    export.write_text(
+        'ID;=1+2;"Tittel med\rlinjeskift";@SUM(1);+47 lønn\n1;a;b;c;x\n2;a;b;c;x\n3;d;e;f;y\n',
+        encoding="utf-8",
+    )
+    book = draft_codebook(read_export(export))
+    out = write_codebook(book, tmp_path / "codebook.csv")
+    cells = [c for line in out.read_text(encoding="utf-8").split("\r\n") for c in line.split(",")]
+    assert not any(c.lstrip('"').startswith(("=", "+", "-", "@", "\t", "\r")) for c in cells)
+    assert set(read_codebook(out)["column"]) >= {"=1+2", "@SUM(1)", "+47 lønn"}  # read back as exported
+    csv = write_csv(pd.DataFrame({"Tema": ["Ledelse\rog\nmer", "-1"], "n": [1, 2]}), tmp_path / "plan.csv")
+    assert csv.read_bytes().decode() == 'Tema,n\r\n"Ledelse\rog\nmer",1\r\n\'-1,2\r\n'
+
+
+def test_partner_reports_load_no_third_party_script(sample_run: Path) -> None:
+    for page in (sample_run / "reports").glob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "<script src=" not in html and "mathjax" not in html.lower(), page.name
+
+
+def test_privacy_summary_in_the_manifest_and_the_report(sample_run: Path) -> None:
+    manifest = json.loads((sample_run / "data/processed/run_manifest.json").read_text(encoding="utf-8"))
+    privacy = manifest["privacy"]
+    assert set(privacy) == {"free_text", "interviews", "categories", "respondent_ids"}
+    assert privacy["free_text"]["name_list"] > 0 and privacy["interviews"]["place"] >= 0
+    assert all(
+        isinstance(v, int) for counts in privacy.values() for v in counts.values()
+    )  # counts, no values
+    report = (sample_run / "reports/oversikt.html").read_text(encoding="utf-8")
+    assert "Personvern" in report and "Andre navn, funnet ut fra sammenheng og form" in report

@@ -11,7 +11,6 @@ from pipeline.config import Contributor, Sessions, load_programme
 from pipeline.errors import PlanInfeasibleError
 from pipeline.plan import (
     designer_view,
-    excel_safe,
     greedy_plan,
     left_out,
     plan_table,
@@ -19,6 +18,7 @@ from pipeline.plan import (
     topic_affinity,
     weight_sensitivity,
 )
+from pipeline.store import spreadsheet_safe
 
 VALUES = pd.Series(
     {"rekruttering": 4.0, "digital": 3.0, "prestasjon": 2.0, "restitusjon": 1.0, "team": 0.5, "data": 0.4}
@@ -151,7 +151,7 @@ def test_rationale_left_out_and_designer_view(programme) -> None:
     assert missing["topic_id"].iloc[0] == "restitusjon" and "verdi" in missing["reason"].iloc[0]
     view = designer_view(table, {"olt": "Olympiatoppen", "sin": "Smart Innovation Norway"})
     assert list(view.columns)[:3] == ["Antall samlinger", "Samling", "Tema"]
-    assert excel_safe(pd.DataFrame({"a": ["=SUM(A1)", "ok", "-1"]}))["a"].tolist() == [
+    assert spreadsheet_safe(pd.DataFrame({"a": ["=SUM(A1)", "ok", "-1"]}))["a"].tolist() == [
         "'=SUM(A1)",
         "ok",
         "'-1",

@@ -8,7 +8,7 @@
 
 from pipeline.plan.explain import LEFT_OUT_COLUMNS, PLAN_COLUMNS, left_out, plan_table, topic_affinity
 from pipeline.plan.model import GROUPS, PlanResult, greedy_plan, solve_plan, topic_values
-from pipeline.plan.output import designer_view, excel_safe
+from pipeline.plan.output import designer_view
 from pipeline.plan.sensitivity import weight_sensitivity
 
 __all__ = [
@@ -17,7 +17,6 @@ __all__ = [
     "PLAN_COLUMNS",
     "PlanResult",
     "designer_view",
-    "excel_safe",
     "greedy_plan",
     "left_out",
     "plan_table",

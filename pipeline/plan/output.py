@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pipeline.store import spreadsheet_safe
+
 NORWEGIAN_COLUMNS = {
     "n_sessions": "Antall samlinger",
     "session": "Samling",
@@ -17,17 +19,6 @@ NORWEGIAN_COLUMNS = {
 }
 
 
-def excel_safe(df: pd.DataFrame) -> pd.DataFrame:
-    """Neutralise spreadsheet formula injection: text cells starting with = + - @ get a leading apostrophe."""
-
-    def fix(v: object) -> object:
-        return "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v
-
-    return df.apply(
-        lambda col: col.map(fix) if col.dtype == object or pd.api.types.is_string_dtype(col) else col
-    )
-
-
 def designer_view(plan: pd.DataFrame, contributor_names: dict[str, str]) -> pd.DataFrame:
     """The chosen plan with Norwegian column names and contributor names, for CSV and Excel."""
     chosen = plan.loc[plan["chosen"]].copy()
@@ -38,4 +29,4 @@ def designer_view(plan: pd.DataFrame, contributor_names: dict[str, str]) -> pd.D
     if "p_in_programme" in chosen:
         chosen["p_in_programme"] = chosen["p_in_programme"].round(2)
     columns = [c for c in NORWEGIAN_COLUMNS if c in chosen]
-    return excel_safe(chosen[columns].rename(columns=NORWEGIAN_COLUMNS))
+    return spreadsheet_safe(chosen[columns].rename(columns=NORWEGIAN_COLUMNS))

@@ -7,14 +7,15 @@ import pandas as pd
 
 from pipeline.needs.preferences import answer_order
 from pipeline.present.base import HTML, Run, bullets, format_number, format_percent, table
-from pipeline.privacy import format_count, suppress_small_cells
+from pipeline.privacy import format_count, group_rare, suppress_small_cells
 
 
 def respondents_by(run: Run, column: str, heading: str) -> HTML:
     """Respondents per category, small cells shown as '<k'."""
     if column not in run.tables["respondents"]:
         return HTML("<p>Spørsmålet finnes ikke i denne undersøkelsen.</p>")
-    counts = run.tables["respondents"][column].fillna("Ikke oppgitt").value_counts().rename_axis(heading)
+    values = group_rare(run.tables["respondents"][column], run.min_cell)  # rare answers read "Annet"
+    counts = values.fillna("Ikke oppgitt").value_counts().rename_axis(heading)
     df = counts.reset_index(name="n").sort_values(["n", heading], ascending=[False, True], kind="stable")
     order = df[heading].astype(str).map(answer_order)
     if np.isfinite(order).mean() >= 0.75:  # ordered bands (sizes, spans): in their own order
@@ -51,17 +52,63 @@ def headline(run: Run) -> HTML:
 
 
 def interviews_table(run: Run) -> HTML:
-    """One row per interview: informants, turns and words (no names)."""
+    """One row per interview, numbered (file names can carry names): informants, turns and words."""
     turns = run.tables["turns"]
     rows = []
-    for interview_id, part in turns.groupby("interview_id", sort=True):
+    for number, (_interview_id, part) in enumerate(turns.groupby("interview_id", sort=True), start=1):
         informant = part.loc[part["role"] == "informant"]
         rows.append(
             {
-                "Intervju": interview_id,
+                "Intervju": f"Intervju {number}",
                 "Informanter": informant["speaker"].nunique(),
                 "Ytringer": len(part),
                 "Ord fra informanter": format_number(informant["n_words"].sum()),
             }
         )
     return table(pd.DataFrame(rows))
+
+
+PRIVACY_KINDS = {
+    "name_list": "Navn fra navnelistene",
+    "name_context": "Andre navn, funnet ut fra sammenheng og form",
+    "place": "Kommuner og steder",
+    "role": "Egen rolle (i omtale av seg selv)",
+    "tenure": "Egen ansiennitet (i omtale av seg selv)",
+    "headcount": "Innbyggertall og antall ansatte",
+    "email": "E-postadresser",
+    "phone": "Telefonnumre",
+    "fnr": "Fødselsnumre",
+}
+PRIVACY_SOURCES = {
+    "free_text": "Fritekstsvar",
+    "interviews": "Intervjuer",
+    "categories": "Kategorisvar («Annet: …»)",
+}
+
+
+def privacy_summary(run: Run) -> HTML:
+    """How many replacements of each kind per source (never the values), and the respondent ids."""
+    summary = run.ingest_report.get("privacy", {})
+    rows = [
+        {
+            "Hva som er erstattet": label,
+            **{
+                heading: format_number(summary.get(source, {}).get(kind, 0))
+                for source, heading in PRIVACY_SOURCES.items()
+            },
+        }
+        for kind, label in PRIVACY_KINDS.items()
+    ]
+    ids = summary.get("respondent_ids", {})
+    note = (
+        f"<p>Alle de {format_number(ids.get('id', 0))} respondentene har fått et eget løpenummer i prosjektet "
+        f"(R0001 og videre) i stedet for ID-en fra spørreverktøyet"
+        + (
+            f"; {format_number(ids['contact_like'])} av ID-ene fra spørreverktøyet var e-postadresser eller "
+            "telefonnumre."
+            if ids.get("contact_like")
+            else "."
+        )
+        + "</p>"
+    )
+    return HTML(table(pd.DataFrame(rows)).body + note)

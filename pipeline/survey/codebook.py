@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.errors import InputError
+from pipeline.store import unprotect_cell, write_csv
 from pipeline.survey.reading import clean_cell, parse_timestamp
 
 CODEBOOK_COLUMNS = ("column", "item_id", "type", "area", "dimension", "scale", "missing", "label")
@@ -97,7 +98,7 @@ def read_codebook(path: Path) -> pd.DataFrame:
     for col in OPTIONAL_COLUMNS:
         if col not in book.columns:
             book[col] = ""
-    book = book.apply(lambda s: s.str.strip())
+    book = book.apply(lambda s: s.map(unprotect_cell).str.strip())
     book["column"] = book["column"].map(clean_cell)
     for i, row in book.iterrows():
         line = int(i) + 2  # the header is line 1
@@ -177,8 +178,7 @@ def scale_labels(spec: str) -> dict[int, str]:
 def write_codebook(book: pd.DataFrame, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     columns = list(CODEBOOK_COLUMNS) + [c for c in OPTIONAL_COLUMNS if c in book and (book[c] != "").any()]
-    book[columns].to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
-    return path
+    return write_csv(book[columns], path)  # formula-safe cells; a header with a line break is quoted
 
 
 # --------------------------------------------------------------------------------------------- draft

@@ -8,6 +8,7 @@ import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from pipeline.privacy import is_quotable, shorten_quote
 from pipeline.text import readable, surface_forms
 from pipeline.themes.documents import DOC_COLUMNS
 from pipeline.themes.model import ThemeModel, theme_id
@@ -44,11 +45,12 @@ def assign_documents(docs: pd.DataFrame, model: ThemeModel) -> pd.DataFrame:
 
 
 def pick_quotes(texts: list[str], scores: np.ndarray, n: int = 3) -> list[str]:
-    """The highest-scoring texts of a readable length, skipping any that repeats one already chosen."""
-    order = np.argsort(-scores, kind="stable")
+    """The highest-scoring texts (a score of -inf: not a candidate) of a readable length, skipping any that
+    repeats one already chosen; each cut at a sentence end when long."""
+    order = [i for i in np.argsort(-scores, kind="stable") if np.isfinite(scores[i])]
     candidates = [i for i in order if QUOTE_MIN_WORDS <= len(texts[i].split()) <= QUOTE_MAX_WORDS][: 20 * n]
     if not candidates:
-        candidates = list(order[: 5 * n])
+        candidates = order[: 5 * n]
     if not candidates:
         return []
     vec = normalize(
@@ -60,7 +62,7 @@ def pick_quotes(texts: list[str], scores: np.ndarray, n: int = 3) -> list[str]:
             chosen.append(pos)
         if len(chosen) == n:
             break
-    return [texts[candidates[p]] for p in chosen]
+    return [shorten_quote(texts[candidates[p]]) for p in chosen]
 
 
 def describe_themes(
@@ -75,6 +77,7 @@ def describe_themes(
     """One row per theme: label and terms, documents (survey, interview), share of respondents, where it comes
     from, quotes, matched catalogue topics and whether it is an emerging need."""
     texts = docs["text"].tolist()
+    quotable = np.array([is_quotable(t) for t in texts], dtype=bool)  # no self-introductions, no meta-talk
     forms = surface_forms(texts)
     vocabulary = model.features_.terms_
     rows = []
@@ -83,7 +86,7 @@ def describe_themes(
         members = model.labels_ == t
         carried = doc_themes.loc[doc_themes["theme_id"] == tid]
         terms = [readable(vocabulary[i], forms) for i in model.top_terms_[t][:12]]
-        score = np.where(members, model.similarity_[:, t], -np.inf)
+        score = np.where(members & quotable, model.similarity_[:, t], -np.inf)
         survey_part = carried.loc[carried["source"] == "survey"]
         matched = matches.loc[(matches["theme_id"] == tid) & matches["matched"]]
         best = matches.loc[matches["theme_id"] == tid].iloc[0] if len(matches) else None

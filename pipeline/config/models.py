@@ -1,0 +1,122 @@
+"""What the programme file holds, as frozen dataclasses with their defaults, and where the project lives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJ_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_CONFIG = PROJ_ROOT / "data" / "raw" / "programme.toml"
+
+SESSION_COUNTS = (3, 4)
+WEIGHT_KEYS = ("survey", "free_text", "interviews")
+
+
+@dataclass(frozen=True)
+class Inputs:
+    survey: Path
+    codebook: Path
+    interviews: Path
+    survey_sheet: str | int = 0
+
+
+@dataclass(frozen=True)
+class Contributor:
+    id: str
+    name: str
+    every_session: bool = True
+    max_topics: int | None = None
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+    description: str
+    seed_terms: tuple[str, ...]
+    contributors: tuple[str, ...]
+    areas: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
+    pinned_session: int | None = None
+    excluded: bool = False
+
+
+@dataclass(frozen=True)
+class Sessions:
+    count: int
+    slots: tuple[int, ...]
+
+    def slots_for(self, count: int) -> tuple[int, ...]:
+        """Slots per session for a plan with `count` sessions (the 3-versus-4 comparison)."""
+        if count == self.count:
+            return self.slots
+        typical = max(set(self.slots), key=self.slots.count)
+        return tuple([typical] * count)
+
+
+@dataclass(frozen=True)
+class Privacy:
+    min_cell: int = 5
+    names: tuple[str, ...] = ()  # extra names to replace everywhere
+    write_mapping: bool = False
+    places: bool = True  # replace Norwegian places (and the respondents' municipalities) in every text
+    keep: tuple[str, ...] = ()  # proper nouns that are not persons and may stay (a project's name)
+
+
+@dataclass(frozen=True)
+class InterviewSettings:
+    interviewers: tuple[str, ...] = ()
+    skip_unreadable: bool = False  # skip (and report) transcripts that cannot be read, instead of stopping
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    cohesion: float = 1.0  # weight of "topics that belong together share a gathering" against topic value
+    sensitivity_samples: int = 100  # weight draws for the probability of being in the programme
+    sensitivity_concentration: float = 20.0  # Dirichlet concentration: higher = draws closer to the weights
+
+
+@dataclass(frozen=True)
+class NeedsSettings:
+    bootstrap: int = 2000  # resamples for intervals
+    confidence: float = 0.9
+    seed: int = 2021
+    top_n: int = 3  # "top n" for the combined priority and the probability of being among the top
+    quadrant_centre: str = "mean"  # IPA crosshairs: "mean" of the areas or scale "midpoint"
+    role_item: str = "role"
+    span_item: str = "span"
+    municipality_item: str = "municipality"
+    size_item: str = ""  # a survey question giving the municipality size band directly
+    format_item: str = "format"
+    gatherings_item: str = "gatherings"
+    wtp_item: str = "wtp"
+
+
+@dataclass(frozen=True)
+class ThemeSettings:
+    n_themes: int | None = None
+    k_min: int = 4
+    k_max: int = 14
+    seed: int = 2021
+    # seed terms widened by a related-terms list: True the shipped list, False none, or a file of your own
+    related_terms: bool | Path = True
+
+
+@dataclass(frozen=True)
+class Programme:
+    path: Path
+    name: str
+    inputs: Inputs
+    sessions: Sessions
+    contributors: tuple[Contributor, ...]
+    topics: tuple[Topic, ...]
+    weights: dict[str, float]
+    privacy: Privacy
+    themes: ThemeSettings
+    needs: NeedsSettings = NeedsSettings()
+    plan: PlanSettings = PlanSettings()
+    interviews: InterviewSettings = InterviewSettings()
+    sha256: str = field(default="", compare=False)
+
+    def topic(self, topic_id: str) -> Topic:
+        return next(t for t in self.topics if t.id == topic_id)

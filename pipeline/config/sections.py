@@ -1,0 +1,212 @@
+"""One parser per table of the programme file (`[inputs]`, `[sessions]`, `[[topics]]`, ...): each reads its
+table through a `Reader`, validates it and returns its settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.config.models import (
+    SESSION_COUNTS,
+    WEIGHT_KEYS,
+    Contributor,
+    Inputs,
+    InterviewSettings,
+    NeedsSettings,
+    PlanSettings,
+    Privacy,
+    Programme,
+    Sessions,
+    ThemeSettings,
+    Topic,
+)
+from pipeline.config.reader import Reader
+from pipeline.errors import ConfigError
+
+
+def inputs(r: Reader, base: Path) -> Inputs:
+    def existing(name: str, want_dir: bool) -> Path:
+        p = (base / r.text(name)).resolve()
+        if want_dir and not p.is_dir():
+            raise r.fail(name, f"folder {p} does not exist. Paths are relative to the programme file.")
+        if not want_dir and not p.is_file():
+            raise r.fail(name, f"file {p} does not exist. Paths are relative to the programme file.")
+        return p
+
+    sheet = r.get("survey_sheet", (str, int), 0)
+    return Inputs(existing("survey", False), existing("codebook", False), existing("interviews", True), sheet)
+
+
+def sessions(r: Reader) -> Sessions:
+    count = r.get("count", int)
+    if count not in SESSION_COUNTS:
+        raise r.fail("count", f"must be 3 or 4 gatherings, not {count}.")
+    slots = r.get("slots", (int, list))
+    if isinstance(slots, int):
+        slots = [slots] * count
+    if len(slots) != count or not all(isinstance(s, int) and not isinstance(s, bool) for s in slots):
+        raise r.fail("slots", f"must be one integer or a list of {count} integers (one per gathering).")
+    if any(s < 1 or s > 12 for s in slots):
+        raise r.fail("slots", "each gathering needs between 1 and 12 topic slots.")
+    return Sessions(count, tuple(slots))
+
+
+def contributors(root: Reader) -> tuple[Contributor, ...]:
+    items = root.get("contributors", list)
+    if not items:
+        raise root.fail("contributors", "list at least one contributor ([[contributors]] with id and name).")
+    out, seen = [], set()
+    for i, item in enumerate(items):
+        r = Reader(root.path, item if isinstance(item, dict) else {}, f"contributors[{i}]")
+        cid = r.text("id")
+        if cid in seen:
+            raise r.fail("id", f"duplicate contributor id '{cid}'.")
+        seen.add(cid)
+        max_topics = r.get("max_topics", int, None)
+        if max_topics is not None and max_topics < 1:
+            raise r.fail("max_topics", "must be at least 1 (leave it out for no limit).")
+        out.append(Contributor(cid, r.text("name"), r.get("every_session", bool, True), max_topics))
+    return tuple(out)
+
+
+def topics(root: Reader, programme: Programme) -> tuple[Topic, ...]:
+    items = root.get("topics", list)
+    known_contributors = {c.id for c in programme.contributors}
+    out: list[Topic] = []
+    for i, item in enumerate(items):
+        r = Reader(root.path, item if isinstance(item, dict) else {}, f"topics[{i}]")
+        tid = r.text("id")
+        if any(t.id == tid for t in out):
+            raise r.fail("id", f"duplicate topic id '{tid}'.")
+        contributors = r.texts("contributors")
+        unknown = [c for c in contributors if c not in known_contributors]
+        if not contributors or unknown:
+            raise r.fail(
+                "contributors",
+                f"unknown contributor {unknown or '(none)'}; known: {', '.join(sorted(known_contributors))}.",
+            )
+        pinned = r.get("pinned_session", int, None)
+        if pinned is not None and not 1 <= pinned <= programme.sessions.count:
+            raise r.fail("pinned_session", f"must be between 1 and {programme.sessions.count}.")
+        seed_terms = r.texts("seed_terms")
+        if not seed_terms:
+            raise r.fail("seed_terms", "list at least one seed term so evidence can be matched to the topic.")
+        out.append(
+            Topic(
+                id=tid,
+                title=r.text("title"),
+                description=r.text("description", ""),
+                seed_terms=tuple(s.lower() for s in seed_terms),
+                contributors=contributors,
+                areas=r.texts("areas", ()),
+                requires=r.texts("requires", ()),
+                pinned_session=pinned,
+                excluded=r.get("excluded", bool, False),
+            )
+        )
+    if len(out) < 2:
+        raise root.fail("topics", "the catalogue needs at least two topics.")
+    ids = {t.id for t in out}
+    for i, t in enumerate(out):
+        missing = [q for q in t.requires if q not in ids]
+        if missing:
+            raise ConfigError(root.path, f"topics[{i}].requires", f"unknown topic {missing}.")
+    return tuple(out)
+
+
+def weights(r: Reader) -> dict[str, float]:
+    unknown = sorted(set(r.table) - set(WEIGHT_KEYS))
+    if unknown:
+        raise r.fail(unknown[0], f"unknown weight; use {', '.join(WEIGHT_KEYS)}.")
+    weights = {k: r.get(k, float, 1.0) for k in WEIGHT_KEYS}
+    if any(w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
+        raise r.fail("", "weights must be non-negative and not all zero.")
+    return weights
+
+
+def privacy(r: Reader) -> Privacy:
+    d = Privacy()
+    r.refuse_unknown(set(d.__dataclass_fields__) | {"municipalities"})
+    if "municipalities" in r.table:
+        raise r.fail(
+            "municipalities",
+            "is replaced by [privacy].places (default true: every Norwegian place and the respondents' "
+            "municipalities are replaced). Remove the key, or set places = false to keep place names.",
+        )
+    min_cell = r.get("min_cell", int, d.min_cell)
+    if min_cell < 1:
+        raise r.fail("min_cell", "must be at least 1 (default 5).")
+    return Privacy(
+        min_cell,
+        r.texts("names", ()),
+        r.get("write_mapping", bool, d.write_mapping),
+        r.get("places", bool, d.places),
+        r.texts("keep", ()),
+    )
+
+
+def interview_settings(r: Reader) -> InterviewSettings:
+    d = InterviewSettings()
+    return InterviewSettings(
+        r.texts("interviewers", d.interviewers), r.get("skip_unreadable", bool, d.skip_unreadable)
+    )
+
+
+def needs_settings(r: Reader) -> NeedsSettings:
+    d = NeedsSettings()
+    known = set(d.__dataclass_fields__)
+    unknown = sorted(set(r.table) - known)
+    if unknown:
+        raise r.fail(unknown[0], "unknown key; known: " + ", ".join(sorted(known)) + ".")
+    bootstrap = r.get("bootstrap", int, d.bootstrap)
+    if bootstrap < 200:
+        raise r.fail("bootstrap", "use at least 200 resamples (2000 or more for reported intervals).")
+    confidence = r.get("confidence", float, d.confidence)
+    if not 0.5 <= confidence < 1:
+        raise r.fail("confidence", "must be between 0.5 and 1, e.g. 0.9.")
+    centre = r.text("quadrant_centre", d.quadrant_centre)
+    if centre not in ("mean", "midpoint"):
+        raise r.fail("quadrant_centre", "must be 'mean' or 'midpoint'.")
+    top_n = r.get("top_n", int, d.top_n)
+    if top_n < 1:
+        raise r.fail("top_n", "must be at least 1.")
+    items = {k: r.text(k, getattr(d, k)) for k in known if k.endswith("_item")}
+    return NeedsSettings(bootstrap, confidence, r.get("seed", int, d.seed), top_n, centre, **items)
+
+
+def plan_settings(r: Reader) -> PlanSettings:
+    unknown = sorted(set(r.table) - set(PlanSettings.__dataclass_fields__))
+    if unknown:
+        raise r.fail(
+            unknown[0], "unknown key; known: cohesion, sensitivity_samples, sensitivity_concentration."
+        )
+    d = PlanSettings()
+    cohesion = r.get("cohesion", float, d.cohesion)
+    if cohesion < 0:
+        raise r.fail("cohesion", "must be 0 or more (0: ignore which topics belong together).")
+    samples = r.get("sensitivity_samples", int, d.sensitivity_samples)
+    if samples < 0:
+        raise r.fail("sensitivity_samples", "must be 0 (no sensitivity analysis) or more.")
+    concentration = r.get("sensitivity_concentration", float, d.sensitivity_concentration)
+    if concentration <= 0:
+        raise r.fail("sensitivity_concentration", "must be positive, e.g. 20.")
+    return PlanSettings(cohesion, samples, concentration)
+
+
+def theme_settings(r: Reader, base: Path) -> ThemeSettings:
+    d = ThemeSettings()
+    related = r.get("related_terms", (bool, str), d.related_terms)
+    if isinstance(related, str):
+        related = (base / related).resolve()
+        if not related.is_file():
+            raise r.fail(
+                "related_terms",
+                f"file {related} does not exist. Give a path relative to the programme file, true for the "
+                "shipped list or false for none.",
+            )
+    k_min, k_max = r.get("k_min", int, d.k_min), r.get("k_max", int, d.k_max)
+    if not 2 <= k_min <= k_max:
+        raise r.fail("k_min", f"need 2 <= k_min <= k_max, got {k_min} and {k_max}.")
+    n = r.get("n_themes", int, None)
+    if n is not None and n < 2:
+        raise r.fail("n_themes", "must be at least 2 (leave it out to choose automatically).")
+    return ThemeSettings(n, k_min, k_max, r.get("seed", int, d.seed), related)

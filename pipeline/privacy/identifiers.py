@@ -1,0 +1,88 @@
+"""Indirect identifiers: what a leader says about themselves that points to one person, even with every
+name and place removed. In a sentence in the first person singular ("jeg har vært kommunedirektør her i to
+og et halvt år, og før det kommunalsjef"), the role becomes `[ROLLE]` and the tenure `[TID]`; a number of
+inhabitants (the size of one municipality) becomes `[ANTALL]` wherever it stands, and a headcount of staff
+does so in a first-person sentence."""
+
+from __future__ import annotations
+
+import re
+
+PLACEHOLDER_ROLE = "[ROLLE]"
+PLACEHOLDER_TENURE = "[TID]"
+PLACEHOLDER_COUNT = "[ANTALL]"
+
+SENTENCE_BREAK = re.compile(r"(?<=[.!?\n])")
+FIRST_PERSON = re.compile(r"\b(?:jeg|eg|meg|meie|min|mi|mitt)\b", re.IGNORECASE)
+NUMBER_WORDS = (
+    r"en|ett|ei|eitt|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|tretten|fjorten|femten|seksten|"
+    r"sytten|atten|nitten|tjue|tjuefem|tretti|et par|eit par|noen|nokre|mange|halvannet|halvanna|halvt"
+)
+NUMBER = rf"(?:\d+(?:[,.]\d+)?|(?:{NUMBER_WORDS}))(?:\s+og\s+(?:et|eit|ett)\s+halvt)?"
+TENURE = re.compile(
+    rf"\b(?:(?:snart|nesten|over|drøyt|rundt|ca\.?|cirka|omtrent|bare|berre|godt og vel|i|på)\s+)*"
+    rf"{NUMBER}\s+(?:år|måneder|månader|mnd|uker|veker)\b"
+    r"|\b(?:siden|sidan|fra|frå)\s+(?:19|20)\d\d\b",
+    re.IGNORECASE,
+)
+ROLE_WORD = (
+    r"(?:assisterende\s+|konstituert\s+|fungerende\s+|ass\.\s+)?"
+    r"[\wæøå-]*(?:direktør|sjef|leder|leiar|ledar|rådmann|rådman|rektor|ordfører|ordførar|"
+    r"sekretær|koordinator|rådgiver|rådgjevar|konsulent|controller|styrer|bestyrer)(?:en|ar|er)?\b"
+)
+ROLE = re.compile(
+    r"(?P<lead>\b(?:vært|vore|er|var|blei|ble|begynte som|byrja som|jobbet som|jobba som|jobber som|"
+    r"arbeidet som|arbeider som|ansatt som|tilsett som|tiltrådte som|konstituert som|før det var jeg|"
+    r"før det var eg|før det|tidligere|tidlegare|som)\s+)?"
+    rf"(?P<role>\b{ROLE_WORD})(?(lead)|(?=\s+(?:her|der|i \[KOMMUNE\]|i \[STED\]|i\s+{NUMBER}\s+år)))",
+    re.IGNORECASE,
+)
+INHABITANTS = re.compile(
+    r"(?:(?:rundt|ca\.?|cirka|omtrent|nesten|over|under|drøyt|knapt|litt over|litt under|bare|berre)\s+)?"
+    r"\d[\d\s.\u202f\u00a0]*(?:\s*(?:tusen|000))?(?=\s+(?:innbyggere|innbyggerne|innbyggjarar|innbyggjarane|"
+    r"innbyggjare|mennesker|menneske|sjeler)\b)",
+    re.IGNORECASE,
+)
+STAFF = re.compile(
+    r"(?:(?:rundt|ca\.?|cirka|omtrent|nesten|over|under|drøyt|bare|berre)\s+)?"
+    r"\d[\d\s.\u202f\u00a0]*(?=\s+(?:ansatte|tilsette|årsverk|medarbeidere|medarbeidarar|ledere|leiarar)\b)",
+    re.IGNORECASE,
+)
+SELF_INTRODUCTION = re.compile(
+    r"\b(?:jeg heter|eg heiter|mitt navn er|mitt namn er|jeg jobber som|eg jobbar som|jeg er \[ROLLE\]|"
+    r"eg er \[ROLLE\])",
+    re.IGNORECASE,
+)
+
+
+def replace_self_descriptions(text: str) -> tuple[str, dict[str, int]]:
+    """`text` with role, tenure and headcounts replaced, and how many of each were replaced."""
+    counts = {"role": 0, "tenure": 0, "headcount": 0}
+
+    def sub(pattern: re.Pattern[str], placeholder: str, kind: str, part: str) -> str:
+        def one(m: re.Match[str]) -> str:
+            counts[kind] += 1
+            lead = (m.groupdict().get("lead") or "") if "lead" in pattern.groupindex else ""
+            trailing = m.group(0)[len(m.group(0).rstrip()) :]
+            return lead + placeholder + trailing
+
+        return pattern.sub(one, part)
+
+    out = []
+    for sentence in SENTENCE_BREAK.split(text):
+        sentence = sub(INHABITANTS, PLACEHOLDER_COUNT, "headcount", sentence)
+        if FIRST_PERSON.search(sentence):
+            sentence = sub(STAFF, PLACEHOLDER_COUNT, "headcount", sentence)
+            has_tenure = TENURE.search(sentence) is not None
+            sentence = sub(ROLE, PLACEHOLDER_ROLE, "role", sentence)
+            if has_tenure and (PLACEHOLDER_ROLE in sentence or re.search(r"\b(?:her|der)\b", sentence)):
+                sentence = sub(TENURE, PLACEHOLDER_TENURE, "tenure", sentence)
+        out.append(sentence)
+    return "".join(out), counts
+
+
+def is_self_description(text: str) -> bool:
+    """True for a text that describes its writer (role, tenure, size of their municipality, name)."""
+    return any(p in text for p in (PLACEHOLDER_ROLE, PLACEHOLDER_TENURE, PLACEHOLDER_COUNT)) or bool(
+        SELF_INTRODUCTION.search(text)
+    )

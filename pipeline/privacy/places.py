@@ -1,0 +1,106 @@
+"""Places and other proper nouns that are not persons.
+
+`places_no.tsv` lists every Norwegian municipality (2024 structure, with Sámi and Kven parallel names),
+the counties (current and former) and the towns and larger places, most thoroughly of the Oslo region.
+A municipality becomes `[KOMMUNE]`, any other place `[STED]`: in a region of about 70 municipalities a
+municipality plus a role is one person. `proper_nouns_keep.txt` lists proper nouns a name detector must leave
+alone (countries, world cities, public bodies, products); the programme file can add its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib.resources import files
+
+from pipeline.privacy.names import Vocabulary, sentence_initial, stop_words
+
+PLACEHOLDER_MUNICIPALITY = "[KOMMUNE]"
+PLACEHOLDER_PLACE = "[STED]"
+LOCATIVE = re.compile(r"\b(?:i|fra|frå|til|på|mot|ved|rundt|utenfor|utanfor|nær|nord for|sør for)\s+$")
+PLACE_CONTEXT = re.compile(r"^s?\s+(?:kommune|kommunes|kommunen|fylke|fylkeskommune|by|sentrum)\b")
+
+
+@lru_cache(maxsize=1)
+def shipped_places() -> dict[str, str]:
+    """Place name -> 'kommune' or 'sted' (counties and other places), from `places_no.tsv`."""
+    text = files("pipeline.resources").joinpath("places_no.tsv").read_text(encoding="utf-8")
+    places: dict[str, str] = {}
+    for line in text.splitlines()[1:]:
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, kind = line.split("\t")[:2]
+        name = " ".join(name.split())
+        if places.get(name) != "kommune":  # a name that is both a municipality and a place: the municipality
+            places[name] = "kommune" if kind == "kommune" else "sted"
+    return places
+
+
+@lru_cache(maxsize=1)
+def shipped_keep() -> frozenset[str]:
+    """Proper nouns that are neither persons nor Norwegian places, from `proper_nouns_keep.txt`."""
+    text = files("pipeline.resources").joinpath("proper_nouns_keep.txt").read_text(encoding="utf-8")
+    return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.lstrip().startswith("#"))
+
+
+def alternation(names: Iterable[str]) -> str:
+    return "|".join(re.escape(n) for n in sorted(set(names), key=lambda s: (-len(s), s)))
+
+
+@lru_cache(maxsize=8)
+def place_pattern(extra: tuple[str, ...] = ()) -> re.Pattern[str]:
+    """Every shipped place (and `extra` names), case-sensitive, with an optional possessive s; a place may
+    start a hyphenated compound ('Bærum-modellen') but not sit inside a word ('Osloregionen')."""
+    names = [*shipped_places(), *extra]
+    return re.compile(rf"(?<![\w-])(?:{alternation(names)})(?:s)?(?!\w)")
+
+
+@lru_cache(maxsize=8)
+def lowercase_place_pattern(extra: tuple[str, ...] = ()) -> re.Pattern[str]:
+    """Places typed in lower case ('jobber i bærum'): names of five letters or more that are not stop words
+    (short names such as Gran, Moss, Nes, Vik are ordinary words in lower case)."""
+    names = {n.lower() for n in [*shipped_places(), *extra] if len(n) >= 5} - stop_words()
+    return re.compile(rf"(?<![\w-])(?:{alternation(names) or '(?!)'})(?!\w)")
+
+
+def is_common_word(name: str, vocabulary: Vocabulary | None) -> bool:
+    """A place name that this run also uses as an ordinary word (seen in lower case, or a stop word)."""
+    lower = name.split()[0].lower()
+    return lower in stop_words() or (vocabulary is not None and lower in vocabulary)
+
+
+@lru_cache(maxsize=8)
+def keep_pattern(extra: tuple[str, ...] = ()) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-])(?:{alternation([*shipped_keep(), *extra])})(?:s)?(?![\w])")
+
+
+def place_replacement(
+    text: str, match: re.Match[str], extra_kind: dict[str, str], vocabulary: Vocabulary | None = None
+) -> str | None:
+    """The placeholder for a matched place, or None to keep it: a place that this run also uses as an
+    ordinary word ('Hole', 'Nes' seen as 'hole', 'nes') at the start of a sentence is left alone unless
+    'kommune' or the like follows."""
+    name = match.group(0)
+    bare = name if name in extra_kind or name in shipped_places() else name[:-1]
+    initial = sentence_initial(text, match.start()) and is_common_word(bare, vocabulary)
+    if initial and not PLACE_CONTEXT.match(text[match.end() :]):
+        return None
+    kind = extra_kind.get(bare) or shipped_places().get(bare, "kommune")
+    return PLACEHOLDER_MUNICIPALITY if kind == "kommune" else PLACEHOLDER_PLACE
+
+
+def lowercase_place_replacement(
+    text: str, match: re.Match[str], vocabulary: Vocabulary | None = None
+) -> str | None:
+    """A lower-case place is replaced only after a locative preposition ('i bærum', 'fra lillestrøm') and
+    when the run does not use it as an ordinary word ('i strømmen')."""
+    if not LOCATIVE.search(text[max(0, match.start() - 12) : match.start()]):
+        return None
+    if vocabulary is not None and match.group(0) in vocabulary:
+        return None
+    title = " ".join(w.capitalize() for w in match.group(0).split())
+    hit = next((n for n in shipped_places() if n.lower() == match.group(0)), title)
+    return (
+        PLACEHOLDER_MUNICIPALITY if shipped_places().get(hit, "kommune") == "kommune" else PLACEHOLDER_PLACE
+    )
