@@ -1,8 +1,8 @@
 """Indirect identifiers: what a leader says about themselves that points to one person, even with every
 name and place removed. In a sentence in the first person singular ("jeg har vært kommunedirektør her i to
 og et halvt år, og før det kommunalsjef"), the role becomes `[ROLLE]` and the tenure `[TID]`; a number of
-inhabitants (the size of one municipality) becomes `[ANTALL]` wherever it stands, and a headcount of staff
-does so in a first-person sentence."""
+inhabitants (the size of one municipality) becomes `[ANTALL]` in a sentence about the speaker's own place
+("vi er rundt 7000 innbyggere"), and a headcount of staff does so in a first-person sentence."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ PLACEHOLDER_TENURE = "[TID]"
 PLACEHOLDER_COUNT = "[ANTALL]"
 
 SENTENCE_BREAK = re.compile(r"(?<=[.!?\n])")
+WE = re.compile(r"\b(?:jeg|eg|vi|me|vår|vårt|våre|vår|oss|min|mi|mitt|hos oss|her)\b", re.IGNORECASE)
 FIRST_PERSON = re.compile(r"\b(?:jeg|eg|meg|meie|min|mi|mitt)\b", re.IGNORECASE)
 NUMBER_WORDS = (
     r"en|ett|ei|eitt|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|tretten|fjorten|femten|seksten|"
@@ -70,7 +71,8 @@ def replace_self_descriptions(text: str) -> tuple[str, dict[str, int]]:
 
     out = []
     for sentence in SENTENCE_BREAK.split(text):
-        sentence = sub(INHABITANTS, PLACEHOLDER_COUNT, "headcount", sentence)
+        if WE.search(sentence):  # 'vi er rundt 7000 innbyggere', 'kommunen vår har 7000 innbyggere'
+            sentence = sub(INHABITANTS, PLACEHOLDER_COUNT, "headcount", sentence)
         if FIRST_PERSON.search(sentence):
             sentence = sub(STAFF, PLACEHOLDER_COUNT, "headcount", sentence)
             has_tenure = TENURE.search(sentence) is not None
