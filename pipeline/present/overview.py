@@ -101,7 +101,8 @@ def privacy_summary(run: Run) -> HTML:
     ]
     ids = summary.get("respondent_ids", {})
     note = (
-        f"<p>Alle de {format_number(ids.get('id', 0))} respondentene har fått et eget løpenummer i prosjektet "
+        f"<p>Alle de {format_number(ids.get('id', 0))} respondentene har fått et eget løpenummer "
+        "i prosjektet "
         f"(R0001 og videre) i stedet for ID-en fra spørreverktøyet"
         + (
             f"; {format_number(ids['contact_like'])} av ID-ene fra spørreverktøyet var e-postadresser eller "

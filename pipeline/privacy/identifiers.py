@@ -17,13 +17,14 @@ WE = re.compile(r"\b(?:jeg|eg|vi|me|vår|vårt|våre|vår|oss|min|mi|mitt|hos os
 FIRST_PERSON = re.compile(r"\b(?:jeg|eg|meg|meie|min|mi|mitt)\b", re.IGNORECASE)
 NUMBER_WORDS = (
     r"en|ett|ei|eitt|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|tretten|fjorten|femten|seksten|"
-    r"sytten|atten|nitten|tjue|tjuefem|tretti|et par|eit par|noen|nokre|mange|halvannet|halvanna|halvt"
+    r"sytten|atten|nitten|tjue|tjuefem|tretti|hundre|tusen|et par|eit par|noen|nokre|mange|halvannet|"
+    r"halvanna|halvt"
 )
 NUMBER = rf"(?:\d+(?:[,.]\d+)?|(?:{NUMBER_WORDS}))(?:\s+og\s+(?:et|eit|ett)\s+halvt)?"
 TENURE = re.compile(
     rf"\b(?:(?:snart|nesten|over|drøyt|rundt|ca\.?|cirka|omtrent|bare|berre|godt og vel|i|på)\s+)*"
     rf"{NUMBER}\s+(?:år|måneder|månader|mnd|uker|veker)\b"
-    r"|\b(?:siden|sidan|fra|frå)\s+(?:19|20)\d\d\b",
+    r"|\b(?:siden|sidan|fra|frå|i)\s+(?:19|20)\d\d\b",
     re.IGNORECASE,
 )
 ROLE_WORD = (
@@ -40,8 +41,9 @@ ROLE = re.compile(
 )
 INHABITANTS = re.compile(
     r"(?:(?:rundt|ca\.?|cirka|omtrent|nesten|over|under|drøyt|knapt|litt over|litt under|bare|berre)\s+)?"
-    r"\d[\d\s.\u202f\u00a0]*(?:\s*(?:tusen|000))?(?=\s+(?:innbyggere|innbyggerne|innbyggjarar|innbyggjarane|"
-    r"innbyggjare|mennesker|menneske|sjeler)\b)",
+    rf"(?:\d[\d\s.\u202f\u00a0]*|\b(?:{NUMBER_WORDS})(?:\s+(?:tusen|hundre))?)(?:\s*(?:tusen|000))?"
+    r"(?=\s+(?:innbyggere|innbyggerne|"
+    r"innbyggjarar|innbyggjarane|innbyggjare|fastboende|mennesker|menneske|sjeler)\b)",
     re.IGNORECASE,
 )
 STAFF = re.compile(
@@ -84,7 +86,8 @@ def replace_self_descriptions(text: str) -> tuple[str, dict[str, int]]:
 
 
 def is_self_description(text: str) -> bool:
-    """True for a text that describes its writer (role, tenure, size of their municipality, name)."""
-    return any(p in text for p in (PLACEHOLDER_ROLE, PLACEHOLDER_TENURE, PLACEHOLDER_COUNT)) or bool(
+    """True for a text that describes its writer: their tenure, the size of their municipality, or an
+    introduction ('jeg er [ROLLE] i …', 'jeg heter …'). A role alone ('som [ROLLE] ser jeg …') is not."""
+    return any(p in text for p in (PLACEHOLDER_TENURE, PLACEHOLDER_COUNT)) or bool(
         SELF_INTRODUCTION.search(text)
     )

@@ -56,26 +56,185 @@ PARTICLES = frozenset(
 ORDINARY_ZIPF = 3.0  # wordfreq Zipf >= 3: a word a Norwegian reader meets at least once per million words
 RARE_ZIPF = 3.0  # a capitalised word rarer than this (and not a known place or body) is a name candidate
 COMPOUND_ZIPF = 3.5  # each part of a compound read as an ordinary word must be at least this frequent
+SHORT_TAIL_ZIPF = 4.5  # a three-letter last part of a compound must be this common ('bygge+sak')
 COMMON_ZIPF = 4.5  # a word this frequent that starts a sentence is an ordinary word, even before a name
 ENGLISH_ZIPF = 4.0  # an English word this common ('Street', 'National', 'Running') is no rare name
 # words that make a run of capitalised words the name of a place, a body, a work or a thing, never a person
 # (the designators of named-entity recognition), in the languages of names met in Norwegian text
 DESIGNATORS = frozenset(
-    """
-    the of and for at on in
-    street road avenue lane square station park bridge river lake sea ocean bay gulf island islands isle
-    falls creek sound mountain mountains mount valley land county city state states national reserve
-    museum gallery hotel rooms hall house centre center university college school academy hospital clinic
-    airport airlines airways air radio news times post report show team club company group inc ltd
-    corporation association society foundation institute council party league cup games award prize festival
-    project programme program probe mission ferry pass corridor tower castle palace church cathedral temple
-    abbey stadium arena gardens garden beach coast cape point peninsula desert forest canal harbour harbor port
-    reef glacier volcano highway motorway line express records music studios pictures film films bank fund
-    la las los el del della delle di san santa santo são puerto porto rio río villa ciudad isla islas lago monte
-    sierra playa república republic reino nacional museo du des les rue saint sainte cirque
-    straße strasse platz bahnhof schloss dom kirche
-    homo genus
-    """.split()
+    [
+        "the",
+        "of",
+        "and",
+        "for",
+        "at",
+        "on",
+        "in",
+        "street",
+        "road",
+        "avenue",
+        "lane",
+        "square",
+        "station",
+        "park",
+        "bridge",
+        "river",
+        "lake",
+        "sea",
+        "ocean",
+        "bay",
+        "gulf",
+        "island",
+        "islands",
+        "isle",
+        "falls",
+        "creek",
+        "sound",
+        "mountain",
+        "mountains",
+        "mount",
+        "valley",
+        "land",
+        "county",
+        "city",
+        "state",
+        "states",
+        "national",
+        "reserve",
+        "museum",
+        "gallery",
+        "hotel",
+        "rooms",
+        "hall",
+        "house",
+        "centre",
+        "center",
+        "university",
+        "college",
+        "school",
+        "academy",
+        "hospital",
+        "clinic",
+        "airport",
+        "airlines",
+        "airways",
+        "air",
+        "radio",
+        "news",
+        "times",
+        "post",
+        "report",
+        "show",
+        "team",
+        "club",
+        "company",
+        "group",
+        "inc",
+        "ltd",
+        "corporation",
+        "association",
+        "society",
+        "foundation",
+        "institute",
+        "council",
+        "party",
+        "league",
+        "cup",
+        "games",
+        "award",
+        "prize",
+        "festival",
+        "project",
+        "programme",
+        "program",
+        "probe",
+        "mission",
+        "ferry",
+        "pass",
+        "corridor",
+        "tower",
+        "castle",
+        "palace",
+        "church",
+        "cathedral",
+        "temple",
+        "abbey",
+        "stadium",
+        "arena",
+        "gardens",
+        "garden",
+        "beach",
+        "coast",
+        "cape",
+        "point",
+        "peninsula",
+        "desert",
+        "forest",
+        "canal",
+        "harbour",
+        "harbor",
+        "port",
+        "reef",
+        "glacier",
+        "volcano",
+        "highway",
+        "motorway",
+        "line",
+        "express",
+        "records",
+        "music",
+        "studios",
+        "pictures",
+        "film",
+        "films",
+        "bank",
+        "fund",
+        "la",
+        "las",
+        "los",
+        "el",
+        "del",
+        "della",
+        "delle",
+        "di",
+        "san",
+        "santa",
+        "santo",
+        "são",
+        "puerto",
+        "porto",
+        "rio",
+        "río",
+        "villa",
+        "ciudad",
+        "isla",
+        "islas",
+        "lago",
+        "monte",
+        "sierra",
+        "playa",
+        "república",
+        "republic",
+        "reino",
+        "nacional",
+        "museo",
+        "du",
+        "des",
+        "les",
+        "rue",
+        "saint",
+        "sainte",
+        "cirque",
+        "straße",
+        "strasse",
+        "platz",
+        "bahnhof",
+        "schloss",
+        "dom",
+        "kirche",
+        "homo",
+        "genus",
+    ]
 )
 # which kinds of evidence count (context always does); measured one by one in `make bench`
 RULES = {"run": True, "single": False, "initial": False, "possessive": True, "lowercase": True}
@@ -97,7 +256,8 @@ RELATION = (
 )
 RELATION_WORD = re.compile(rf"(?:{RELATION})", re.IGNORECASE)
 PRE_CONTEXT = re.compile(
-    rf"(?:\b(?:jeg|eg|meg) og|\b(?:{RELATION})(?:\s+(?:min|mi|mitt|mine|vår|vårt|våre|vår|vår nye|hans|hennes|deres))?,?"
+    rf"(?:\b(?:jeg|eg|meg) og|\b(?:{RELATION})"
+    r"(?:\s+(?:min|mi|mitt|mine|vår|vårt|våre|vår nye|hans|hennes|deres))?,?"
     r"|\b(?:snakket|snakka|pratet|prata|prater|snakker|møtte|møter|spurte|spør|ringte|ringe|ring|ringt|"
     r"kontakt|kontakte|kontaktet|hilsen|mvh|takk til|sammen med|hjelp (?:fra|av)|"
     r"ansatte|ansatt|tilsette|tilsett|intervjuet)"
@@ -190,7 +350,7 @@ INFLECTIONS = ("ingane", "ingen", "inga", "ane", "ene", "ar", "er", "en", "et", 
 
 
 @lru_cache(maxsize=200_000)
-def _inflected(word: str) -> bool:
+def inflected(word: str) -> bool:
     """True when `word` is an inflected form (bokmål or nynorsk) of a frequent word: kirurgar, studentane."""
     for suffix in INFLECTIONS:
         stem = word[: -len(suffix)]
@@ -205,9 +365,9 @@ def _inflected(word: str) -> bool:
 @lru_cache(maxsize=200_000)
 def _compound(word: str) -> bool:
     """True when `word` splits into two frequent words, with an optional linking s or e: sykepleiermangel."""
-    for i in range(4, len(word) - 3):
+    for i in range(4, len(word) - 2):
         head, tail = word[:i], word[i:]
-        if zipf(tail) < COMPOUND_ZIPF or len(tail) < 4:
+        if zipf(tail) < COMPOUND_ZIPF or len(tail) < 4 and zipf(tail) < SHORT_TAIL_ZIPF:
             continue
         if zipf(head) >= COMPOUND_ZIPF or (
             head[-1] in "se" and len(head) > 3 and zipf(head[:-1]) >= COMPOUND_ZIPF
@@ -241,7 +401,7 @@ def is_ordinary(word: str, vocabulary: Vocabulary | None = None) -> bool:
     if lower in _listed_lower():
         return False
     parts = lower.split("-")
-    return all(zipf(p) >= ORDINARY_ZIPF or _compound(p) or _inflected(p) for p in parts if p)
+    return all(zipf(p) >= ORDINARY_ZIPF or _compound(p) or inflected(p) for p in parts if p)
 
 
 def is_rare(word: str) -> bool:
@@ -252,7 +412,7 @@ def is_rare(word: str) -> bool:
     parts = [p for f in forms for p in f.split("-") if p]
     if any(zipf(p) >= RARE_ZIPF or zipf(p, "en") >= ENGLISH_ZIPF for p in parts):
         return False  # a known Norwegian word or proper noun, or a common English word ('Airlines')
-    return not any(_compound(p) or _inflected(p) for p in parts)
+    return not any(_compound(p) or inflected(p) for p in parts)
 
 
 @dataclass(frozen=True)
@@ -268,6 +428,9 @@ def _capitalised(token: str, shouting: bool) -> bool:
         return False
     if shouting:  # every word is in capitals: only a word that is no ordinary word may be a name
         return not is_ordinary(token)
+    head = token.split("-")[0]
+    if "-" in token and head.isupper() and len(head) > 1:
+        return False  # 'PC-er', 'NAV-kontoret': an acronym with an ending
     return not (token.isupper() and len(token) > 1)  # an acronym (KS, NAV) is not a name
 
 
@@ -450,7 +613,7 @@ def _lowercase_name(view: str, m: re.Match[str], vocabulary: Vocabulary | None) 
     word = m.group(0)
     if not RULES["lowercase"] or len(word) < 3 or is_ordinary(word, vocabulary) or not is_rare(word):
         return False
-    if len(word) > 12 or _inflected(word) or _compound(word):
+    if len(word) > 12 or inflected(word) or _compound(word):
         return False
     before, after = view[max(0, m.start() - 40) : m.start()], view[m.end() :]
     return LOWERCASE_PRE.search(before) is not None or LOWERCASE_POST.match(after) is not None

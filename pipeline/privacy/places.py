@@ -14,10 +14,12 @@ from collections.abc import Iterable
 from functools import lru_cache
 from importlib.resources import files
 
-from pipeline.privacy.names import Vocabulary, sentence_initial, stop_words
+from pipeline.privacy.identifiers import NUMBER_WORDS
+from pipeline.privacy.names import Vocabulary, inflected, sentence_initial, stop_words
 
 PLACEHOLDER_MUNICIPALITY = "[KOMMUNE]"
 PLACEHOLDER_PLACE = "[STED]"
+NUMBER_WORD = re.compile(rf"(?:{NUMBER_WORDS})")  # 'tretten' is thirteen before it is Tretten
 LOCATIVE = re.compile(r"\b(?:i|fra|frå|til|på|mot|ved|rundt|utenfor|utanfor|nær|nord for|sør for)\s+$")
 PLACE_CONTEXT = re.compile(r"^s?\s+(?:kommune|kommunes|kommunen|fylke|fylkeskommune|by|sentrum)\b")
 
@@ -58,9 +60,14 @@ def place_pattern(extra: tuple[str, ...] = ()) -> re.Pattern[str]:
 
 @lru_cache(maxsize=8)
 def lowercase_place_pattern(extra: tuple[str, ...] = ()) -> re.Pattern[str]:
-    """Places typed in lower case ('jobber i bærum'): names of five letters or more that are not stop words
-    (short names such as Gran, Moss, Nes, Vik are ordinary words in lower case)."""
-    names = {n.lower() for n in [*shipped_places(), *extra] if len(n) >= 5} - stop_words()
+    """Places typed in lower case ('jobber i bærum'): names of five letters or more that are not stop words,
+    number words or inflected ordinary words (short names such as Gran, Moss, Nes, Vik and forms such as
+    'marka' are ordinary words in lower case)."""
+    names = {
+        n.lower()
+        for n in [*shipped_places(), *extra]
+        if len(n) >= 5 and not inflected(n.lower()) and not NUMBER_WORD.fullmatch(n.lower())
+    } - stop_words()
     return re.compile(rf"(?<![\w-])(?:{alternation(names) or '(?!)'})(?!\w)")
 
 
