@@ -39,16 +39,22 @@ SEEDS = (0, 1, 2)
 def sample_documents(config_dir: Path, truth_dir: Path) -> pd.DataFrame:
     """Substantive answers and informant passages of the sample with their planted themes."""
     import tempfile
+    from dataclasses import replace
 
     from pipeline.config import load_programme
     from pipeline.stages import STAGES
     from pipeline.store import Store
     from pipeline.themes import collect_documents
 
+    programme = load_programme(config_dir / "programme.toml")
+    # the ground truth knows the survey tool's ids: ingest writes the mapping to project ids when asked
+    programme = replace(programme, privacy=replace(programme.privacy, write_mapping=True))
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp))
-        STAGES["ingest"](load_programme(config_dir / "programme.toml"), store)
+        STAGES["ingest"](programme, store)
         docs, _non = collect_documents(store.read("free_text"), store.read("turns"))
+        ids = pd.read_csv(store.private / "respondent_ids.csv", dtype=str)
+    docs = docs.assign(respondent_id=docs["respondent_id"].map(dict(zip(ids["project_id"], ids["survey_id"]))))
     answers = pd.read_csv(truth_dir / "answers.csv", dtype=str, keep_default_na=False)
     turns = pd.read_csv(truth_dir / "interview_turns.csv", dtype=str, keep_default_na=False)
     turns["turn"] = turns["turn"].astype(int)

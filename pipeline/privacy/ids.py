@@ -16,8 +16,10 @@ def project_ids(respondents: pd.DataFrame) -> dict[str, str]:
 
 
 def replace_ids(df: pd.DataFrame, mapping: dict[str, str], column: str = "respondent_id") -> pd.DataFrame:
-    """A copy of `df` with its respondent ids replaced by project ids (every id must be known)."""
-    return df.assign(**{column: df[column].astype(str).map(mapping)})
+    """A copy of `df` with its respondent ids replaced by project ids (every id must be known), in the order
+    of the project ids (stable within a respondent)."""
+    out = df.assign(**{column: df[column].astype(str).map(mapping)})
+    return out.sort_values(column, kind="stable", ignore_index=True)
 
 
 def contact_like_ids(ids: pd.Series) -> int:
