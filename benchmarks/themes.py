@@ -54,7 +54,9 @@ def sample_documents(config_dir: Path, truth_dir: Path) -> pd.DataFrame:
         STAGES["ingest"](programme, store)
         docs, _non = collect_documents(store.read("free_text"), store.read("turns"))
         ids = pd.read_csv(store.private / "respondent_ids.csv", dtype=str)
-    docs = docs.assign(respondent_id=docs["respondent_id"].map(dict(zip(ids["project_id"], ids["survey_id"]))))
+    docs = docs.assign(
+        respondent_id=docs["respondent_id"].map(dict(zip(ids["project_id"], ids["survey_id"], strict=True)))
+    )
     answers = pd.read_csv(truth_dir / "answers.csv", dtype=str, keep_default_na=False)
     turns = pd.read_csv(truth_dir / "interview_turns.csv", dtype=str, keep_default_na=False)
     turns["turn"] = turns["turn"].astype(int)

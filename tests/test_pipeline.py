@@ -381,3 +381,21 @@ def test_privacy_summary_in_the_manifest_and_the_report(sample_run: Path) -> Non
     )  # counts, no values
     report = (sample_run / "reports/oversikt.html").read_text(encoding="utf-8")
     assert "Personvern" in report and "Andre navn, funnet ut fra sammenheng og form" in report
+
+
+def test_quotes_are_evidence_without_places_self_descriptions_or_sources(sample_run: Path) -> None:
+    from pipeline.privacy import is_quotable, shipped_places
+
+    themes = pd.read_parquet(sample_run / "data/processed/themes.parquet")
+    ranking = pd.read_parquet(sample_run / "data/processed/topic_ranking.parquet")
+    quotes = [q for qs in [*themes["quotes"], *ranking["quotes"]] for q in qs]
+    assert len(quotes) >= 20
+    places = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, shipped_places())) + r")(?![\w])")
+    stems = {p.stem for p in (DEFAULT_CONFIG.parent / "interviews").iterdir()}
+    for quote in quotes:
+        assert is_quotable(quote), quote
+        assert not places.search(quote), quote
+        assert len(quote.split()) <= 61, quote
+    for page in ("temaer.html", "programplan.html", "behov.html", "oversikt.html"):
+        text = (sample_run / "reports" / page).read_text(encoding="utf-8")
+        assert not any(re.search(rf"\b{re.escape(stem)}\b", text) for stem in stems), page
