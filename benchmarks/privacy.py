@@ -15,8 +15,10 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.config import load_programme
+from pipeline.interviews import read_transcripts
+from pipeline.manifest import transcript_files
 from pipeline.privacy import Pseudonymiser, pseudonymise_column, shipped_names, shipped_places
-from pipeline.stages import build_pseudonymiser, read_transcripts
+from pipeline.privacy.tables import build_pseudonymiser
 from pipeline.survey import read_codebook, read_export, tidy_survey
 
 
@@ -33,7 +35,7 @@ def measure(config: Path, truth_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, 
     id_column = book.loc[book["type"] == "respondent_id", "column"].iloc[0]
     tables = tidy_survey(read_export(inputs.survey, inputs.survey_sheet, id_column), book, inputs.survey)
     # the transcripts and the pseudonymiser exactly as the ingest stage (pipeline.stages.ingest) builds them
-    turn_table, _report, speakers = read_transcripts(programme)
+    turn_table, _report, speakers = read_transcripts(transcript_files(programme), programme.interviews)
     pseudonymiser = build_pseudonymiser(programme, tables.respondents, speakers)
     pseudonymiser.learn([*tables.free_text["text"], *turn_table["text"]])  # as pseudonymise_survey does
     after_turns = pseudonymise_column(turn_table, "text", pseudonymiser).set_index(["interview_id", "turn"])[

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from pipeline.config import InterviewSettings
 from pipeline.errors import InputError
 from pipeline.survey.reading import decode
 
@@ -276,3 +278,43 @@ def build_turns(cues: list[Cue], interview_id: str, interviewers: set[str]) -> p
             )
         )
     return pd.DataFrame(rows, columns=TURN_COLUMNS)
+
+
+def read_transcripts(
+    paths: Iterable[Path], settings: InterviewSettings
+) -> tuple[pd.DataFrame, list[dict], set[str]]:
+    """Every transcript -> turns (text not yet pseudonymised), a report line per file, speaker names.
+    An unreadable file stops the run, or is skipped and reported when [interviews].skip_unreadable is set."""
+    all_turns, report, names = [], [], set()
+    for path in paths:
+        try:
+            cues = read_cues(path)
+        except InputError as exc:
+            if not settings.skip_unreadable:
+                raise
+            log.warning("skipped transcript (skip_unreadable is set): %s", exc)
+            report.append({"file": path.name, "interview_id": path.stem, "skipped": str(exc)})
+            continue
+        who, how = detect_interviewers(cues, settings.interviewers)
+        names.update(s for s in {c.speaker for c in cues} if not is_role_label(s))
+        turns = build_turns(cues, path.stem, who)
+        all_turns.append(turns)
+        informants = turns.loc[turns["role"] == "informant", "speaker"]
+        report.append(
+            {
+                "file": path.name,
+                "interview_id": path.stem,
+                "cues": len(cues),
+                "turns": len(turns),
+                "informant_turns": len(informants),
+                "informants": int(informants.nunique()),
+                "interviewers": len(who),
+                "interviewer_detected_by": how,
+            }
+        )
+        if how.startswith("heuristic"):
+            log.info(
+                "%s: interviewer chosen by %s; set [interviews].interviewers to override", path.name, how
+            )
+    turns = pd.concat(all_turns, ignore_index=True) if all_turns else pd.DataFrame(columns=TURN_COLUMNS)
+    return turns, report, names

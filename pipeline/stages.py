@@ -13,131 +13,14 @@ import pandas as pd
 
 from pipeline import interviews, needs, plan, privacy, rank, report, survey, themes
 from pipeline.config import Programme
-from pipeline.errors import InputError, PipelineError, PlanInfeasibleError
+from pipeline.errors import PipelineError, PlanInfeasibleError
 from pipeline.manifest import transcript_files, update_manifest
+from pipeline.privacy import tables as privacy_tables
 from pipeline.store import Store, write_csv
 
 log = logging.getLogger(__name__)
 
 StageFn = Callable[[Programme, Store], dict[str, int]]
-
-
-def read_transcripts(programme: Programme) -> tuple[pd.DataFrame, list[dict], set[str]]:
-    """Every transcript -> turns (text not yet pseudonymised), a report line per file, speaker names.
-    An unreadable file stops the run, or is skipped and reported when [interviews].skip_unreadable is set."""
-    settings = programme.interviews
-    all_turns, report, names = [], [], set()
-    for path in transcript_files(programme):
-        try:
-            cues = interviews.read_cues(path)
-        except InputError as exc:
-            if not settings.skip_unreadable:
-                raise
-            log.warning("skipped transcript (skip_unreadable is set): %s", exc)
-            report.append({"file": path.name, "interview_id": path.stem, "skipped": str(exc)})
-            continue
-        who, how = interviews.detect_interviewers(cues, settings.interviewers)
-        names.update(s for s in {c.speaker for c in cues} if not interviews.is_role_label(s))
-        turns = interviews.build_turns(cues, path.stem, who)
-        all_turns.append(turns)
-        informants = turns.loc[turns["role"] == "informant", "speaker"]
-        report.append(
-            {
-                "file": path.name,
-                "interview_id": path.stem,
-                "cues": len(cues),
-                "turns": len(turns),
-                "informant_turns": len(informants),
-                "informants": int(informants.nunique()),
-                "interviewers": len(who),
-                "interviewer_detected_by": how,
-            }
-        )
-        if how.startswith("heuristic"):
-            log.info(
-                "%s: interviewer chosen by %s; set [interviews].interviewers to override", path.name, how
-            )
-    turns = (
-        pd.concat(all_turns, ignore_index=True)
-        if all_turns
-        else pd.DataFrame(columns=interviews.TURN_COLUMNS)
-    )
-    return turns, report, names
-
-
-def build_pseudonymiser(
-    programme: Programme, respondents: pd.DataFrame, speakers: set[str]
-) -> privacy.Pseudonymiser:
-    """The names of the programme file and of the transcripts' speakers; the respondents' municipalities as
-    places besides the shipped ones (unless `[privacy].places = false`); the contributors' names and
-    `[privacy].keep` as proper nouns that stay."""
-    settings = programme.privacy
-    municipality = programme.needs.municipality_item
-    extra = (
-        respondents[municipality].dropna().astype(str).unique().tolist()
-        if settings.places and municipality in respondents
-        else []
-    )
-    return privacy.Pseudonymiser(
-        [*settings.names, *sorted(speakers)],
-        places=settings.places,
-        extra_places=extra,
-        keep=[*settings.keep, *(c.name for c in programme.contributors)],
-    )
-
-
-def pseudonymise_survey(
-    tables: survey.SurveyTables,
-    turns: pd.DataFrame,
-    book: pd.DataFrame,
-    pseudonymiser: privacy.Pseudonymiser,
-    municipality_item: str,
-) -> tuple[survey.SurveyTables, pd.DataFrame, dict[str, str], dict[str, dict[str, int]]]:
-    """Every text that leaves ingest, pseudonymised: free-text answers, interview turns, category answers
-    (free-typed 'Annet: …'), the values quoted in the quarantine list; respondent ids replaced by project
-    ids. Returns the tables, the turns, the id mapping and the replacements per source and kind."""
-    categories = [
-        c
-        for c in book.loc[book["type"] == "category", "item_id"]
-        if c in tables.respondents and c != municipality_item
-    ]
-    pseudonymiser.learn([*tables.free_text["text"], *turns["text"]])
-    summary: dict[str, dict[str, int]] = {}
-
-    def counted(source: str, work: Callable[[], object]) -> object:
-        before = pseudonymiser.summary()
-        out = work()
-        after = pseudonymiser.summary()
-        summary[source] = {k: after[k] - before[k] for k in after}
-        return out
-
-    free_text = counted(
-        "free_text", lambda: privacy.pseudonymise_column(tables.free_text, "text", pseudonymiser)
-    )
-    turns = counted("interviews", lambda: privacy.pseudonymise_column(turns, "text", pseudonymiser))
-    respondents = counted(
-        "categories",
-        lambda: tables.respondents.assign(
-            **{c: tables.respondents[c].map(pseudonymiser, na_action="ignore") for c in categories}
-        ),
-    )
-    ids = privacy.project_ids(respondents)
-    summary["respondent_ids"] = {
-        "id": len(ids),
-        "contact_like": privacy.contact_like_ids(respondents["respondent_id"]),
-    }
-    quarantined = [
-        {**q, "value": ids.get(str(q["value"]), pseudonymiser(str(q["value"]))) if q["value"] != "" else ""}
-        for q in tables.report["quarantined"]
-    ]
-    tables = survey.SurveyTables(
-        privacy.replace_ids(respondents, ids),
-        privacy.replace_ids(tables.likert, ids),
-        privacy.replace_ids(tables.choices, ids),
-        privacy.replace_ids(free_text, ids),
-        {**tables.report, "quarantined": quarantined},
-    )
-    return tables, turns, ids, summary
 
 
 def ingest(programme: Programme, store: Store) -> dict[str, int]:
@@ -148,10 +31,12 @@ def ingest(programme: Programme, store: Store) -> dict[str, int]:
     id_column = book.loc[book["type"] == "respondent_id", "column"].iloc[0]
     raw = survey.read_export(inputs.survey, inputs.survey_sheet, id_column)
     tables = survey.tidy_survey(raw, book, inputs.survey)
-    turns, interview_report, speakers = read_transcripts(programme)
+    turns, interview_report, speakers = interviews.read_transcripts(
+        transcript_files(programme), programme.interviews
+    )
 
-    pseudonymiser = build_pseudonymiser(programme, tables.respondents, speakers)
-    tables, turns, ids, summary = pseudonymise_survey(
+    pseudonymiser = privacy_tables.build_pseudonymiser(programme, tables.respondents, speakers)
+    tables, turns, ids, summary = privacy_tables.pseudonymise_survey(
         tables, turns, book, pseudonymiser, programme.needs.municipality_item
     )
     if summary["respondent_ids"]["contact_like"]:

@@ -15,7 +15,8 @@ from functools import lru_cache
 from importlib.resources import files
 
 from pipeline.privacy.identifiers import NUMBER_WORDS
-from pipeline.privacy.names import Vocabulary, inflected, sentence_initial, stop_words
+from pipeline.privacy.lexicon import Vocabulary, inflected, stop_words
+from pipeline.privacy.names import sentence_initial
 
 PLACEHOLDER_MUNICIPALITY = "[KOMMUNE]"
 PLACEHOLDER_PLACE = "[STED]"
