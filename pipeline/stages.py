@@ -39,6 +39,15 @@ def ingest(programme: Programme, store: Store) -> dict[str, int]:
     tables, turns, ids, summary = privacy_tables.pseudonymise_survey(
         tables, turns, book, pseudonymiser, programme.needs.municipality_item
     )
+    fresh = privacy_tables.build_pseudonymiser(programme, tables.respondents, speakers)
+    flagged = privacy_tables.identifying_file_names(sorted(turns["interview_id"].unique()), fresh)
+    if flagged:
+        log.warning(
+            "%s: transcript file names %s look like they carry a name or a place; they are used as interview "
+            "ids in the analysts' tables (partner reports number the interviews). Rename them (int01.vtt …).",
+            inputs.interviews,
+            flagged,
+        )
     if summary["respondent_ids"]["contact_like"]:
         log.warning(
             "%s, column '%s': %d respondent ids are e-mail addresses or phone numbers; they are replaced by "

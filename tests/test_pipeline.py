@@ -399,3 +399,14 @@ def test_quotes_are_evidence_without_places_self_descriptions_or_sources(sample_
     for page in ("temaer.html", "programplan.html", "behov.html", "oversikt.html"):
         text = (sample_run / "reports" / page).read_text(encoding="utf-8")
         assert not any(re.search(rf"\b{re.escape(stem)}\b", text) for stem in stems), page
+
+
+def test_a_transcript_file_name_with_a_name_is_warned_about(
+    project: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (project.parent / "interviews" / "int01.txt").rename(
+        project.parent / "interviews" / "gunnhild_bakkerud.txt"
+    )
+    with caplog.at_level("WARNING"):
+        run_stage("ingest", load_programme(project), Store(tmp_path / "w"))
+    assert "['gunnhild_bakkerud'] look like they carry a name or a place" in caplog.text

@@ -5,6 +5,7 @@ a count of the replacements per source."""
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 
 import pandas as pd
@@ -86,3 +87,14 @@ def pseudonymise_survey(
         {**tables.report, "quarantined": quarantined},
     )
     return tables, turns, ids, summary
+
+
+def identifying_file_names(stems: list[str], pseudonymiser: Pseudonymiser) -> list[str]:
+    """Transcript file names (stems, which become interview ids) that carry a name or a place
+    ('intervju_kari_nordmann', 'hurdal_2021'). `pseudonymiser` should be a fresh one: it is used up here."""
+    flagged = []
+    for stem in stems:
+        words = " ".join(w.capitalize() for w in re.split(r"[_\-. ]+", stem) if w)
+        if pseudonymiser(words) != words:
+            flagged.append(stem)
+    return flagged
