@@ -314,12 +314,18 @@ def test_annet_answers_e_mail_ids_and_quarantined_values_are_pseudonymised(
     quarantined rows never reach interim or processed tables; rare categories read 'Annet' in breakdowns."""
     survey = project.parent / "survey.csv"
     lines = survey.read_text(encoding="utf-8").splitlines()
-    rows = [lines[0]]
+    rows = [lines[0] + ";Format"]
+    book = project.parent / "codebook.csv"
+    book.write_text(
+        book.read_text(encoding="utf-8") + "Format,format,multi_choice,,,Fysisk|Digitalt,,Format\n",
+        encoding="utf-8",
+    )
     for i, line in enumerate(lines[1:]):
         cells = line.split(";")
         cells[0] = f"leder{i}@kommune{i}.no"
         if i == 7:
             cells[2] = "Annet: assistent for Bożena Wiśniewska, tlf 412 34 567"
+        cells.append('"Fysisk; Annet: leder Tesfay Gebremedhin"' if i == 3 else "Fysisk")
         rows.append(";".join(cells))
     rows.append(rows[-1].replace(";04.06", ";05.06"))  # a second submission of the last id: quarantined
     survey.write_text("\n".join(rows) + "\n", encoding="utf-8")
@@ -335,8 +341,9 @@ def test_annet_answers_e_mail_ids_and_quarantined_values_are_pseudonymised(
     written = "".join(
         pd.read_parquet(p).astype(str).to_csv() for p in (tmp_path / "w" / "data").rglob("*.parquet")
     ) + (tmp_path / "w" / "data" / "interim" / "ingest_report.json").read_text(encoding="utf-8")
-    for secret in ("@kommune", "Bożena", "Wiśniewska", "412 34 567"):
+    for secret in ("@kommune", "Bożena", "Wiśniewska", "412 34 567", "Tesfay"):
         assert secret not in written, secret
+    assert store.read("choices")["option"].str.startswith("Annet: leder [PERSON-").any()
     assert respondents["role"].str.startswith("Annet: assistent for [PERSON-").any()
     segments = store.read("needs_segments")
     assert not segments["segment"].astype(str).str.contains("assistent").any()  # grouped as "Annet"

@@ -45,7 +45,7 @@ def pseudonymise_survey(
     municipality_item: str,
 ) -> tuple[survey.SurveyTables, pd.DataFrame, dict[str, str], dict[str, dict[str, int]]]:
     """Every text that leaves ingest, pseudonymised: free-text answers, interview turns, category answers
-    (free-typed 'Annet: …'), the values quoted in the quarantine list; respondent ids replaced by project
+    and multi-choice options (free-typed 'Annet: …'), the values quoted in the quarantine list; respondent ids replaced by project
     ids. Returns the tables, the turns, the id mapping and the replacements per source and kind."""
     categories = [
         c
@@ -64,10 +64,14 @@ def pseudonymise_survey(
 
     free_text = counted("free_text", lambda: pseudonymise_column(tables.free_text, "text", pseudonymiser))
     turns = counted("interviews", lambda: pseudonymise_column(turns, "text", pseudonymiser))
-    respondents = counted(
+    respondents, choices = counted(
         "categories",
-        lambda: tables.respondents.assign(
-            **{c: tables.respondents[c].map(pseudonymiser, na_action="ignore") for c in categories}
+        lambda: (
+            tables.respondents.assign(
+                **{c: tables.respondents[c].map(pseudonymiser, na_action="ignore") for c in categories}
+            ),
+            # an option typed beside the listed ones ('Annet: …') is kept as chosen: pseudonymised too
+            pseudonymise_column(tables.choices, "option", pseudonymiser),
         ),
     )
     ids = project_ids(respondents)
@@ -82,7 +86,7 @@ def pseudonymise_survey(
     tables = survey.SurveyTables(
         replace_ids(respondents, ids),
         replace_ids(tables.likert, ids),
-        replace_ids(tables.choices, ids),
+        replace_ids(choices, ids),
         replace_ids(free_text, ids),
         {**tables.report, "quarantined": quarantined},
     )
