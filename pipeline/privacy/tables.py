@@ -45,8 +45,9 @@ def pseudonymise_survey(
     municipality_item: str,
 ) -> tuple[survey.SurveyTables, pd.DataFrame, dict[str, str], dict[str, dict[str, int]]]:
     """Every text that leaves ingest, pseudonymised: free-text answers, interview turns, category answers
-    and multi-choice options (free-typed 'Annet: …'), the values quoted in the quarantine list; respondent ids replaced by project
-    ids. Returns the tables, the turns, the id mapping and the replacements per source and kind."""
+    and multi-choice options (free-typed 'Annet: …'), the values quoted in the quarantine list; respondent
+    ids replaced by project ids. Returns the tables, the turns, the id mapping and the replacements per
+    source and kind."""
     categories = [
         c
         for c in book.loc[book["type"] == "category", "item_id"]
