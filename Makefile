@@ -33,7 +33,7 @@ PLAN_SRC := $(CORE) $(wildcard pipeline/plan/*.py) pipeline/rank.py $(NEEDS_PKG)
 REPORT_SRC := $(CORE) $(addprefix pipeline/,report.py figures.py) $(wildcard pipeline/present/*.py) $(NEEDS_PKG) \
 	$(wildcard notebooks/*.ipynb)
 
-.PHONY: help install all ingest needs themes rank plan reports test lint format bench sample screenshots lab clean
+.PHONY: help install all ingest needs themes rank plan reports review test lint format bench sample screenshots lab clean
 
 help: ## show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -58,6 +58,8 @@ themes: $(PROCESSED)/themes.parquet ## themes in free text and interviews
 rank: $(PROCESSED)/topic_ranking.parquet ## rank catalogue topics on the evidence
 plan: $(PROCESSED)/plan.parquet ## optimal plans for 3 and 4 gatherings (+ plan.csv, plan.xlsx)
 reports: $(REPORTS)/index.html ## render the Norwegian reports with papermill
+review: $(PROCESSED)/themes.parquet ## write the coding sheet (xlsx) for an analyst; reviews in it are kept
+	$(RUN) review
 
 $(INTERIM)/ingest_report.json: $(RAW) $(CONFIG) $(INGEST_SRC) | $(INSTALLED)
 	$(RUN) ingest

@@ -48,6 +48,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", parents=[common], help="run every stage in order")
     for name, text in STAGE_HELP.items():
         sub.add_parser(name, parents=[common], help=text)
+    coding = sub.add_parser(
+        "review",
+        parents=[common],
+        help="write the coding sheet (xlsx) for an analyst: every answer and passage with the machine's "
+        "topics, most informative first; reviews already in the sheet are kept",
+    )
+    coding.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="where to write it; default: [themes].review of the programme file, or koding.xlsx beside it",
+    )
     one = sub.add_parser(
         "report",
         parents=[common],
@@ -143,6 +155,11 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         programme = load_programme(args.config)
         store = Store(args.workdir.expanduser().resolve())
+        if args.command == "review":
+            from pipeline.stages import write_coding_sheet
+
+            write_coding_sheet(programme, store, args.out)
+            return 0
         if args.command == "run":
             index = run_all(programme, store)
             logging.getLogger("pipeline").info("reports written; open %s", index)

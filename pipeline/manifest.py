@@ -36,13 +36,16 @@ def transcript_files(programme: Programme) -> list[Path]:
 
 
 def input_files(programme: Programme) -> list[Path]:
-    """Every input file the run reads, in a stable order (a related-terms list of your own last)."""
+    """Every input file the run reads, in a stable order (a related-terms list of your own and a coding
+    sheet last)."""
     own_terms = programme.themes.related_terms
+    sheet = programme.themes.review
     return [
         programme.inputs.survey,
         programme.inputs.codebook,
         *transcript_files(programme),
         *([own_terms] if isinstance(own_terms, Path) else []),
+        *([sheet] if sheet is not None and sheet.is_file() else []),
     ]
 
 

@@ -12,11 +12,12 @@ import numpy as np
 import pandas as pd
 
 from pipeline import interviews, needs, plan, privacy, rank, report, survey, themes
-from pipeline.config import Programme
+from pipeline.config import PROJ_ROOT, Programme
 from pipeline.errors import PipelineError, PlanInfeasibleError
 from pipeline.manifest import transcript_files, update_manifest
 from pipeline.privacy import tables as privacy_tables
 from pipeline.store import Store, write_csv
+from pipeline.themes import review
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +157,22 @@ def themes_stage(programme: Programme, store: Store) -> dict[str, int]:
             f"discovery needs at least {themes.MIN_DOCUMENTS}. Check the codebook's free_text items."
         )
     respondents = store.read("respondents")
-    found = themes.discover_themes(docs, programme.topics, settings, len(respondents), progress=True)
+    topic_ids = [t.id for t in programme.topics]
+    keys = review.document_keys(docs)
+    reviewed = None
+    if settings.review is not None and settings.review.is_file():
+        reviewed = review.review_matrix(
+            review.read_review(settings.review, topic_ids, keys), keys, len(topic_ids)
+        )
+        log.info("%s: %d reviewed rows override the machine", settings.review.name, int(reviewed[0].sum()))
+    elif settings.review is not None:
+        log.warning(
+            "%s ([themes].review) does not exist yet: write it with `python -m pipeline review`",
+            settings.review,
+        )
+    found = themes.discover_themes(
+        docs, programme.topics, settings, len(respondents), progress=True, review=reviewed
+    )
     model, doc_themes, table = found.model, found.doc_themes, found.table
     segments = {"role": programme.needs.role_item, "size_band": "size_band"}
     writers = privacy.group_rare_columns(  # rare answers read "Annet" in every breakdown
@@ -187,6 +203,17 @@ def themes_stage(programme: Programme, store: Store) -> dict[str, int]:
         ),
     )
     store.write("seed_terms", found.mapping.seed_terms)
+    mapping = found.mapping
+    machine = mapping.machine if mapping.machine is not None else mapping.assigned
+    store.write("coding", review.coding_sheet(docs, machine, mapping.scores, mapping.seeds, topic_ids))
+    agreement = (
+        review.agreement(machine[mapping.reviewed], mapping.assigned[mapping.reviewed], topic_ids)
+        if mapping.reviewed is not None
+        else review.agreement(
+            np.zeros((0, len(topic_ids)), bool), np.zeros((0, len(topic_ids)), bool), topic_ids
+        )
+    )
+    store.write("review_agreement", agreement)
     store.write("theme_prevalence", prevalence)
     store.write("theme_effects", effects)
     store.write_json(
@@ -206,6 +233,7 @@ def themes_stage(programme: Programme, store: Store) -> dict[str, int]:
                 settings.related_terms, str(settings.related_terms)
             ),
             "related_terms_added": int((found.mapping.seed_terms["source"] == "related").sum()),
+            "reviewed_documents": int(mapping.reviewed.sum()) if mapping.reviewed is not None else 0,
         },
     )
     return {
@@ -214,6 +242,35 @@ def themes_stage(programme: Programme, store: Store) -> dict[str, int]:
         "themes": model.n_themes_,
         "emerging": int(table["emerging"].sum()),
     }
+
+
+def write_coding_sheet(programme: Programme, store: Store, out: Path | None = None) -> Path:
+    """The analyst's coding sheet from the last theme stage, merged with the sheet already there (reviews
+    are kept; reviewed rows whose document is gone move to the 'Utgått' tab). Returns the sheet's path."""
+    beside = programme.path.parent / "koding.xlsx"
+    if programme.path.parent.resolve() == (PROJ_ROOT / "data" / "raw").resolve():
+        beside = store.interim / "koding.xlsx"  # the shipped sample: data/raw stays as shipped
+    path = out or programme.themes.review or beside
+    previous = None
+    if path.is_file():
+        previous = review.read_sheet(path)
+    sheet, retired = review.merge_review(store.read("coding"), previous, path)
+    if previous is not None:
+        retired = pd.concat([review.read_sheet(path, review.RETIRED), retired], ignore_index=True)
+    topics = pd.DataFrame(
+        {"Tema-id": [t.id for t in programme.topics], "Tema": [t.title for t in programme.topics]}
+    )
+    review.write_sheet(sheet, retired, topics, path)
+    n_reviewed = int(sheet[review.COLUMNS["reviewed"]].str.strip().ne("").sum())
+    log.info(
+        "coding sheet written to %s: %d rows, %d reviewed, %d retired%s",
+        path,
+        len(sheet),
+        n_reviewed,
+        len(retired),
+        "" if programme.themes.review == path else f'; set [themes].review = "{path.name}" to use it',
+    )
+    return path
 
 
 def rank_stage(programme: Programme, store: Store) -> dict[str, int]:

@@ -100,6 +100,7 @@ class ThemeSettings:
     seed: int = 2021
     # seed terms widened by a related-terms list: True the shipped list, False none, or a file of your own
     related_terms: bool | Path = True
+    review: Path | None = None  # an analyst's filled coding sheet (`python -m pipeline review` writes it)
 
 
 @dataclass(frozen=True)

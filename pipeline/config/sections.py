@@ -209,4 +209,9 @@ def theme_settings(r: Reader, base: Path) -> ThemeSettings:
     n = r.get("n_themes", int, None)
     if n is not None and n < 2:
         raise r.fail("n_themes", "must be at least 2 (leave it out to choose automatically).")
-    return ThemeSettings(n, k_min, k_max, r.get("seed", int, d.seed), related)
+    review = r.get("review", str, None)
+    if review is not None:
+        review = (base / review).resolve()
+        if review.suffix.lower() != ".xlsx":
+            raise r.fail("review", "must be an .xlsx coding sheet (written by `python -m pipeline review`).")
+    return ThemeSettings(n, k_min, k_max, r.get("seed", int, d.seed), related, review)

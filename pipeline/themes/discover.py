@@ -34,6 +34,8 @@ class CatalogueMapping:
     scores: np.ndarray  # documents x topics, after spreading the seeds
     assigned: np.ndarray  # documents x topics: the topics each document carries
     seed_terms: pd.DataFrame  # one row per topic and seed or related term: how many documents use it
+    reviewed: np.ndarray | None = None  # documents an analyst reviewed (their labels override the machine)
+    machine: np.ndarray | None = None  # documents x topics: the machine's coding without the review
 
 
 @dataclass(frozen=True)
@@ -45,10 +47,16 @@ class Discovery:
 
 
 def map_to_catalogue(
-    model: ThemeModel, texts: list[str], topics: Sequence[Topic], related_terms: bool | Path
+    model: ThemeModel,
+    texts: list[str],
+    topics: Sequence[Topic],
+    related_terms: bool | Path,
+    review: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> CatalogueMapping:
     """The documents of a fitted model related to the catalogue topics: seed terms widened by the related
-    terms (`[themes].related_terms`), matched, and spread over the model's graph."""
+    terms (`[themes].related_terms`), matched, and spread over the model's graph. `review` (documents
+    reviewed, their labels): reviewed documents take the analyst's topics, and spread them instead of their
+    seed terms; the machine's own coding is kept beside it for the agreement."""
     related = load_related_terms(related_terms)
     for topic in topics:
         for term in topic.seed_terms:
@@ -66,7 +74,14 @@ def map_to_catalogue(
     seeds = topic_matrix(hits, terms, list(seed_terms.values()))
     scores = guided_scores(model.features_matrix_, seeds, model.fit_index_)
     used = seed_term_table(catalogue, seed_terms, dict(zip(terms, hits.sum(axis=0).tolist(), strict=True)))
-    return CatalogueMapping(seeds, scores, assign(scores, seeds), used)
+    machine = assign(scores, seeds)
+    if review is None or not review[0].any():
+        return CatalogueMapping(seeds, scores, machine, used)
+    reviewed, labels = review
+    taught = np.where(reviewed[:, None], labels, seeds)
+    scores = guided_scores(model.features_matrix_, taught, model.fit_index_)
+    assigned = np.where(reviewed[:, None], labels, assign(scores, taught))
+    return CatalogueMapping(seeds, scores, assigned, used, reviewed, machine)
 
 
 def discover_themes(
@@ -76,15 +91,17 @@ def discover_themes(
     n_respondents: int,
     n_themes: int | None = None,
     progress: bool = False,
+    review: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Discovery:
-    """Themes of `docs` (from `collect_documents`); `n_themes` overrides the programme file's setting."""
+    """Themes of `docs` (from `collect_documents`); `n_themes` overrides the programme file's setting;
+    `review` as in `map_to_catalogue`."""
     if n_themes is not None:
         settings = replace(settings, n_themes=n_themes)
     texts = docs["text"].tolist()
     model = ThemeModel(
         n_themes=settings.n_themes, k_range=(settings.k_min, settings.k_max), random_state=settings.seed
     ).fit(texts, progress=progress)
-    mapping = map_to_catalogue(model, texts, topics, settings.related_terms)
+    mapping = map_to_catalogue(model, texts, topics, settings.related_terms, review)
     matches = match_themes(model.labels_, mapping.assigned, [t.id for t in topics], model.n_themes_)
     doc_themes = assign_documents(docs, model)
     table = describe_themes(model, docs, doc_themes, matches, n_respondents, {t.id: t.title for t in topics})
