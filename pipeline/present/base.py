@@ -47,6 +47,7 @@ def load_run(workdir: str | Path) -> Run:
         "themes",
         "doc_themes",
         "seed_terms",
+        "review_agreement",
         "theme_prevalence",
         "theme_effects",
         "topic_ranking",

@@ -147,3 +147,42 @@ def catalogue_terms(run: Run, shown: int = 6) -> HTML:
             }
         )
     return table(pd.DataFrame(rows))
+
+
+def review_summary(run: Run) -> HTML:
+    """How many answers and passages an analyst has checked, and how well the machine's coding agreed."""
+    table_ = run.tables["review_agreement"]
+    overall = table_.loc[table_["topic_id"] == "alle"]
+    reviewed = int(overall["documents"].iloc[0]) if len(overall) else 0
+    if reviewed == 0:
+        return HTML(
+            "<p>Ingen svar er kontrollert av en analytiker ennå. Maskinens koding kan kontrolleres i et "
+            "regneark: <code>python -m pipeline review</code> skriver det, og rettelsene brukes ved neste "
+            "kjøring.</p>"
+        )
+    titles = dict(
+        zip(run.tables["topic_ranking"]["topic_id"], run.tables["topic_ranking"]["title"], strict=True)
+    )
+    rows = table_.loc[(table_["topic_id"] != "alle") & (table_["reviewer_yes"] + table_["machine_yes"] > 0)]
+
+    def share(v: float) -> str:
+        return "–" if pd.isna(v) else format_percent(v)
+
+    shown = pd.DataFrame(
+        {
+            "Katalogtema": rows["topic_id"].map(titles),
+            "Analytiker: ja": rows["reviewer_yes"].map(format_number),
+            "Maskin: ja": rows["machine_yes"].map(format_number),
+            "Maskinen traff (presisjon)": rows["precision"].map(share),
+            "Maskinen fant (treff av analytikerens)": rows["recall"].map(share),
+            "Samsvar (kappa)": rows["kappa"].map(lambda v: "–" if pd.isna(v) else format_number(v, 2)),
+        }
+    )
+    kappa = overall["kappa"].iloc[0]
+    intro = (
+        f"<p>En analytiker har kontrollert {format_number(reviewed)} svar og utsnitt. Der gjelder "
+        "analytikerens koding, og den brukes også til å kode lignende svar. Samsvaret mellom maskinen og "
+        f"analytikeren er {format_number(kappa, 2)} (Cohens kappa: 1 er fullt samsvar, 0 er det man ville "
+        "fått ved tilfeldighet).</p>"
+    )
+    return HTML(intro + table(shown).body)
