@@ -234,6 +234,7 @@ def themes_stage(programme: Programme, store: Store) -> dict[str, int]:
             ),
             "related_terms_added": int((found.mapping.seed_terms["source"] == "related").sum()),
             "reviewed_documents": int(mapping.reviewed.sum()) if mapping.reviewed is not None else 0,
+            "unsupported_topics": list(found.unsupported),
         },
     )
     return {

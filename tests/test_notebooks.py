@@ -45,6 +45,9 @@ def test_free_text_is_escaped_in_reports() -> None:
             "topic_title": [None],
             "share_respondents": [0.1],
             "interviews": [[]],
+            "n_respondents": [3],
+            "suggested_title": [attack],
+            "emerging_reason": ["nytt behov: ingen tema i katalogen dekker det"],
         }
     )
     run = Run(None, {"themes": table}, {}, {}, 5, {}, {}, {})

@@ -101,6 +101,8 @@ class ThemeSettings:
     # seed terms widened by a related-terms list: True the shipped list, False none, or a file of your own
     related_terms: bool | Path = True
     review: Path | None = None  # an analyst's filled coding sheet (`python -m pipeline review` writes it)
+    new_need_min_respondents: int = 5  # a new need is raised by at least this many respondents ...
+    new_need_min_interviews: int = 2  # ... or in at least this many interviews
 
 
 @dataclass(frozen=True)

@@ -194,6 +194,7 @@ def plan_settings(r: Reader) -> PlanSettings:
 
 def theme_settings(r: Reader, base: Path) -> ThemeSettings:
     d = ThemeSettings()
+    r.refuse_unknown(set(d.__dataclass_fields__))
     related = r.get("related_terms", (bool, str), d.related_terms)
     if isinstance(related, str):
         related = (base / related).resolve()
@@ -214,4 +215,9 @@ def theme_settings(r: Reader, base: Path) -> ThemeSettings:
         review = (base / review).resolve()
         if review.suffix.lower() != ".xlsx":
             raise r.fail("review", "must be an .xlsx coding sheet (written by `python -m pipeline review`).")
-    return ThemeSettings(n, k_min, k_max, r.get("seed", int, d.seed), related, review)
+    minimum = {}
+    for key in ("new_need_min_respondents", "new_need_min_interviews"):
+        minimum[key] = r.get(key, int, getattr(d, key))
+        if minimum[key] < 1:
+            raise r.fail(key, "must be at least 1.")
+    return ThemeSettings(n, k_min, k_max, r.get("seed", int, d.seed), related, review, **minimum)

@@ -30,20 +30,52 @@ def themes_table(run: Run) -> HTML:
 
 
 def emerging_needs(run: Run) -> HTML:
-    """Themes that no catalogue topic covers, with their words and a quote: candidates for new topics."""
-    emerging = run.tables["themes"].loc[lambda d: d["emerging"].astype(bool)]
-    if emerging.empty:
-        return HTML("<p>Alle temaene i fritekst og intervjuer dekkes av minst ett tema i katalogen.</p>")
+    """Themes that no catalogue topic covers, that are substantive and raised by enough leaders: new needs,
+    with their words, a suggested topic title and a quote; then the uncovered themes that were not counted,
+    with the reason, and catalogue topics no answer supports."""
+    themes = run.tables["themes"]
+    new = themes.loc[themes["emerging"].astype(bool)]
     parts = []
-    for _, theme in emerging.iterrows():
-        quote = list(theme["quotes"])[:1]
-        parts.append(
-            f"<li><strong>{html.escape(theme['label'])}</strong> ({theme['n_docs']} svar og utsnitt; "
-            f"{html.escape(', '.join(list(theme['terms'])[3:8]))})"
-            + (f"<blockquote>«{html.escape(quote[0])}»</blockquote>" if quote else "")
-            + "</li>"
+    if new.empty:
+        parts.append("<p>Ingen nye behov: det lederne tar opp, dekkes av temaene i katalogen.</p>")
+    else:
+        items = []
+        for _, theme in new.iterrows():
+            quote = list(theme["quotes"])[:1]
+            items.append(
+                f"<li><strong>{html.escape(theme['label'])}</strong> ({theme['n_docs']} svar og utsnitt, "
+                f"{theme['n_respondents']} respondenter, {len(theme['interviews'])} intervjuer). "
+                f"Forslag til tema: «{html.escape(theme['suggested_title'])}». Andre kjennetegnende ord: "
+                f"{html.escape(', '.join(list(theme['terms'])[3:8]))}."
+                + (f"<blockquote>«{html.escape(quote[0])}»</blockquote>" if quote else "")
+                + "</li>"
+            )
+        parts.append("<ul>" + "".join(items) + "</ul>")
+    if "emerging_reason" in themes:
+        rejected = themes.loc[
+            ~themes["emerging"].astype(bool) & (themes["emerging_reason"] != "dekkes av katalogen")
+        ]
+        if len(rejected):
+            parts.append(
+                "<p>Disse temaene dekkes heller ikke av katalogen, men er ikke regnet som nye behov:</p><ul>"
+                + "".join(
+                    f"<li>{html.escape(t['label'])}: {html.escape(t['emerging_reason'])}.</li>"
+                    for _, t in rejected.iterrows()
+                )
+                + "</ul>"
+            )
+    diagnostics = run.store.read_json("theme_diagnostics") if run.store is not None else {}
+    unsupported = diagnostics.get("unsupported_topics", [])
+    if unsupported:
+        titles = dict(
+            zip(run.tables["topic_ranking"]["topic_id"], run.tables["topic_ranking"]["title"], strict=True)
         )
-    return HTML("<ul>" + "".join(parts) + "</ul>")
+        parts.append(
+            "<p>Ingen svar eller intervjuutsnitt bruker ordene til disse katalogtemaene: "
+            + html.escape("; ".join(titles.get(t, t) for t in unsupported))
+            + ".</p>"
+        )
+    return HTML("".join(parts))
 
 
 def quotes(run: Run, per_theme: int = 2) -> HTML:

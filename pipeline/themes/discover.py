@@ -14,6 +14,7 @@ import pandas as pd
 
 from pipeline.config import ThemeSettings, Topic
 from pipeline.themes.describe import assign_documents, describe_themes
+from pipeline.themes.emerging import judge_new_needs, unsupported_topics
 from pipeline.themes.guided import assign, guided_scores, match_themes
 from pipeline.themes.model import ThemeModel
 from pipeline.themes.seeds import (
@@ -44,6 +45,7 @@ class Discovery:
     doc_themes: pd.DataFrame  # one row per document and theme it carries
     mapping: CatalogueMapping
     table: pd.DataFrame  # one row per theme: label, size, sources, quotes, matched topics, emerging
+    unsupported: tuple[str, ...] = ()  # catalogue topics no document's terms reach and no theme matches
 
 
 def map_to_catalogue(
@@ -105,4 +107,14 @@ def discover_themes(
     matches = match_themes(model.labels_, mapping.assigned, [t.id for t in topics], model.n_themes_)
     doc_themes = assign_documents(docs, model)
     table = describe_themes(model, docs, doc_themes, matches, n_respondents, {t.id: t.title for t in topics})
-    return Discovery(model, doc_themes, mapping, table)
+    table = judge_new_needs(
+        table,
+        texts,
+        model.labels_,
+        model.similarity_,
+        settings.new_need_min_respondents,
+        settings.new_need_min_interviews,
+    )
+    return Discovery(
+        model, doc_themes, mapping, table, tuple(unsupported_topics(mapping.seed_terms, matches))
+    )
