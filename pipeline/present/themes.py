@@ -14,16 +14,25 @@ from pipeline.privacy import format_count
 SOURCE_NAMES = {"survey": "Fritekst i undersøkelsen, respondenter", "interview": "Intervjuer, utsnitt"}
 
 
+def theme_names(themes: pd.DataFrame) -> pd.Series:
+    """The themes' names as partners read them (the distinctive words where a run has no names)."""
+    return themes["name"] if "name" in themes else themes["label"]
+
+
 def themes_table(run: Run) -> HTML:
     """Themes by size: label, documents, share of the respondents who wrote, interviews, catalogue topic."""
     themes = run.tables["themes"].sort_values(["n_docs", "theme_id"], ascending=[False, True], kind="stable")
     shown = pd.DataFrame(
         {
-            "Tema (kjennetegnende ord)": themes["label"],
+            "Tema": theme_names(themes),
+            "Kjennetegnende ord": themes["label"],
             "Svar og utsnitt": themes["n_docs"].map(format_number),
             "Andel av respondentene": themes["share_respondents"].map(format_percent),
             "Intervjuer": themes["interviews"].map(len),
-            "Katalogtema": [t if isinstance(t, str) and t else "– nytt behov" for t in themes["topic_title"]],
+            "Katalogtema": [
+                t if isinstance(t, str) and t else "– nytt behov" if new else "– ingen (se «Nye behov»)"
+                for t, new in zip(themes["topic_title"], themes["emerging"].astype(bool), strict=True)
+            ],
         }
     )
     return table(shown)
@@ -43,10 +52,12 @@ def emerging_needs(run: Run) -> HTML:
         for _, theme in new.iterrows():
             quote = list(theme["quotes"])[:1]
             items.append(
-                f"<li><strong>{html.escape(theme['label'])}</strong> ({theme['n_docs']} svar og utsnitt, "
+                f"<li><strong>{html.escape(theme.get('name', theme['label']))}</strong> "
+                f"({theme['n_docs']} svar og utsnitt, "
                 f"{theme['n_respondents']} respondenter, {len(theme['interviews'])} intervjuer). "
-                f"Forslag til tema: «{html.escape(theme['suggested_title'])}». Andre kjennetegnende ord: "
-                f"{html.escape(', '.join(list(theme['terms'])[3:8]))}."
+                f"Forslag til tema i katalogen: «{html.escape(theme['suggested_title'])}». "
+                "Kjennetegnende ord: "
+                f"{html.escape(', '.join(list(theme['terms'])[:6]))}."
                 + (f"<blockquote>«{html.escape(quote[0])}»</blockquote>" if quote else "")
                 + "</li>"
             )
@@ -59,7 +70,7 @@ def emerging_needs(run: Run) -> HTML:
             parts.append(
                 "<p>Disse temaene dekkes heller ikke av katalogen, men er ikke regnet som nye behov:</p><ul>"
                 + "".join(
-                    f"<li>{html.escape(t['label'])}: {html.escape(t['emerging_reason'])}.</li>"
+                    f"<li>{html.escape(t.get('name', t['label']))}: {html.escape(t['emerging_reason'])}.</li>"
                     for _, t in rejected.iterrows()
                 )
                 + "</ul>"
@@ -85,18 +96,20 @@ def quotes(run: Run, per_theme: int = 2) -> HTML:
         items = "".join(
             f"<blockquote>«{html.escape(q)}»</blockquote>" for q in list(theme["quotes"])[:per_theme]
         )
-        parts.append(f"<h4>{html.escape(theme['label'])}</h4>{items or '<p>Ingen sitater.</p>'}")
+        parts.append(
+            f"<h4>{html.escape(theme.get('name', theme['label']))}</h4>{items or '<p>Ingen sitater.</p>'}"
+        )
     return HTML("".join(parts))
 
 
 def headline(run: Run) -> HTML:
     """The themes in a few lines."""
     themes = run.tables["themes"].sort_values("n_docs", ascending=False)
-    emerging = themes.loc[themes["emerging"].astype(bool), "label"].tolist()
+    emerging = theme_names(themes).loc[themes["emerging"].astype(bool)].tolist()
     items = [
         f"{len(themes)} temaer i {format_number(int(themes['n_docs'].sum()))} fritekstsvar og "
         "intervjuutsnitt.",
-        "Størst: " + "; ".join(themes["label"].head(3)) + ".",
+        "Størst: " + "; ".join(theme_names(themes).head(3)) + ".",
     ]
     if emerging:
         items.append("Ikke dekket av katalogen (mulige nye temaer): " + "; ".join(emerging) + ".")
@@ -107,7 +120,7 @@ def prevalence_table(run: Run, segment_type: str, heading: str) -> HTML:
     """Share of respondents (or passages) carrying each theme, per segment, with the interval; small
     segments show as '<k'."""
     prevalence = run.tables["theme_prevalence"].loc[lambda d: d["segment_type"] == segment_type]
-    labels = run.tables["themes"].set_index("theme_id")["label"]
+    labels = theme_names(run.tables["themes"]).set_axis(run.tables["themes"]["theme_id"])
 
     def cell(row: pd.Series) -> str:
         if row["suppressed"]:
@@ -139,7 +152,7 @@ def effects_table(run: Run) -> HTML:
     ]
     if real.empty:
         return HTML("<p>Ingen sikre forskjeller mellom rollene eller kommunestørrelsene.</p>")
-    labels = run.tables["themes"].set_index("theme_id")["label"]
+    labels = theme_names(run.tables["themes"]).set_axis(run.tables["themes"]["theme_id"])
     shown = pd.DataFrame(
         {
             "Tema": real["theme_id"].map(labels),

@@ -12,6 +12,7 @@ from pipeline.privacy import is_quotable, shorten_quote
 from pipeline.text import readable, surface_forms
 from pipeline.themes.documents import DOC_COLUMNS
 from pipeline.themes.model import ThemeModel, theme_id
+from pipeline.themes.naming import theme_name
 
 DOC_THEME_COLUMNS = [*DOC_COLUMNS[:-1], "theme_id", "weight"]  # the document's origin, not its text
 SECONDARY_RATIO = 0.85  # a second theme when the document is nearly as close to it as to its own
@@ -95,6 +96,7 @@ def describe_themes(
             {
                 "theme_id": tid,
                 "label": theme_label(terms),
+                "name": theme_name([texts[i] for i in np.nonzero(members)[0]], terms),
                 "terms": terms,
                 "n_docs": int(members.sum()),
                 "n_docs_carrying": int(len(carried)),

@@ -96,10 +96,8 @@ def judge_new_needs(
     out["cohesion"] = cohesion
     out["emerging"] = [r[2] for r in rows]
     out["emerging_reason"] = [r[3] for r in rows]
-    out["suggested_title"] = [
-        suggested_title(label) if new else ""
-        for label, new in zip(out["label"], out["emerging"], strict=True)
-    ]
+    names = out["name"] if "name" in out else out["label"].map(suggested_title)
+    out["suggested_title"] = [name if new else "" for name, new in zip(names, out["emerging"], strict=True)]
     return out
 
 
