@@ -82,9 +82,6 @@ FINITE_VERB = re.compile(
 )
 # 'Agnieszkas forslag': a genitive before a lower-case noun (not before a verb: 'Sundarbans består')
 POSSESSIVE = re.compile(r"^\s+(?![a-zæøå]+(?:r|te|de)\b)[a-zæøå]")
-LOCATIVE_BEFORE = re.compile(
-    r"\b(?:i|på|til|ved|nær|mot|gjennom|langs|utenfor|utanfor|innenfor|over|inn i)\s+$"
-)
 # before a lower-case name: 'kollegaen min agnieszka', 'snakket med zainab'
 LOWERCASE_PRE = re.compile(
     rf"(?:\b(?:{RELATION})\s+(?:min|mi|mitt|vår)|\b(?:snakket|snakka|pratet|prata|snakker|prater)\s+med"
