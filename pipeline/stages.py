@@ -4,6 +4,7 @@ itself in the run manifest. `run_all` reads as the list of steps of the pipeline
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +17,7 @@ from pipeline.config import PROJ_ROOT, Programme
 from pipeline.errors import PipelineError, PlanInfeasibleError
 from pipeline.manifest import transcript_files, update_manifest
 from pipeline.privacy import tables as privacy_tables
-from pipeline.store import Store, write_csv
+from pipeline.store import Store, stable_zip, write_csv
 from pipeline.themes import review
 
 log = logging.getLogger(__name__)
@@ -269,7 +270,9 @@ def write_coding_sheet(programme: Programme, store: Store, out: Path | None = No
         len(sheet),
         n_reviewed,
         len(retired),
-        "" if programme.themes.review == path else f'; set [themes].review = "{path.name}" to use it',
+        ""
+        if programme.themes.review == path
+        else f'; set [themes].review = "{os.path.relpath(path, programme.path.parent)}" to use it',
     )
     return path
 
@@ -369,7 +372,9 @@ def plan_stage(programme: Programme, store: Store) -> dict[str, int]:
     )
     view = plan.designer_view(table, {c.id: c.name for c in programme.contributors})
     write_csv(view, store.processed_file("plan.csv"), encoding="utf-8-sig")
-    view.to_excel(store.processed_file("plan.xlsx"), index=False, sheet_name="Programplan")
+    xlsx = store.processed_file("plan.xlsx")
+    view.to_excel(xlsx, index=False, sheet_name="Programplan")
+    xlsx.write_bytes(stable_zip(xlsx.read_bytes()))  # no time of writing in the file
     return {"placed_topics": int(table["chosen"].sum())}
 
 

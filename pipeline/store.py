@@ -6,7 +6,10 @@ Everything is written under the work dir: `data/interim`, `data/processed`, `rep
 
 from __future__ import annotations
 
+import io
 import json
+import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +39,31 @@ def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
 def unprotect_cell(value: str) -> str:
     """A cell written by `spreadsheet_safe`, as it was."""
     return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_START) else value
+
+
+FIXED_ZIP_TIME = (2021, 6, 25, 12, 0, 0)  # Office files carry no time of writing: same input, same bytes
+FIXED_ISO = "2021-06-25T12:00:00Z"
+
+
+def stable_zip(data: bytes) -> bytes:
+    """An Office file (zip) with fixed entry times and fixed document timestamps, so output is byte-stable."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                text = re.sub(
+                    r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)",
+                    rf"\g<1>{FIXED_ISO}\g<2>",
+                    content.decode("utf-8"),
+                )
+                content = text.encode("utf-8")
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            dst.writestr(entry, content)
+    return out.getvalue()
 
 
 def write_csv(df: pd.DataFrame, path: Path, encoding: str = "utf-8") -> Path:

@@ -14,7 +14,6 @@ import json
 import logging
 import random
 import re
-import zipfile
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -27,13 +26,12 @@ from pipeline.privacy import fnr_check_digits
 from pipeline.sample import parameters as P
 from pipeline.sample import survey_export as S
 from pipeline.sample import transcripts as T
+from pipeline.store import stable_zip
 
 log = logging.getLogger(__name__)
 
 SEED = 2021
 EXPORT_NAME = "medlemsundersokelse_2021.xlsx"
-FIXED_ZIP_TIME = (2021, 6, 25, 12, 0, 0)
-FIXED_ISO = "2021-06-25T12:00:00Z"
 
 
 # --------------------------------------------------------------------------------------------- texts
@@ -93,28 +91,6 @@ def pii_kind(value: str) -> str:
     if sum(c.isdigit() for c in value) >= 8:
         return "phone"
     return "name"
-
-
-# ------------------------------------------------------------------------------------------ determinism
-def stable_zip(data: bytes) -> bytes:
-    """An Office file (zip) with fixed entry times and fixed document timestamps, so output is byte-stable."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            content = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                text = re.sub(
-                    r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)",
-                    rf"\g<1>{FIXED_ISO}\g<2>",
-                    content.decode("utf-8"),
-                )
-                content = text.encode("utf-8")
-            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            dst.writestr(entry, content)
-    return out.getvalue()
 
 
 def xlsx_bytes(frame: pd.DataFrame, sheet: str = "Svar") -> bytes:

@@ -113,7 +113,7 @@ def write_sheet(sheet: pd.DataFrame, retired: pd.DataFrame, topics: pd.DataFrame
     """The coding sheet as a formatted workbook: the sheet, the topic list, and retired reviewed rows."""
     from openpyxl.styles import Alignment, Font
 
-    from pipeline.store import spreadsheet_safe
+    from pipeline.store import spreadsheet_safe, stable_zip
 
     path.parent.mkdir(parents=True, exist_ok=True)
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
@@ -132,6 +132,7 @@ def write_sheet(sheet: pd.DataFrame, retired: pd.DataFrame, topics: pd.DataFrame
                 row[3].alignment = Alignment(wrap_text=True, vertical="top")
         writer.sheets[TOPICS].column_dimensions["A"].width = 28
         writer.sheets[TOPICS].column_dimensions["B"].width = 60
+    path.write_bytes(stable_zip(path.read_bytes()))  # no time of writing in the file
     return path
 
 
