@@ -254,6 +254,67 @@ def simulated_review(
     return rows
 
 
+def new_needs_benchmark(config_dir: Path, truth_dir: Path) -> str:
+    """Which themes the theme stage proposes as new needs on the sample, against what was planted: the theme
+    no catalogue topic covers (`beredskap`, THEMES.md) must be found; practical remarks about the programme
+    (documents planted without a theme) must not be proposed."""
+    import tempfile
+    from dataclasses import replace
+
+    from pipeline.config import load_programme
+    from pipeline.stages import STAGES
+    from pipeline.store import Store
+
+    programme = load_programme(config_dir / "programme.toml")
+    programme = replace(programme, privacy=replace(programme.privacy, write_mapping=True))
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp))
+        for stage in ("ingest", "themes"):
+            STAGES[stage](programme, store)
+        themes_table = store.read("themes")
+        doc_themes = store.read("doc_themes")
+        ids = pd.read_csv(store.private / "respondent_ids.csv", dtype=str)
+    answers = pd.read_csv(truth_dir / "answers.csv", dtype=str, keep_default_na=False)
+    turns = pd.read_csv(truth_dir / "interview_turns.csv", dtype=str, keep_default_na=False)
+    to_survey_id = dict(zip(ids["project_id"], ids["survey_id"], strict=True))
+    labels = {(r.respondent_id, r.question): r.themes for r in answers.itertuples()}
+    labels |= {(r.interview_id, str(r.turn)): r.themes for r in turns.itertuples()}
+    own = doc_themes.sort_values(["doc_id", "weight"], ascending=[True, False]).drop_duplicates("doc_id")
+    planted = [
+        labels.get((to_survey_id.get(r.respondent_id), r.question), "")
+        if r.source == "survey"
+        else labels.get((r.interview_id, str(int(r.turn))), "")
+        for r in own.itertuples()
+    ]
+    own = own.assign(planted=planted)
+    lines = [
+        "| theme | today: proposed | new: proposed | reason | documents | planted 'beredskap' "
+        "| without a theme |",
+        "|---|---|---|---|---:|---:|---:|",
+    ]
+    found = decoys = wrong_today = wrong_new = 0
+    for theme in themes_table.itertuples():
+        docs = own.loc[own["theme_id"] == theme.theme_id, "planted"]
+        new_share = docs.str.split(";").map(lambda ts: "beredskap" in ts).mean()
+        empty_share = (docs == "").mean()
+        if theme.emerging_reason == "dekkes av katalogen":
+            continue
+        found += bool(theme.emerging and new_share >= 0.5)
+        decoys += bool(theme.emerging and empty_share >= 0.5)
+        wrong_today += new_share < 0.5  # today every uncovered theme is proposed
+        wrong_new += bool(theme.emerging and new_share < 0.5)
+        lines.append(
+            f"| {theme.name} | yes | {'yes' if theme.emerging else 'no'} | {theme.emerging_reason} | "
+            f"{len(docs)} | {new_share:.0%} | {empty_share:.0%} |"
+        )
+    return (
+        "New needs on the sample: one planted new need (`beredskap`, no catalogue topic covers it); "
+        "practical remarks about the programme, planted without a theme, are the decoy. Today every theme no "
+        f"topic covers is proposed. Planted need found: {found} of 1; themes of practical remarks proposed: "
+        f"{decoys}; other themes proposed: today {wrong_today}, new {wrong_new}.\n\n" + "\n".join(lines)
+    )
+
+
 def supervised_ceiling(texts: list[str], labels: np.ndarray) -> float:
     """NMI of a supervised classifier on the same features (logistic regression, 5-fold cross-validated
     predictions): how much of the labels the features carry, the ceiling for discovery."""
@@ -369,6 +430,7 @@ def run(config: Path, truth_dir: Path, sib: Path) -> str:
     parts = []
     if truth_dir.is_dir():
         parts.append(sample_benchmark(config.parent, truth_dir))
+        parts.append(new_needs_benchmark(config.parent, truth_dir))
     parts.append(sib_benchmark(sib))
     parts.append(
         "Scale (answers recombined from the sample, through ThemeModel.fit and the guided mapping):\n\n"
