@@ -165,37 +165,26 @@ def sample_benchmark(config_dir: Path, truth_dir: Path) -> str:
     names = list(PLANTED_SEEDS)
     planted = [Topic(t, t, "", tuple(PLANTED_SEEDS[t]), ()) for t in names]
     truth = np.array([[t in cell.split(";") for t in names] for cell in docs["themes"]])
-    lines = []
-    for label, related in (("seed terms", False), ("seed + related terms", True)):
-        mapping = map_to_catalogue(model, texts, planted, related)
-        for method, predicted in (
-            ("matched only", mapping.seeds),
-            ("spread over the graph", mapping.assigned),
-        ):
-            for subset, mask in (
-                ("all", np.ones(len(docs), bool)),
-                ("survey answers", survey),
-                ("informant passages", ~survey),
-            ):
-                p, t = predicted[mask], truth[mask]
-                lines.append(
-                    f"| {label}, {method} | {subset} | {f1_score(t, p, average='micro'):.3f} | "
-                    f"{(p & t).sum() / max(p.sum(), 1):.3f} | {(p & t).sum() / t.sum():.3f} |"
-                )
     from benchmarks.guided_variants import out_of_fold
 
+    subsets = (("all", np.ones(len(docs), bool)), ("survey answers", survey), ("informant passages", ~survey))
+    runs = []
+    for label, related in (("seed terms", False), ("seed + related terms", True)):
+        mapping = map_to_catalogue(model, texts, planted, related)
+        runs += [
+            (f"{label}, matched only", mapping.seeds),
+            (f"{label}, spread over the graph", mapping.assigned),
+        ]
     candidate = out_of_fold(model.features_matrix_, mapping.seeds, mapping.assigned)
-    for subset, mask in (
-        ("all", np.ones(len(docs), bool)),
-        ("survey answers", survey),
-        ("informant passages", ~survey),
-    ):
-        p, t = candidate[mask], truth[mask]
-        lines.append(
-            f"| candidate: out-of-fold classifier on the seed matches | {subset} | "
-            f"{f1_score(t, p, average='micro'):.3f} | {(p & t).sum() / max(p.sum(), 1):.3f} | "
-            f"{(p & t).sum() / t.sum():.3f} |"
-        )
+    runs.append(("candidate: out-of-fold classifier on the seed matches", candidate))
+    lines = []
+    for method, predicted in runs:
+        for subset, mask in subsets:
+            p, t = predicted[mask], truth[mask]
+            lines.append(
+                f"| {method} | {subset} | {f1_score(t, p, average='micro'):.3f} | "
+                f"{(p & t).sum() / max(p.sum(), 1):.3f} | {(p & t).sum() / t.sum():.3f} |"
+            )
     predicted = mapping.assigned  # the pipeline: seed + related terms, spread
     hits = (predicted & truth).sum(axis=0)
     per_theme = [
