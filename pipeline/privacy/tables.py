@@ -4,7 +4,6 @@ a count of the replacements per source."""
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable
 
@@ -14,8 +13,6 @@ from pipeline import survey
 from pipeline.config import Programme
 from pipeline.privacy.ids import contact_like_ids, project_ids, replace_ids
 from pipeline.privacy.pseudonymiser import Pseudonymiser, pseudonymise_column
-
-log = logging.getLogger(__name__)
 
 
 def build_pseudonymiser(programme: Programme, respondents: pd.DataFrame, speakers: set[str]) -> Pseudonymiser:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.errors import InputError
+from pipeline.store import spreadsheet_safe, stable_zip, unprotect_cell
 
 SHEET = "Koding"
 RETIRED = "Utgått"
@@ -113,8 +114,6 @@ def write_sheet(sheet: pd.DataFrame, retired: pd.DataFrame, topics: pd.DataFrame
     """The coding sheet as a formatted workbook: the sheet, the topic list, and retired reviewed rows."""
     from openpyxl.styles import Alignment, Font
 
-    from pipeline.store import spreadsheet_safe, stable_zip
-
     path.parent.mkdir(parents=True, exist_ok=True)
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         spreadsheet_safe(sheet).to_excel(writer, sheet_name=SHEET, index=False)
@@ -139,8 +138,6 @@ def write_sheet(sheet: pd.DataFrame, retired: pd.DataFrame, topics: pd.DataFrame
 def read_sheet(path: Path, name: str = SHEET) -> pd.DataFrame:
     """One tab of a coding sheet as text (an empty frame for a missing 'Utgått' tab); a broken file is an
     InputError."""
-    from pipeline.store import unprotect_cell
-
     try:
         frame = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False)
     except Exception as exc:  # openpyxl raises many kinds for a broken or foreign file
