@@ -36,3 +36,35 @@ def out_of_fold(
     empty = seeded & ~refined.any(axis=1)
     refined[empty] = seeds[empty]
     return refined
+
+
+def review_classifier(
+    X: csr_matrix,
+    seeds: np.ndarray,
+    reviewed: np.ndarray,
+    labels: np.ndarray,
+    scores: np.ndarray,
+    min_score: float = 0.05,
+    ratio: float = 0.9,
+    sure: float = 0.9,
+) -> np.ndarray:
+    """`review_classifier`: a one-vs-rest logistic regression trained on the reviewed rows (weight 5) and the
+    seed matches (weight 1) predicts every document; its probabilities are averaged with the spread scores
+    (each document's scaled to its best), and a document carries the topics within `ratio` of its best. A seed
+    document keeps its seed topics and gains only topics the classifier is `sure` of; reviewed rows keep the
+    reviewer's topics."""
+    taught = np.where(reviewed[:, None], labels, seeds)
+    seeded = seeds.any(axis=1)
+    weight = np.where(reviewed, 5.0, np.where(seeded, 1.0, 0.0))
+    keep = weight > 0
+    proba = np.zeros(seeds.shape)
+    for j in range(seeds.shape[1]):
+        y = taught[keep, j]
+        if y.sum() < 2 or y.all():
+            continue
+        clf = LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000)
+        proba[:, j] = clf.fit(X[keep], y, sample_weight=weight[keep]).predict_proba(X)[:, 1]
+    mixed = 0.5 * scores / np.maximum(scores.max(axis=1, keepdims=True), 1e-9) + 0.5 * proba
+    chosen = (mixed >= ratio * mixed.max(axis=1, keepdims=True)) & (scores >= min_score)
+    chosen = np.where(seeded[:, None], seeds | (chosen & (proba >= sure)), chosen)
+    return np.where(reviewed[:, None], labels, chosen)

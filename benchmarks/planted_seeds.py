@@ -109,4 +109,14 @@ PLANTED_SEEDS: dict[str, list[str]] = {
         "dataangrep",
         "usikkerhet",
     ],
+    "etikk": [
+        "etikk",
+        "etisk",
+        "habilitet",
+        "inhabil",
+        "varsling",
+        "varslingssak",
+        "korrupsjon",
+        "ytringsfrihet",
+    ],
 }

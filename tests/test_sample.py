@@ -142,9 +142,10 @@ def test_programme_files() -> None:
     }
     variant = load_programme(RAW / "programme_3_samlinger.toml")
     assert variant.sessions.count == 3 and variant.topics == programme.topics
-    # the planted emerging need (crisis management and preparedness) has no catalogue topic
+    # the planted emerging needs (crisis management; ethics and whistleblowing) have no catalogue topic
     terms = {t for topic in programme.topics for t in topic.seed_terms}
     assert not terms & {"beredskap", "krise", "krisehåndtering", "krisen"}
+    assert not terms & {"etikk", "etisk", "habilitet", "varsling", "korrupsjon"}
 
 
 def test_generator_reproduces_the_shipped_files_byte_for_byte() -> None:

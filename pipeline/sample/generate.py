@@ -215,6 +215,7 @@ def build_sample(seed: int = SEED) -> tuple[dict[str, bytes], dict[str, bytes]]:
                     "role",
                     "span",
                     "partial",
+                    "profile",
                 ]
             ]
         ),

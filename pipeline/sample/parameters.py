@@ -65,6 +65,32 @@ SHIFTS: list[tuple[str, str, str, str, float]] = [
     ("size_band", "100 000 og flere", "digital", "competence", 0.30),
     ("size_band", "100 000 og flere", "klima", "importance", 0.25),
 ]
+# need profiles: kinds of leaders whose needs differ across roles (ground truth: respondents.csv, `profile`).
+# A profile rates its own areas more important and itself less competent there, and the other profiles'
+# areas less important and itself more competent there.
+PROFILE_AREAS: dict[str, tuple[str, ...]] = {
+    "belastet": ("selvledelse", "arbeidsmiljo", "okonomi"),
+    "bygger": ("digital", "innovasjon", "klima"),
+    "leder_av_ledere": ("strategi", "politikk", "samarbeid"),
+}
+PROFILE_OWN = {"importance": 0.7, "competence": -0.9}
+PROFILE_OTHERS = {"importance": -0.6, "competence": 0.4}
+# (profile, area, dimension, shift of the latent mean)
+PROFILE_SHIFTS: list[tuple[str, str, str, float]] = [
+    (profile, area, dim, (PROFILE_OWN if owner == profile else PROFILE_OTHERS)[dim])
+    for profile in PROFILE_AREAS
+    for owner, areas in PROFILE_AREAS.items()
+    for area in areas
+    for dim in ("importance", "competence")
+]
+# the chance of each profile within a role: profiles overlap with roles but are not the same
+PROFILE_BY_ROLE: dict[str, dict[str, float]] = {
+    "Kommunedirektør/rådmann": {"belastet": 0.25, "bygger": 0.25, "leder_av_ledere": 0.50},
+    "Kommunalsjef": {"belastet": 0.30, "bygger": 0.25, "leder_av_ledere": 0.45},
+    "Etatsleder": {"belastet": 0.30, "bygger": 0.40, "leder_av_ledere": 0.30},
+    "Stabsleder": {"belastet": 0.15, "bygger": 0.65, "leder_av_ledere": 0.20},
+    "Enhetsleder": {"belastet": 0.60, "bygger": 0.20, "leder_av_ledere": 0.20},
+}
 RESPONDENT_SD = 0.30  # a respondent's general tendency (shared by all items)
 ITEM_SD = 0.75  # item-level noise of the latent answer
 P_DONT_KNOW = {"importance": 0.025, "competence": 0.05}
@@ -172,7 +198,7 @@ NON_ANSWERS = [
     "x",
     "Ingen flere innspill",
 ]
-N_NON_ANSWERS = {"utfordringer": 11, "tema": 16, "annet": 34}
+N_NON_ANSWERS = {"utfordringer": 8, "tema": 16, "annet": 34}
 
 N_RESPONDENTS = 252
 N_PARTIAL = 9

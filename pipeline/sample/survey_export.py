@@ -60,6 +60,13 @@ def draw_respondents(rng: np.random.Generator, n: int) -> pd.DataFrame:
     n_partial = min(n, max(1, round(n * P.N_PARTIAL / P.N_RESPONDENTS)))
     partial[rng.choice(n, size=n_partial, replace=False)] = True
     ids = 204311 + np.cumsum(rng.integers(1, 40, size=n))
+    profile_names = sorted({name for name, *_ in P.PROFILE_SHIFTS})
+    profiles = [
+        profile_names[
+            rng.choice(len(profile_names), p=[P.PROFILE_BY_ROLE[role_names[r]][name] for name in profile_names])
+        ]
+        for r in roles
+    ]
     pops = np.array([P.MUNICIPALITIES[m][2] for m in municipality])
     return pd.DataFrame(
         {
@@ -76,6 +83,7 @@ def draw_respondents(rng: np.random.Generator, n: int) -> pd.DataFrame:
                 for s, m, p in zip(started, minutes, partial, strict=True)
             ],
             "partial": partial,
+            "profile": profiles,
         }
     )
 
@@ -89,6 +97,9 @@ def latent_means(respondents: pd.DataFrame) -> dict[tuple[str, str], np.ndarray]
             for column, value, s_area, s_dim, shift in P.SHIFTS:
                 if s_area == area and s_dim == dim:
                     mean = mean + shift * (respondents[column].to_numpy() == value)
+            for profile, s_area, s_dim, shift in P.PROFILE_SHIFTS:
+                if s_area == area and s_dim == dim:
+                    mean = mean + shift * (respondents["profile"].to_numpy() == profile)
             out[(area, dim)] = mean
     return out
 
@@ -134,7 +145,17 @@ def population_needs() -> tuple[pd.DataFrame, pd.DataFrame]:
         [(r, rp, b, bp) for r, rp in P.ROLES for b, bp in band_p.items()],
         columns=["role", "role_p", "size_band", "band_p"],
     )
-    cells["p"] = cells["role_p"] * cells["band_p"] / (cells["role_p"] * cells["band_p"]).sum()
+    # every role x band cell splits into the need profiles by their chance within the role
+    cells = pd.DataFrame(
+        [
+            (*cell, profile, profile_p)
+            for cell in cells.itertuples(index=False)
+            for profile, profile_p in sorted(P.PROFILE_BY_ROLE[cell.role].items())
+        ],
+        columns=[*cells.columns, "profile", "profile_p"],
+    )
+    cells["p"] = cells["role_p"] * cells["band_p"] * cells["profile_p"]
+    cells["p"] /= cells["p"].sum()
     rows = []
     for (area, dim), mean in latent_means(cells.assign(partial=False)).items():
         expected = expected_answer(mean)
