@@ -2,7 +2,7 @@
 
 Each stage is run `--repeat` times into a temporary work dir; the table reports the median and the minimum
 wall time. Further sections measure pseudonymisation on the planted personal data, the needs analysis,
-themes against labels, the plan solver and survey ingest at scale.
+need profiles, themes against labels, the plan solver and survey ingest at scale.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import ingest, needs, plan, privacy, themes
+from benchmarks import ingest, needs, plan, privacy, profiles, themes
 from pipeline.config import DEFAULT_CONFIG, PROJ_ROOT, load_programme
 from pipeline.stages import STAGES, run_stage
 from pipeline.store import Store
@@ -71,6 +71,7 @@ def main() -> None:
     ]
     shutil.rmtree(last_run, ignore_errors=True)
     sections += ["\n## Needs analysis\n", needs.run(args.config, PROJ_ROOT / "data" / "ground_truth")]
+    sections += ["\n## Need profiles\n", profiles.run(args.config, PROJ_ROOT / "data" / "ground_truth")]
     sections += [
         "\n## Themes against labels\n",
         themes.run(args.config, PROJ_ROOT / "data" / "ground_truth", shared / "sib200_nob.tsv"),

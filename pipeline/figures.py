@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import textwrap
 
 import matplotlib
 
@@ -14,6 +15,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from pipeline.needs.segments import segment_order  # noqa: E402
 from pipeline.present import HTML  # noqa: E402
 from pipeline.text import format_number  # noqa: E402
 
@@ -171,7 +173,8 @@ def segment_heatmap(segments: pd.DataFrame, segment_type: str, min_cell: int, he
     table = part.pivot(index="area_label", columns="segment", values="mwds")
     hidden = part.pivot(index="area_label", columns="segment", values="suppressed").astype(bool)
     order = part.groupby("area_label")["mwds"].mean().sort_values(ascending=False).index
-    table, hidden = table.loc[order], hidden.loc[order]
+    columns = segment_order(list(table.columns))
+    table, hidden = table.loc[order, columns], hidden.loc[order, columns]
     fig, ax = plt.subplots(figsize=(1.6 * table.shape[1] + 4, 0.4 * table.shape[0] + 1.6))
     values = table.to_numpy(dtype=float)
     image = ax.imshow(np.where(hidden.to_numpy(), np.nan, values), cmap="Greys", aspect="auto")
@@ -199,4 +202,52 @@ def segment_heatmap(segments: pd.DataFrame, segment_type: str, min_cell: int, he
         fig,
         f"Varmekart over Borich-skår per lederområde og {heading.lower()}. Grupper med færre enn "
         f"{min_cell} svar er skjult.",
+    )
+
+
+def profile_heatmap(profiles: pd.DataFrame) -> HTML:
+    """Borich score per area (rows) in each need profile (columns) beside the whole group, in grey; each
+    profile's three largest extra needs framed."""
+    if profiles["profile"].nunique() < 2:
+        return HTML("")
+    names = profiles.drop_duplicates("profile").sort_values("profile")["profile_name"].tolist()
+    wide = profiles.pivot(index="area_label", columns="profile_name", values="mwds")[names]
+    top = profiles.pivot(index="area_label", columns="profile_name", values="top")[names].astype(bool)
+    overall = profiles.drop_duplicates("area").set_index("area_label")["mwds_all"]
+    wide.insert(0, "Alle", overall.reindex(wide.index))
+    top.insert(0, "Alle", False)
+    order = overall.sort_values(ascending=False).index
+    wide, top = wide.loc[order], top.loc[order]
+    values = wide.to_numpy(dtype=float)
+    fig, ax = plt.subplots(figsize=(1.9 * wide.shape[1] + 4.5, 0.42 * wide.shape[0] + 2.2))
+    image = ax.imshow(values, cmap="Greys", aspect="auto")
+    for (i, j), v in np.ndenumerate(values):
+        if np.isnan(v):
+            continue
+        shade = image.norm(v) if np.isfinite(image.norm(v)) else 0
+        ax.text(
+            j,
+            i,
+            format_number(v, 1),
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="white" if shade > 0.6 else "black",
+        )
+        if top.iat[i, j]:  # orange frame: visible on black and on white cells
+            frame = plt.Rectangle((j - 0.46, i - 0.46), 0.92, 0.92, fill=False, edgecolor="#e66100")
+            frame.set_linewidth(2.2)
+            ax.add_patch(frame)
+    labels = [textwrap.fill(c, 18) for c in wide.columns]
+    ax.set_xticks(range(wide.shape[1]), labels, fontsize=8)
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(wide.shape[0]), wide.index, fontsize=8)
+    fig.colorbar(image, ax=ax, shrink=0.8, label="Borich-skår")
+    fig.tight_layout()
+    return embed(
+        fig,
+        "Varmekart over Borich-skår per lederområde i hver behovsprofil og for alle. Profilens tre største "
+        "ekstra behov har ramme.",
+        "Mørkere rute betyr større behov. Den oransje rammen viser de tre områdene der profilen har størst "
+        "behov sammenlignet med alle.",
     )

@@ -124,9 +124,22 @@ def needs_stage(programme: Programme, store: Store) -> dict[str, int]:
     preferences = needs.summarise_preferences(
         respondents, [settings.format_item, settings.gatherings_item, settings.wtp_item]
     )
+    profiles, assigned, composition, diagnostics = needs.need_profile_tables(
+        likert, grouped, segments, k, settings.confidence, settings.seed
+    )
+    log.info(
+        "need profiles: %d chosen (%d respondents placed, %d not placed)",
+        diagnostics["chosen"],
+        diagnostics["placed"],
+        diagnostics["not_placed"],
+    )
     store.write("needs", table)
     store.write("needs_segments", by_segment)
     store.write("preferences", preferences)
+    store.write("need_profiles", profiles)
+    store.write("respondent_profiles", assigned)
+    store.write("profile_segments", composition)
+    store.write_json("profile_diagnostics", diagnostics)
     store.write_json(
         "needs_summary",
         {
@@ -144,6 +157,7 @@ def needs_stage(programme: Programme, store: Store) -> dict[str, int]:
         "areas": len(table),
         "segment_rows": len(by_segment),
         "suppressed": int(by_segment["suppressed"].sum()),
+        "profiles": int(diagnostics["chosen"]),
     }
 
 
@@ -300,8 +314,23 @@ def rank_stage(programme: Programme, store: Store) -> dict[str, int]:
         boot, programme.weights, [t.id for t in programme.topics], programme.needs.confidence
     )
     ranking = ranking.merge(intervals, on="topic_id", how="left")
+    evidence = needs.profile_evidence(
+        store.read("respondent_profiles"),
+        store.read("need_profiles"),
+        doc_topics,
+        doc_themes,
+        programme.topics,
+        store.read("themes"),
+        programme.privacy.min_cell,
+        programme.needs.bootstrap,
+        programme.needs.confidence,
+        programme.needs.seed,
+    )
+    ranking = ranking.merge(needs.topics_served(evidence), on="topic_id", how="left")
+    ranking["serves_profile"] = ranking["serves_profile"].fillna("")
     store.write("topic_ranking", ranking)
-    return {"topics": len(ranking)}
+    store.write("profile_topics", evidence)
+    return {"topics": len(ranking), "profile_rows": len(evidence)}
 
 
 def plan_stage(programme: Programme, store: Store) -> dict[str, int]:

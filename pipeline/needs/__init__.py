@@ -4,6 +4,9 @@
 - `bootstrap`: seeded, vectorised resampling for intervals of MWDS and rank, and P(top n).
 - `segments`: size band from the shipped 2021 population table; breakdowns by role, size and span.
 - `preferences`: the programme questions (format, number of gatherings, willingness to pay).
+- `profiles`: need profiles (kinds of leaders) from a Gaussian mixture, the number chosen by ICL against
+  shuffled data, bootstrap stability and the small-cell threshold; `profile_tables` describes them;
+  `profile_text` says what each raises in free text (lift) and which profile each topic serves.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import pandas as pd
 from pipeline.config import NeedsSettings
 from pipeline.needs.bootstrap import bootstrap_mwds, ranks, summarise
 from pipeline.needs.preferences import median_answer, preferred_sessions, summarise_preferences
+from pipeline.needs.profile_tables import need_profile_tables
+from pipeline.needs.profile_text import profile_evidence, topics_served
 from pipeline.needs.scores import (
     PRIORITY_NAMES,
     AreaMatrix,
@@ -70,6 +75,9 @@ __all__ = [
     "bootstrap_mwds",
     "load_municipalities",
     "median_answer",
+    "need_profile_tables",
+    "profile_evidence",
+    "topics_served",
     "preferred_sessions",
     "score_needs",
     "segment_needs",

@@ -21,6 +21,16 @@ SIZE_BANDS: list[tuple[str, int]] = [  # (label, lower bound of population), sma
 UNKNOWN_SIZE = "Ukjent størrelse"
 
 
+def segment_order(values: list[str]) -> list[str]:
+    """Segments in reading order: size bands smallest first, anything else alphabetically, unknown last."""
+    bands = [label for label, _lower in SIZE_BANDS]
+
+    def key(value: str) -> tuple[int, int, str]:
+        return (value == UNKNOWN_SIZE, bands.index(value) if value in bands else len(bands), value)
+
+    return sorted(values, key=key)
+
+
 def size_band(population: int) -> str:
     return [label for label, lower in SIZE_BANDS if population >= lower][-1]
 

@@ -1,10 +1,10 @@
 """What report notebooks show, built from a finished run: Norwegian tables, text and figures' inputs.
 
-Notebooks hold no logic: they call `load_run(workdir)` and the functions of `overview`, `needs`, `themes`
-and `plan`. All free text is HTML-escaped here; every breakdown goes through the small-cell helper.
+Notebooks hold no logic: they call `load_run(workdir)` and the functions of `overview`, `needs`, `profiles`,
+`themes` and `plan`. All free text is HTML-escaped here; every breakdown goes through the small-cell helper.
 """
 
-from pipeline.present import needs, overview, plan, themes
+from pipeline.present import needs, overview, plan, profiles, themes
 from pipeline.present.base import HTML, Run, format_number, format_percent, load_run, table
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "needs",
     "overview",
     "plan",
+    "profiles",
     "table",
     "themes",
 ]

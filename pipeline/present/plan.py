@@ -21,6 +21,8 @@ def ranking_table(run: Run) -> HTML:
             "Intervjuer": r["interview_emphasis"].map(format_percent),
         }
     )
+    if "serves_profile" in r and r["serves_profile"].ne("").any():
+        shown["Treffer særlig profilen"] = r["serves_profile"].to_numpy()
     return table(shown)
 
 

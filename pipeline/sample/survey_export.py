@@ -60,13 +60,9 @@ def draw_respondents(rng: np.random.Generator, n: int) -> pd.DataFrame:
     n_partial = min(n, max(1, round(n * P.N_PARTIAL / P.N_RESPONDENTS)))
     partial[rng.choice(n, size=n_partial, replace=False)] = True
     ids = 204311 + np.cumsum(rng.integers(1, 40, size=n))
-    profile_names = sorted({name for name, *_ in P.PROFILE_SHIFTS})
-    profiles = [
-        profile_names[
-            rng.choice(len(profile_names), p=[P.PROFILE_BY_ROLE[role_names[r]][name] for name in profile_names])
-        ]
-        for r in roles
-    ]
+    profile_names = sorted(P.PROFILE_AREAS)
+    chances = [[P.PROFILE_BY_ROLE[role_names[r]][name] for name in profile_names] for r in roles]
+    profiles = [profile_names[rng.choice(len(profile_names), p=p)] for p in chances]
     pops = np.array([P.MUNICIPALITIES[m][2] for m in municipality])
     return pd.DataFrame(
         {

@@ -1,0 +1,201 @@
+"""Need profiles for partners: how many kinds of leaders the survey shows, what each needs more than the whole
+group, who they are, what they write about, and whether the programme should have parallel groups."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from pipeline.needs.segments import segment_order
+from pipeline.present.base import HTML, Run, bullets, format_number, format_percent, table
+from pipeline.privacy import format_count
+
+CLEAR_PROBABILITY = 0.8  # mean probability of membership above which the profiles are clear-cut
+SEGMENT_NAMES = {"role": "Rolle", "size_band": "Kommunestørrelse", "span": "Antall ansatte"}
+
+
+def _summary(run: Run) -> pd.DataFrame:
+    profiles = run.tables["need_profiles"]
+    return profiles.drop_duplicates("profile").sort_values("profile")
+
+
+def _top_areas(run: Run, profile: int) -> list[str]:
+    part = run.tables["need_profiles"].loc[lambda d: (d["profile"] == profile) & d["top"]]
+    return part.sort_values("rank_in_profile")["area_label"].tolist()
+
+
+def _clear(run: Run) -> bool:
+    assigned = run.tables["respondent_profiles"].loc[lambda d: d["profile"] > 0]
+    return bool(len(assigned)) and float(assigned["probability"].mean()) >= CLEAR_PROBABILITY
+
+
+def differ_enough(run: Run) -> bool:
+    """Profiles justify parallel groups or an elective slot: more than one, clear-cut, and with different
+    top needs."""
+    summary = _summary(run)
+    if len(summary) < 2 or not _clear(run):
+        return False
+    tops = {frozenset(_top_areas(run, int(p))) for p in summary["profile"]}
+    return len(tops) == len(summary)
+
+
+def profiles_headline(run: Run) -> HTML:
+    """The finding in plain sentences: no distinct profiles, or how many and which."""
+    summary = _summary(run)
+    diagnostics = run.store.read_json("profile_diagnostics")
+    not_placed = int(diagnostics.get("not_placed", 0))
+    items = []
+    if len(summary) < 2:
+        items.append(
+            "Svarene viser ingen tydelige behovsprofiler: lederne skiller seg ikke i grupper med ulike behov "
+            "som holder når vi trekker utvalget på nytt. Ett felles program passer for alle."
+        )
+    else:
+        mean_p = run.tables["respondent_profiles"].loc[lambda d: d["profile"] > 0, "probability"].mean()
+        items.append(
+            f"Svarene viser {len(summary)} behovsprofiler, grupper av ledere med ulike behov på tvers av "
+            "rolle og kommunestørrelse. Gjennomsnittlig sikkerhet for plasseringen er "
+            f"{format_percent(mean_p)}."
+        )
+        for row in summary.itertuples(index=False):
+            items.append(
+                f"{row.profile_name}: {format_percent(row.share)} av lederne "
+                f"({format_percent(row.share_lo)}–{format_percent(row.share_hi)}), størst ekstra behov innen "
+                + ", ".join(a.lower() for a in _top_areas(run, int(row.profile)))
+                + "."
+            )
+    if not_placed:
+        items.append(f"{not_placed} respondenter svarte på for få lederområder til å få en profil.")
+    return bullets(items)
+
+
+def profiles_table(run: Run) -> HTML:
+    """Each profile's three largest extra needs: its Borich score beside the whole group's."""
+    profiles = run.tables["need_profiles"]
+    if profiles["profile"].nunique() < 2:
+        return HTML("")
+    part = profiles.loc[profiles["top"]].sort_values(["profile", "rank_in_profile"])
+    shown = pd.DataFrame(
+        {
+            "Profil": part["profile_name"],
+            "Lederområde": part["area_label"],
+            "Borich-skår i profilen": part["mwds"].map(lambda v: format_number(v, 1)),
+            "Borich-skår for alle": part["mwds_all"].map(lambda v: format_number(v, 1)),
+            "Viktighet": part["importance"].map(lambda v: format_number(v, 2)),
+            "Kompetanse": part["competence"].map(lambda v: format_number(v, 2)),
+        }
+    )
+    return table(shown)
+
+
+def composition_table(run: Run, segment_type: str) -> HTML:
+    """Who the profiles are: members per segment, counts under the threshold hidden."""
+    part = run.tables["profile_segments"].loc[lambda d: d["segment_type"] == segment_type]
+    if part.empty or part["profile"].nunique() < 2:
+        return HTML("")
+    shown = part.assign(
+        cell=[
+            f"<{run.min_cell}"
+            if hidden
+            else f"{format_count(int(n), run.min_cell)} ({format_percent(share)})"
+            for n, share, hidden in zip(part["n"], part["share"], part["suppressed"], strict=True)
+        ]
+    ).pivot(index="segment", columns="profile_name", values="cell")
+    shown = shown.reindex(segment_order(list(shown.index)))
+    shown.columns.name = None
+    order = part.drop_duplicates("profile").sort_values("profile")["profile_name"]
+    shown = (
+        shown[order.tolist()].reset_index().rename(columns={"segment": SEGMENT_NAMES.get(segment_type, "")})
+    )
+    return table(shown)
+
+
+def raised_table(run: Run) -> HTML:
+    """Catalogue topics and themes a profile's members write about more than others (the lift's interval
+    above 1)."""
+    evidence = run.tables["profile_topics"]
+    if evidence.empty:
+        return HTML("")
+    clear = evidence.loc[~evidence["suppressed"] & (evidence["lift_lo"] > 1)]
+    if clear.empty:
+        return HTML(
+            "<p>Ingen temaer skiller seg tydelig ut i fritekstsvarene til en profil: for alle temaer kan "
+            "forskjellen mellom profilene skyldes tilfeldigheter.</p>"
+        )
+    clear = clear.sort_values(["profile", "lift"], ascending=[True, False])
+    shown = pd.DataFrame(
+        {
+            "Profil": clear["profile_name"],
+            "Tema i fritekst": clear["item_name"] + clear["kind"].map({"topic": " (katalogen)", "theme": ""}),
+            "Andel i profilen": clear["share_profile"].map(format_percent),
+            "Andel blant andre": clear["share_others"].map(format_percent),
+            "Forholdstall": [
+                f"{format_number(v, 2)} ({format_number(lo, 2)}–{format_number(hi, 2)})"
+                for v, lo, hi in zip(clear["lift"], clear["lift_lo"], clear["lift_hi"], strict=True)
+            ],
+        }
+    )
+    return table(shown)
+
+
+def profile_quotes(run: Run) -> HTML:
+    """One or two anonymised quotes per profile: from the topic or theme its members raise clearly more than
+    others, else from the catalogue topic that serves the profile's needs best."""
+    evidence = run.tables["profile_topics"]
+    if evidence.empty:
+        return HTML("")
+    parts = []
+    usable = evidence.loc[~evidence["suppressed"] & (evidence["quotes"].map(len) > 0)]
+    for _profile, part in usable.groupby("profile", sort=True):
+        raised = part.loc[part["lift_lo"] > 1].sort_values(["lift", "item_id"], ascending=[False, True])
+        served = part.loc[part["kind"] == "topic"].sort_values(
+            ["need_difference", "item_id"], ascending=[False, True]
+        )
+        best = raised if len(raised) else served
+        if best.empty:
+            continue
+        row = best.iloc[0]
+        quotes = "".join(f"<blockquote>«{html.escape(q)}»</blockquote>" for q in list(row["quotes"])[:2])
+        about = html.escape(row["item_name"])
+        parts.append(f"<p><strong>{html.escape(row['profile_name'])}</strong>, om {about}:</p>{quotes}")
+    return HTML("".join(parts))
+
+
+def parallel_groups(run: Run) -> HTML:
+    """For the plan: do the profiles justify parallel groups or an elective slot, and with which topics."""
+    summary = _summary(run)
+    if len(summary) < 2:
+        return bullets(
+            [
+                "Undersøkelsen viser ingen tydelige behovsprofiler. Ett felles opplegg for alle deltakerne "
+                "er godt begrunnet; parallelle grupper trengs ikke ut fra behovene."
+            ]
+        )
+    ranking = run.tables["topic_ranking"]
+    planned = set(run.tables["plan"].loc[lambda d: d["chosen"], "topic_id"])
+    items = []
+    if differ_enough(run):
+        items.append(
+            f"De {len(summary)} behovsprofilene har ulike behov, og lederne plasseres sikkert i dem. Det "
+            "taler for parallelle grupper eller et valgfritt spor på minst én samling."
+        )
+    else:
+        items.append(
+            "Behovsprofilene ligner hverandre for mye, eller plasseringen er for usikker, til at parallelle "
+            "grupper er godt begrunnet. Ett felles opplegg med eksempler for hver profil er nok."
+        )
+    for row in summary.itertuples(index=False):
+        served = ranking.loc[ranking["serves_profile"] == row.profile_name].sort_values(
+            ["profile_need_gap", "topic_id"], ascending=[False, True]
+        )
+        if served.empty:
+            continue
+        best = served.iloc[0]
+        where = (
+            "og er allerede med i planen"
+            if best["topic_id"] in planned
+            else "og er ikke med i planen: et naturlig tema for et valgfritt spor"
+        )
+        items.append(f"{row.profile_name}: «{best['title']}» treffer behovene i denne profilen best {where}.")
+    return bullets(items)
