@@ -6,6 +6,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from pipeline.needs import need_profile_tables
 from pipeline.needs.profile_tables import profile_name, short_area, wilson
+from pipeline.needs.profile_text import benjamini_hochberg
 from pipeline.needs.profiles import UNPLACED, choose_profiles, need_features
 from pipeline.needs.scores import AreaMatrix, area_matrix
 
@@ -132,3 +133,10 @@ def test_names_and_intervals() -> None:
     )
     low, high = wilson(30, 100, 0.9)
     assert 0.2 < low < 0.3 < high < 0.4
+
+
+def test_false_discovery_rate_by_hand() -> None:
+    # p = 0.01, 0.04, 0.03, 0.5 -> sorted 0.01, 0.03, 0.04, 0.5; q = min over later of p * 4 / rank
+    q = benjamini_hochberg(np.array([0.01, 0.04, 0.03, 0.5]))
+    assert np.allclose(q, [0.04, 0.04 * 4 / 3, 0.04 * 4 / 3, 0.5])
+    assert benjamini_hochberg(np.array([])).size == 0

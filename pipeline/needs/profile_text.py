@@ -2,8 +2,10 @@
 
 Lift: among the respondents who wrote a survey answer, the share of a profile's members whose answers carry a
 catalogue topic (guided assignment) or a discovered theme, divided by the share among everyone else. Its
-interval comes from resampling members and non-members separately (seeded percentile bootstrap). A count of
-raising members below `min_cell` is suppressed, as any breakdown is.
+interval comes from resampling members and non-members separately (seeded percentile bootstrap). With many
+profiles x topics some intervals clear 1 by chance, so a lift is `clear` only when Fisher's exact test (one
+sided: members raise it more) survives the Benjamini-Hochberg false discovery rate of `FDR` over every row of
+the table. A count of raising members below `min_cell` is suppressed, as any breakdown is.
 
 A topic serves the profile whose Borich need on the topic's linked areas exceeds the whole group's the most.
 """
@@ -15,6 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from scipy.stats import fisher_exact
 
 from pipeline.config import Topic
 from pipeline.needs.bootstrap import resample_counts
@@ -33,6 +36,9 @@ COLUMNS = [
     "lift",
     "lift_lo",
     "lift_hi",
+    "p_value",
+    "q_value",
+    "clear",
     "need",
     "need_all",
     "need_difference",
@@ -40,6 +46,20 @@ COLUMNS = [
     "suppressed",
 ]
 QUOTES = 2
+FDR = 0.10
+
+
+def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
+    """q-values: the smallest false discovery rate at which each test is a discovery."""
+    p = np.asarray(p, dtype=float)
+    if not p.size:
+        return p
+    order = np.argsort(p, kind="stable")
+    ranked = p[order] * len(p) / np.arange(1, len(p) + 1)
+    q = np.minimum.accumulate(ranked[::-1])[::-1].clip(max=1.0)
+    out = np.empty_like(q)
+    out[order] = q
+    return out
 
 
 def _carries(docs: pd.DataFrame, column: str, writers: list[str], items: list[str]) -> np.ndarray:
@@ -143,6 +163,15 @@ def profile_evidence(
                         "lift": float(inside[j] / outside[j]) if outside[j] > 0 else np.nan,
                         "lift_lo": float(lo[j]),
                         "lift_hi": float(hi[j]),
+                        "p_value": float(
+                            fisher_exact(
+                                [
+                                    [carries[members, j].sum(), (1 - carries[members, j]).sum()],
+                                    [carries[~members, j].sum(), (1 - carries[~members, j]).sum()],
+                                ],
+                                alternative="greater",
+                            ).pvalue
+                        ),
                         "need": need,
                         "need_all": need_all,
                         "need_difference": need - need_all,
@@ -151,6 +180,8 @@ def profile_evidence(
                 )
     table = pd.DataFrame(rows)
     table["suppressed"] = table["n_raising"] < min_cell
+    table["q_value"] = benjamini_hochberg(table["p_value"].to_numpy())
+    table["clear"] = (table["q_value"] < FDR) & ~table["suppressed"]
     for column in ("share_profile", "lift", "lift_lo", "lift_hi"):
         table[column] = table[column].where(~table["suppressed"], np.nan)
     table["quotes"] = [q if not s else [] for q, s in zip(table["quotes"], table["suppressed"], strict=True)]

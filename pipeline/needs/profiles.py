@@ -16,10 +16,10 @@ components and keeps adding them as the survey grows). A number of profiles k > 
 - it is stable: refitted on bootstrap resamples, the profiles agree with the full fit (mean adjusted Rand
   index >= `min_stability`);
 - its smallest profile has at least `min_cell` respondents (the privacy threshold).
-The most stable candidate is chosen (stability-based validation, Lange et al. 2004: a number of profiles
-that the data support is the one that comes back when the data are redrawn), ties to the lowest ICL; with
-no candidate the answer is one profile ("no distinct profiles" is a finding). Large surveys are fitted on a seeded subsample of `max_fit` respondents, and every
-respondent is then placed with its probability.
+The most stable candidate is chosen (stability-based validation, Lange et al. 2004: a number of profiles that
+the data support is the one that comes back when the data are redrawn), ties to the lowest ICL; with no
+candidate the answer is one profile ("no distinct profiles" is a finding). Large surveys are fitted on a
+seeded subsample of `max_fit` respondents, and every respondent is then placed with its probability.
 """
 
 from __future__ import annotations

@@ -112,16 +112,17 @@ def composition_table(run: Run, segment_type: str) -> HTML:
 
 
 def raised_table(run: Run) -> HTML:
-    """Catalogue topics and themes a profile's members write about more than others (the lift's interval
-    above 1)."""
+    """Catalogue topics and themes a profile's members write about clearly more than others (`clear`: the
+    difference holds after the false discovery rate over all comparisons)."""
     evidence = run.tables["profile_topics"]
     if evidence.empty:
         return HTML("")
-    clear = evidence.loc[~evidence["suppressed"] & (evidence["lift_lo"] > 1)]
+    clear = evidence.loc[evidence["clear"]]
     if clear.empty:
         return HTML(
             "<p>Ingen temaer skiller seg tydelig ut i fritekstsvarene til en profil: for alle temaer kan "
-            "forskjellen mellom profilene skyldes tilfeldigheter.</p>"
+            "forskjellen mellom profilene skyldes tilfeldigheter når vi tar hensyn til hvor mange "
+            "sammenligninger som er gjort.</p>"
         )
     clear = clear.sort_values(["profile", "lift"], ascending=[True, False])
     shown = pd.DataFrame(
@@ -148,7 +149,7 @@ def profile_quotes(run: Run) -> HTML:
     parts = []
     usable = evidence.loc[~evidence["suppressed"] & (evidence["quotes"].map(len) > 0)]
     for _profile, part in usable.groupby("profile", sort=True):
-        raised = part.loc[part["lift_lo"] > 1].sort_values(["lift", "item_id"], ascending=[False, True])
+        raised = part.loc[part["clear"]].sort_values(["lift", "item_id"], ascending=[False, True])
         served = part.loc[part["kind"] == "topic"].sort_values(
             ["need_difference", "item_id"], ascending=[False, True]
         )

@@ -91,6 +91,14 @@ PROFILE_BY_ROLE: dict[str, dict[str, float]] = {
     "Stabsleder": {"belastet": 0.15, "bygger": 0.65, "leder_av_ledere": 0.20},
     "Enhetsleder": {"belastet": 0.60, "bygger": 0.20, "leder_av_ledere": 0.20},
 }
+# what the profiles write about: an answer with one of these planted themes goes, with this chance, to a
+# respondent of the profile (the rest go to anyone), so free text and profiles agree as they would
+PROFILE_THEMES: dict[str, tuple[str, ...]] = {
+    "belastet": ("belastning",),
+    "bygger": ("digital", "klima"),
+    "leder_av_ledere": ("politikk", "samarbeid"),
+}
+P_PROFILE_MATCH = 0.7
 RESPONDENT_SD = 0.30  # a respondent's general tendency (shared by all items)
 ITEM_SD = 0.75  # item-level noise of the latent answer
 P_DONT_KNOW = {"importance": 0.025, "competence": 0.05}

@@ -193,11 +193,19 @@ def _size_ok(text: str, band: str) -> bool:
     return True
 
 
+def profile_for(themes: tuple[str, ...], rng: np.random.Generator) -> str | None:
+    """The need profile an answer about these planted themes goes to (`P_PROFILE_MATCH`), or None."""
+    linked = sorted(p for p, linked in P.PROFILE_THEMES.items() if set(linked) & set(themes))
+    draw = rng.uniform()
+    return linked[int(draw * 1000) % len(linked)] if linked and draw < P.P_PROFILE_MATCH else None
+
+
 def assign_free_text(
     rng: np.random.Generator, respondents: pd.DataFrame, answers: list[Answer], non_answers: dict[str, int]
 ) -> pd.DataFrame:
     """Place every hand-written answer and the non-answers with a complete respondent; answers that say the
-    municipality is small (or large) go to a respondent from such a municipality. Returns one row per placed
+    municipality is small (or large) go to a respondent from such a municipality, and answers about a need
+    profile's themes mostly to a member of that profile (`P.PROFILE_THEMES`). Returns one row per placed
     text: respondent_id, question, answer_id ('' for non-answers), text."""
     complete = respondents.loc[~respondents["partial"]].reset_index(drop=True)
     rows = []
@@ -205,6 +213,7 @@ def assign_free_text(
         mine = [a for a in answers if a.question == question]
         picks = [P.NON_ANSWERS[i % len(P.NON_ANSWERS)] for i in rng.permutation(non_answers[question])]
         texts: list[tuple[str, str]] = [(a.id, a.text) for a in mine] + [("", t) for t in picks]
+        wanted = {a.id: profile_for(a.themes, rng) for a in mine}
         if len(texts) > len(complete):
             raise ValueError(
                 f"{len(texts)} answers to '{question}' but only {len(complete)} complete respondents"
@@ -215,7 +224,8 @@ def assign_free_text(
         texts.sort(key=lambda t: _size_ok(t[1], "Under 10 000") and _size_ok(t[1], "100 000 og flere"))
         for answer_id, text in texts:
             eligible = [i for i in free if _size_ok(text, complete.at[i, "size_band"])]
-            chosen = eligible[0] if eligible else free[0]
+            matching = [i for i in eligible if complete.at[i, "profile"] == wanted.get(answer_id)]
+            chosen = matching[0] if matching else eligible[0] if eligible else free[0]
             free.remove(chosen)
             rows.append((int(complete.at[chosen, "respondent_id"]), question, answer_id, text))
     return pd.DataFrame(rows, columns=["respondent_id", "question", "answer_id", "text"])
