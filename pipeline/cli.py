@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline.config import DEFAULT_CONFIG, PROJ_ROOT
@@ -147,25 +150,81 @@ def main(argv: list[str] | None = None) -> int:
             from pipeline.report import render_reports
 
             written = render_reports(
-                Store(args.workdir.expanduser().resolve()),
+                Store(work_dir(args.workdir)),
                 names=tuple(args.names),
                 parameters=parse_params(args.param),
             )
             logging.getLogger("pipeline").info("%d report files written", len(written))
             return 0
         programme = load_programme(args.config)
-        store = Store(args.workdir.expanduser().resolve())
-        if args.command == "review":
-            from pipeline.stages import write_coding_sheet
+        store = Store(work_dir(args.workdir))
+        with workdir_lock(store.workdir, argv if argv is not None else sys.argv[1:]):
+            if args.command == "review":
+                from pipeline.stages import write_coding_sheet
 
-            write_coding_sheet(programme, store, args.out)
-            return 0
-        if args.command == "run":
-            index = run_all(programme, store)
-            logging.getLogger("pipeline").info("reports written; open %s", index)
-        else:
-            run_stage(args.command, programme, store)
+                write_coding_sheet(programme, store, args.out)
+                return 0
+            if args.command == "run":
+                index = run_all(programme, store)
+                logging.getLogger("pipeline").info("reports written; open %s", index)
+            else:
+                run_stage(args.command, programme, store)
     except PipelineError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # the disk, not the data: full, read-only, no permission
+        where = f" {exc.filename}" if exc.filename else ""
+        print(
+            f"error:{where}: {exc.strerror or exc}. Check the path and that it can be written.",
+            file=sys.stderr,
+        )
+        return 2
     return 0
+
+
+def work_dir(path: Path) -> Path:
+    """The work dir, resolved; a file where a folder is wanted is refused before anything is written."""
+    from pipeline.errors import WorkdirError
+
+    path = path.expanduser().resolve()
+    for part in (path, *path.parents):
+        if part.exists():
+            if not part.is_dir():
+                raise WorkdirError(
+                    f"--workdir {path}: {part} is a file, not a folder. Give a folder (it is created if "
+                    "missing)."
+                )
+            break
+    return path
+
+
+@contextmanager
+def workdir_lock(workdir: Path, argv: list[str]) -> Iterator[None]:
+    """Hold `WORKDIR/.pipeline.lock` for the command: a second run into the same work dir stops at once
+    with a message naming the first, instead of mixing its outputs with the other run's."""
+    import fcntl
+
+    from pipeline.errors import WorkdirError
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    lock = workdir / ".pipeline.lock"
+    with lock.open("a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            other = handle.read().strip() or "another process"
+            raise WorkdirError(
+                f"--workdir {workdir}: another run is writing there ({other}). Wait for it to finish, or "
+                "use another --workdir."
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}: python -m pipeline {' '.join(argv)}\n")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -48,5 +48,9 @@ class StageOrderError(PipelineError):
     """A stage was run before the stage whose outputs it reads."""
 
 
+class WorkdirError(PipelineError):
+    """The work dir cannot be used: a file where a folder is wanted, or another run is writing there."""
+
+
 class PlanInfeasibleError(PipelineError):
     """The programme file's constraints cannot all be met."""

@@ -22,6 +22,10 @@ from pipeline.survey.reading import decode
 log = logging.getLogger(__name__)
 
 TRANSCRIPT_SUFFIXES = (".vtt", ".srt", ".docx", ".txt")
+UNREADABLE_HINT = (
+    "Open it and save it again as .docx or as UTF-8 .txt, or set [interviews].skip_unreadable = true to "
+    "skip it (it is then listed in the ingest report)."
+)
 INTERVIEWER_LABELS = {"i", "int", "intervjuer", "interviewer", "intervjuar", "moderator"}
 ROLE_LABEL = re.compile(
     r"^(?:i|k\d*|ip\d*|r\d*|informant\s*\d*|intervjuer\s*\d*|interviewer\s*\d*|respondent\s*\d*)$",
@@ -93,7 +97,7 @@ def read_cues(path: Path) -> list[Cue]:
             hint="Use " + ", ".join(TRANSCRIPT_SUFFIXES) + ".",
         )
     if path.stat().st_size == 0:
-        raise InputError(path, "the transcript is empty.")
+        raise InputError(path, "the transcript is empty.", hint=UNREADABLE_HINT)
     if suffix == ".docx":
         lines = _docx_lines(path)
         cues = parse_prefixed(lines)
@@ -104,14 +108,15 @@ def read_cues(path: Path) -> list[Cue]:
         raise InputError(
             path,
             "no speaker turns found.",
-            hint="Expected 'Name: text' lines, WebVTT voice tags or subtitle cues with speaker names.",
+            hint="Expected 'Name: text' lines, WebVTT voice tags or subtitle cues with speaker names. "
+            + UNREADABLE_HINT,
         )
     return cues
 
 
 def _read_text(path: Path) -> str:
     """A text transcript decoded as survey exports are (UTF-16, UTF-8 or cp1252), with '\\n' line ends."""
-    text = decode(path, path.read_bytes(), hint="Save the transcript as UTF-8.")
+    text = decode(path, path.read_bytes(), hint=UNREADABLE_HINT)
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -121,12 +126,18 @@ def _docx_lines(path: Path) -> list[str]:
 
     try:
         doc = Document(str(path))
+        lines = [_paragraph_line(p) for p in doc.paragraphs]
+        tables = [
+            [[" ".join(c.text.split()) for c in row.cells] for row in table.rows] for table in doc.tables
+        ]
     except (PackageNotFoundError, KeyError, ValueError) as exc:
-        raise InputError(path, "is not a readable Word document.") from exc
-    lines = [_paragraph_line(p) for p in doc.paragraphs]
-    for table in doc.tables:
-        for row in table.rows:
-            cells = [" ".join(c.text.split()) for c in row.cells]
+        raise InputError(path, "is not a readable Word document.", hint=UNREADABLE_HINT) from exc
+    except Exception as exc:  # python-docx and lxml raise many kinds for a damaged file
+        raise InputError(
+            path, f"is a damaged Word document ({type(exc).__name__}).", hint=UNREADABLE_HINT
+        ) from exc
+    for table in tables:
+        for cells in table:
             if len(cells) < 2 or not cells[-2] or not cells[-1] or cells[-2].casefold() in HEADER_WORDS:
                 continue
             clock = CLOCK.match(cells[0]) if len(cells) >= 3 else None
@@ -312,6 +323,16 @@ def read_transcripts(
                 "interviewer_detected_by": how,
             }
         )
+        speakers = sorted({c.speaker for c in cues})
+        if len(speakers) == 1:
+            report[-1]["single_speaker"] = True
+            log.warning(
+                "%s: only one speaker ('%s'), so every turn, the interviewer's questions too, counts as the "
+                "informant's. Set the speaker names in the transcript, or list the interviewer in "
+                "[interviews].interviewers if the file names them.",
+                path.name,
+                speakers[0],
+            )
         if how.startswith("heuristic"):
             log.info(
                 "%s: interviewer chosen by %s; set [interviews].interviewers to override", path.name, how

@@ -1,8 +1,10 @@
-"""The run manifest (`data/processed/run_manifest.json`): what went in, what came out, how long it took.
+"""The run manifest (`data/processed/run_manifest.json`): what went in and what came out; and how long it
+took, in `run_timings.json` beside it (the only output that differs between two runs of the same inputs).
 
 Every stage updates its own entry, so a run made stage by stage through `make` has the same manifest shape
 as `python -m pipeline run`. When the programme file or the inputs change, the stages of the older run are
-dropped, so the manifest never mixes two runs.
+dropped, so the manifest never mixes two runs; and a stage refuses to read the outputs of a run made from
+another programme file or other inputs (`check_upstream`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 from pipeline import __version__
 from pipeline.config import Programme
+from pipeline.errors import StageOrderError
 from pipeline.interviews import TRANSCRIPT_SUFFIXES
 from pipeline.store import Store
 
@@ -32,6 +35,15 @@ def transcript_files(programme: Programme) -> list[Path]:
         p
         for p in programme.inputs.interviews.iterdir()
         if p.is_file() and p.suffix.lower() in TRANSCRIPT_SUFFIXES
+    )
+
+
+def other_files(programme: Programme) -> list[Path]:
+    """Files in the interviews folder that are not transcripts (a .pdf, a note): not read, but reported."""
+    return sorted(
+        p
+        for p in programme.inputs.interviews.iterdir()
+        if p.is_file() and p.suffix.lower() not in TRANSCRIPT_SUFFIXES
     )
 
 
@@ -76,12 +88,44 @@ def update_manifest(
             "programme_file": programme.path.as_posix(),
             "config_sha256": programme.sha256,
             "inputs": hashes,
-            "updated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
     )
     if stage == "ingest":  # replacements per source and kind, never the values
         manifest["privacy"] = store.read_json("ingest_report").get("privacy", {})
     stages = manifest.setdefault("stages", {})
-    stages[stage] = {"rows": rows, "seconds": round(seconds, 3)}
+    stages[stage] = {"rows": rows}
     store.write_json("run_manifest", manifest)
+    record_timings(store, {"stages": {stage: round(seconds, 3)}})
     return manifest
+
+
+def record_timings(store: Store, timings: dict[str, dict[str, float]]) -> None:
+    """Merge wall times into `run_timings.json`, with the time of writing."""
+    path = store.path("run_timings")
+    current: dict[str, Any] = store.read_json("run_timings") if path.exists() else {}
+    for key, values in timings.items():
+        current.setdefault(key, {}).update(values)
+    current["updated_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    store.write_json("run_timings", current)
+
+
+def check_upstream(store: Store, programme: Programme, stage: str, upstream: tuple[str, ...]) -> None:
+    """Refuse to run `stage` on outputs that other data made (another survey export, codebook or
+    transcripts): two runs into one work dir must not mix one run's respondents with the other's themes.
+    Settings may change between stages (re-ranking with other weights is a use); the data may not."""
+    path = store.path("run_manifest")
+    if not upstream or not path.exists():
+        return
+    manifest = store.read_json("run_manifest")
+    terms, sheet = programme.themes.related_terms, programme.themes.review
+    own = {_relative(p, programme.path.parent) for p in (terms, sheet) if isinstance(p, Path)}
+    recorded = {k: v for k, v in manifest.get("inputs", {}).items() if k not in own}
+    current = {k: v for k, v in input_hashes(programme).items() if k not in own}
+    if recorded == current:
+        return
+    made_by = manifest.get("programme_file", "another programme file")
+    raise StageOrderError(
+        f"{store.workdir}: the outputs there were made by {made_by} from other data than the files "
+        f"{programme.path.name} names now; `{stage}` would mix two runs. Run the whole pipeline again "
+        "(`make all` or `python -m pipeline run`), or use another --workdir."
+    )

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from pipeline.config import PROJ_ROOT
 from pipeline.errors import PipelineError
-from pipeline.present import format_number
 from pipeline.store import Store
 
 log = logging.getLogger(__name__)
@@ -79,7 +78,8 @@ def render_report(
         extra_arguments=["--IPKernelApp.log_level=ERROR"],
     )  # no `cwd`: papermill's os.chdir is process-wide and races between the two rendering threads; the
     # notebooks read the run from the absolute `workdir` parameter
-    node = nbformat.read(executed, as_version=4)
+    node = stable_notebook(nbformat.read(executed, as_version=4), str(store.workdir.resolve()))
+    nbformat.write(node, executed)
     written = []
     for audience in AUDIENCES:
         exporter = HTMLExporter(
@@ -96,6 +96,27 @@ def render_report(
         written.append(target)
         log.info("report written: %s", target)
     return written
+
+
+MEMORY_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def stable_notebook(node: Any, workdir: str) -> Any:
+    """An executed notebook without what differs between two runs of the same inputs: papermill's times
+    and paths, the kernel's execution times, random cell ids and memory addresses in object reprs. The
+    work dir in the parameters cell becomes '../..', where the run is seen from reports/notebooks/."""
+    node.metadata.pop("papermill", None)
+    for i, cell in enumerate(node.cells):
+        cell.id = f"cell-{i:02d}"
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.source = cell.source.replace(repr(workdir), repr("../..")).replace(f'"{workdir}"', '"../.."')
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/plain" in data:
+                data["text/plain"] = MEMORY_ADDRESS.sub("", data["text/plain"])
+    return node
 
 
 def render_reports(
@@ -125,7 +146,8 @@ def render_reports(
 
 
 def write_index(store: Store) -> Path:
-    """reports/index.html: links to every report, the run's date, inputs and manifest summary."""
+    """reports/index.html: links to every report, the inputs and the manifest summary (no time of writing:
+    the page is the same for the same inputs)."""
     manifest = store.read_json("run_manifest") if store.path("run_manifest").exists() else {}
     esc = html.escape
     links = []
@@ -138,9 +160,12 @@ def write_index(store: Store) -> Path:
         f"<tr><td>{esc(name)}</td><td><code>{esc(digest[:12])}</code></td></tr>"
         for name, digest in manifest.get("inputs", {}).items()
     )
-    stages = "".join(
-        f"<tr><td>{esc(stage)}</td><td>{esc(', '.join(f'{k}: {v}' for k, v in info['rows'].items()))}</td>"
-        f"<td>{format_number(info['seconds'], 1)} s</td></tr>"
+    stages = "".join(  # no times here: two runs of the same inputs write the same bytes
+        "<tr><td>"
+        + esc(stage)
+        + "</td><td>"
+        + esc(", ".join(f"{k}: {v}" for k, v in info["rows"].items()))
+        + "</td></tr>"
         for stage, info in manifest.get("stages", {}).items()
     )
     page = f"""<!DOCTYPE html>
@@ -149,12 +174,12 @@ def write_index(store: Store) -> Path:
 td,th{{padding:.2rem .8rem;border-bottom:1px solid #ccc;text-align:left}}
 td:last-child{{white-space:nowrap}}</style></head>
 <body><h1>Rapporter</h1>
-<p>Generert {esc(datetime.now().strftime("%d.%m.%Y %H:%M"))} fra programfilen
+<p>Laget fra programfilen
 <code>{esc(Path(manifest.get("programme_file", "")).name)}</code>, pakkeversjon
 {esc(str(manifest.get("package_version", "")))}.</p>
 <ul>{"".join(links)}</ul>
 <h2>Inndata</h2><table><tr><th>Fil</th><th>SHA-256 (start)</th></tr>{inputs}</table>
-<h2>Kjøring</h2><table><tr><th>Steg</th><th>Rader</th><th>Tid</th></tr>{stages}</table>
+<h2>Kjøring</h2><table><tr><th>Steg</th><th>Rader</th></tr>{stages}</table>
 </body></html>
 """
     target = store.reports / "index.html"

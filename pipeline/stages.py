@@ -14,8 +14,14 @@ import pandas as pd
 
 from pipeline import interviews, needs, plan, privacy, rank, report, survey, themes
 from pipeline.config import PROJ_ROOT, Programme
-from pipeline.errors import PipelineError, PlanInfeasibleError
-from pipeline.manifest import transcript_files, update_manifest
+from pipeline.errors import InputError, PipelineError, PlanInfeasibleError
+from pipeline.manifest import (
+    check_upstream,
+    other_files,
+    record_timings,
+    transcript_files,
+    update_manifest,
+)
 from pipeline.privacy import tables as privacy_tables
 from pipeline.store import Store, stable_zip, write_csv
 from pipeline.themes import review
@@ -33,9 +39,20 @@ def ingest(programme: Programme, store: Store) -> dict[str, int]:
     id_column = book.loc[book["type"] == "respondent_id", "column"].iloc[0]
     raw = survey.read_export(inputs.survey, inputs.survey_sheet, id_column)
     tables = survey.tidy_survey(raw, book, inputs.survey)
+    if not tables.likert["value"].notna().any():
+        raise InputError(
+            inputs.survey,
+            "has no answers on the Likert items (importance and competence): the needs cannot be scored.",
+            hint=f"Check that the likert rows of {inputs.codebook.name} name the export's columns, and that "
+            "the export holds the answers (not only the free text).",
+        )
     turns, interview_report, speakers = interviews.read_transcripts(
         transcript_files(programme), programme.interviews
     )
+    for other in other_files(programme):
+        reason = "not a transcript (.vtt, .srt, .docx or .txt): not read"
+        log.warning("%s: %s. Save it in one of those formats to use it.", other.name, reason)
+        interview_report.append({"file": other.name, "interview_id": other.stem, "skipped": reason})
 
     pseudonymiser = privacy_tables.build_pseudonymiser(programme, tables.respondents, speakers)
     tables, turns, ids, summary = privacy_tables.pseudonymise_survey(
@@ -367,6 +384,7 @@ def plan_stage(programme: Programme, store: Store) -> dict[str, int]:
             log.warning("no alternative plan with %d gatherings: %s", count, exc)
             variants[str(count)] = {"feasible": False, "reason": str(exc)}
             continue
+        record_timings(store, {"plan_solver_seconds": {str(count): round(result.seconds, 3)}})
         greedy = plan.greedy_plan(programme, values, count, affinity, settings.cohesion)
         tables.append(plan.plan_table(programme, ranking, result, chosen, affinity, p_in if chosen else None))
         missing.append(plan.left_out(programme, ranking, result, values))
@@ -377,7 +395,6 @@ def plan_stage(programme: Programme, store: Store) -> dict[str, int]:
             "objective": round(result.objective, 4),
             "value": round(result.value, 4),
             "cohesion": round(result.cohesion, 4),
-            "solver_seconds": round(result.seconds, 3),
             "greedy_objective": round(greedy.objective, 4),
         }
         log.info(
@@ -425,6 +442,8 @@ STAGES: dict[str, StageFn] = {
 
 def run_stage(name: str, programme: Programme, store: Store) -> dict[str, int]:
     """Run one stage and record it in the manifest."""
+    names = list(STAGES)
+    check_upstream(store, programme, name, tuple(names[: names.index(name)]))
     started = time.perf_counter()
     log.info("stage %s ...", name)
     rows = STAGES[name](programme, store)

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -106,6 +109,7 @@ JSON_FILES: dict[str, tuple[str, str]] = {
     "needs_summary": ("data/processed", "needs_summary.json"),
     "profile_diagnostics": ("data/processed", "profile_diagnostics.json"),
     "run_manifest": ("data/processed", "run_manifest.json"),
+    "run_timings": ("data/processed", "run_timings.json"),
     "plan_summary": ("data/processed", "plan_summary.json"),
 }
 # which stage writes which dataset, so a missing input can name the command that makes it
@@ -140,6 +144,19 @@ PRODUCED_BY = {
     "plan_sensitivity": "plan",
     "plan_summary": "plan",
 }
+
+
+@contextmanager
+def replacing(path: Path) -> Iterator[Path]:
+    """Write to a temporary file beside `path` and move it into place when done: a reader never sees a
+    half-written output, and a failed write leaves the old file as it was."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -184,8 +201,8 @@ class Store:
 
     def write(self, name: str, df: pd.DataFrame) -> Path:
         path = self.path(name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        df.reset_index(drop=True).to_parquet(path, index=False)
+        with replacing(path) as tmp:
+            df.reset_index(drop=True).to_parquet(tmp, index=False)
         return path
 
     def read_json(self, name: str) -> dict[str, Any]:
@@ -193,10 +210,10 @@ class Store:
 
     def write_json(self, name: str, data: dict[str, Any]) -> Path:
         path = self.path(name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(
-            json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n", encoding="utf-8"
-        )
+        with replacing(path) as tmp:
+            tmp.write_text(
+                json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n", encoding="utf-8"
+            )
         return path
 
     def processed_file(self, file: str) -> Path:

@@ -33,7 +33,7 @@ def test_loads_and_resolves_paths_relative_to_the_file(project: Path) -> None:
         ),
         ("min_cell = 2", "min_cell = 0", r"privacy\.min_cell: must be at least 1"),
         ("survey = 0.5", "survey = -1", r"weights: weights must be non-negative"),
-        ("survey = 0.5", "survey = 0.5\nbogus = 1", r"weights\.bogus: unknown weight"),
+        ("survey = 0.5", "survey = 0.5\nbogus = 1", r"weights\.bogus: unknown key"),
         ("k_min = 2", "k_min = 9", r"themes\.k_min: need 2 <= k_min <= k_max"),
         (
             "k_min = 2",

@@ -121,7 +121,7 @@ def test_interviewer_detection_order() -> None:
         ("notes.txt", b"just some notes without speakers", "no speaker turns found"),
         ("audio.mp3", b"ID3", "unsupported transcript type"),
         ("broken.docx", b"not a zip", "not a readable Word document"),
-        ("bytes.txt", b"I: \x81\x8d\x8f", "unreadable encoding.*Save the transcript as UTF-8"),
+        ("bytes.txt", b"I: \x81\x8d\x8f", "unreadable encoding.*save it again as .docx or as UTF-8 .txt"),
     ],
 )
 def test_bad_transcripts_name_the_file(tmp_path: Path, name: str, content: bytes, match: str) -> None:

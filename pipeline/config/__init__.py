@@ -54,6 +54,26 @@ __all__ = [
 ]
 
 
+TABLES = (
+    "programme",
+    "inputs",
+    "sessions",
+    "contributors",
+    "topics",
+    "weights",
+    "privacy",
+    "themes",
+    "needs",
+    "plan",
+    "interviews",
+)
+
+
+def programme_name(r: Reader) -> str:
+    r.refuse_unknown({"name"})
+    return r.text("name", "Lederprogram")
+
+
 def load_programme(path: Path | str) -> Programme:
     """Read and validate the programme file; paths in it are resolved relative to the file."""
     path = Path(path).expanduser().resolve()
@@ -67,9 +87,10 @@ def load_programme(path: Path | str) -> Programme:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, "", f"is not valid TOML ({exc}). Fix the syntax at that line.") from exc
     root = Reader(path, doc, "")
+    root.refuse_unknown(set(TABLES), "table")
     programme = Programme(
         path=path,
-        name=root.table_of("programme", False).text("name", "Lederprogram"),
+        name=programme_name(root.table_of("programme", False)),
         inputs=sections.inputs(root.table_of("inputs"), path.parent),
         sessions=sections.sessions(root.table_of("sessions")),
         contributors=sections.contributors(root),

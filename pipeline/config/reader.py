@@ -47,12 +47,13 @@ class Reader:
             raise self.fail(name, "must be a list of non-empty strings.")
         return tuple(value)
 
-    def refuse_unknown(self, known: set[str]) -> None:
-        """A key this table does not know is an error, with the closest known key as a suggestion."""
+    def refuse_unknown(self, known: set[str], what: str = "key") -> None:
+        """A key (or table) this table does not know is an error, with the closest known one as a
+        suggestion: a misspelt setting must never be silently ignored."""
         for key in sorted(set(self.table) - known):
             close = difflib.get_close_matches(key, sorted(known), n=1)
             hint = f" Did you mean '{close[0]}'?" if close else ""
-            raise self.fail(key, f"unknown key.{hint} Known: {', '.join(sorted(known))}.")
+            raise self.fail(key, f"unknown {what}.{hint} Known: {', '.join(sorted(known))}.")
 
     def table_of(self, name: str, required: bool = True) -> Reader:
         return Reader(self.path, self.get(name, dict, ... if required else {}), self.key(name))

@@ -22,10 +22,39 @@ from pipeline.config.models import (
 from pipeline.config.reader import Reader
 from pipeline.errors import ConfigError
 
+TOPIC_KEYS = {
+    "id",
+    "title",
+    "description",
+    "seed_terms",
+    "contributors",
+    "areas",
+    "requires",
+    "pinned_session",
+    "excluded",
+}
+CONTRIBUTOR_KEYS = {"id", "name", "every_session", "max_topics"}
+
+
+def inside(r: Reader, name: str, base: Path, value: str) -> Path:
+    """A path of the programme file, resolved against its folder; one that leaves the folder (`../..`, an
+    absolute path elsewhere) is refused: a run's inputs are the programme file's folder, which is also what
+    `make` watches for changes."""
+    path = (base / value).resolve()
+    if not path.is_relative_to(base.resolve()):
+        raise r.fail(
+            name,
+            f"'{value}' is outside the programme file's folder {base}. Copy it into that folder (or below) "
+            "and give its path relative to the programme file.",
+        )
+    return path
+
 
 def inputs(r: Reader, base: Path) -> Inputs:
+    r.refuse_unknown({"survey", "codebook", "interviews", "survey_sheet"})
+
     def existing(name: str, want_dir: bool) -> Path:
-        p = (base / r.text(name)).resolve()
+        p = inside(r, name, base, r.text(name))
         if want_dir and not p.is_dir():
             raise r.fail(name, f"folder {p} does not exist. Paths are relative to the programme file.")
         if not want_dir and not p.is_file():
@@ -37,6 +66,7 @@ def inputs(r: Reader, base: Path) -> Inputs:
 
 
 def sessions(r: Reader) -> Sessions:
+    r.refuse_unknown({"count", "slots"})
     count = r.get("count", int)
     if count not in SESSION_COUNTS:
         raise r.fail("count", f"must be 3 or 4 gatherings, not {count}.")
@@ -56,7 +86,8 @@ def contributors(root: Reader) -> tuple[Contributor, ...]:
         raise root.fail("contributors", "list at least one contributor ([[contributors]] with id and name).")
     out, seen = [], set()
     for i, item in enumerate(items):
-        r = Reader(root.path, item if isinstance(item, dict) else {}, f"contributors[{i}]")
+        r = table_item(root, "contributors", i, item)
+        r.refuse_unknown(CONTRIBUTOR_KEYS)
         cid = r.text("id")
         if cid in seen:
             raise r.fail("id", f"duplicate contributor id '{cid}'.")
@@ -73,7 +104,8 @@ def topics(root: Reader, programme: Programme) -> tuple[Topic, ...]:
     known_contributors = {c.id for c in programme.contributors}
     out: list[Topic] = []
     for i, item in enumerate(items):
-        r = Reader(root.path, item if isinstance(item, dict) else {}, f"topics[{i}]")
+        r = table_item(root, "topics", i, item)
+        r.refuse_unknown(TOPIC_KEYS)
         tid = r.text("id")
         if any(t.id == tid for t in out):
             raise r.fail("id", f"duplicate topic id '{tid}'.")
@@ -110,13 +142,52 @@ def topics(root: Reader, programme: Programme) -> tuple[Topic, ...]:
         missing = [q for q in t.requires if q not in ids]
         if missing:
             raise ConfigError(root.path, f"topics[{i}].requires", f"unknown topic {missing}.")
+    cycle = requires_cycle(out)
+    if cycle:
+        first = next(i for i, t in enumerate(out) if t.id == cycle[0])
+        raise ConfigError(
+            root.path,
+            f"topics[{first}].requires",
+            f"topics require each other in a circle ({' → '.join(cycle)}), so neither can come before "
+            "the other. Remove one of the requirements.",
+        )
     return tuple(out)
 
 
+def table_item(root: Reader, name: str, i: int, item: object) -> Reader:
+    """The i-th table of an array of tables ([[topics]], [[contributors]])."""
+    if not isinstance(item, dict):
+        raise root.fail(f"{name}[{i}]", f"must be a table ([[{name}]] with keys), not {item!r}.")
+    return Reader(root.path, item, f"{name}[{i}]")
+
+
+def requires_cycle(topics: list[Topic]) -> list[str]:
+    """The first circle of `requires` between topics (['a', 'b', 'a']), or [] when there is none."""
+    needs = {t.id: t.requires for t in topics}
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+
+    def visit(tid: str, path: list[str]) -> list[str]:
+        state[tid] = 1
+        for other in needs.get(tid, ()):
+            if state.get(other) == 1:
+                return [*path[path.index(other) :], other] if other in path else [tid, other]
+            if other not in state:
+                found = visit(other, [*path, other])
+                if found:
+                    return found
+        state[tid] = 2
+        return []
+
+    for t in topics:
+        if t.id not in state:
+            found = visit(t.id, [t.id])
+            if found:
+                return found
+    return []
+
+
 def weights(r: Reader) -> dict[str, float]:
-    unknown = sorted(set(r.table) - set(WEIGHT_KEYS))
-    if unknown:
-        raise r.fail(unknown[0], f"unknown weight; use {', '.join(WEIGHT_KEYS)}.")
+    r.refuse_unknown(set(WEIGHT_KEYS))
     weights = {k: r.get(k, float, 1.0) for k in WEIGHT_KEYS}
     if any(w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
         raise r.fail("", "weights must be non-negative and not all zero.")
@@ -146,6 +217,7 @@ def privacy(r: Reader) -> Privacy:
 
 def interview_settings(r: Reader) -> InterviewSettings:
     d = InterviewSettings()
+    r.refuse_unknown(set(d.__dataclass_fields__))
     return InterviewSettings(
         r.texts("interviewers", d.interviewers), r.get("skip_unreadable", bool, d.skip_unreadable)
     )
@@ -154,9 +226,7 @@ def interview_settings(r: Reader) -> InterviewSettings:
 def needs_settings(r: Reader) -> NeedsSettings:
     d = NeedsSettings()
     known = set(d.__dataclass_fields__)
-    unknown = sorted(set(r.table) - known)
-    if unknown:
-        raise r.fail(unknown[0], "unknown key; known: " + ", ".join(sorted(known)) + ".")
+    r.refuse_unknown(known)
     bootstrap = r.get("bootstrap", int, d.bootstrap)
     if bootstrap < 200:
         raise r.fail("bootstrap", "use at least 200 resamples (2000 or more for reported intervals).")
@@ -174,11 +244,7 @@ def needs_settings(r: Reader) -> NeedsSettings:
 
 
 def plan_settings(r: Reader) -> PlanSettings:
-    unknown = sorted(set(r.table) - set(PlanSettings.__dataclass_fields__))
-    if unknown:
-        raise r.fail(
-            unknown[0], "unknown key; known: cohesion, sensitivity_samples, sensitivity_concentration."
-        )
+    r.refuse_unknown(set(PlanSettings.__dataclass_fields__))
     d = PlanSettings()
     cohesion = r.get("cohesion", float, d.cohesion)
     if cohesion < 0:
@@ -197,7 +263,7 @@ def theme_settings(r: Reader, base: Path) -> ThemeSettings:
     r.refuse_unknown(set(d.__dataclass_fields__))
     related = r.get("related_terms", (bool, str), d.related_terms)
     if isinstance(related, str):
-        related = (base / related).resolve()
+        related = inside(r, "related_terms", base, related)
         if not related.is_file():
             raise r.fail(
                 "related_terms",
@@ -212,7 +278,7 @@ def theme_settings(r: Reader, base: Path) -> ThemeSettings:
         raise r.fail("n_themes", "must be at least 2 (leave it out to choose automatically).")
     review = r.get("review", str, None)
     if review is not None:
-        review = (base / review).resolve()
+        review = inside(r, "review", base, review)
         if review.suffix.lower() != ".xlsx":
             raise r.fail("review", "must be an .xlsx coding sheet (written by `python -m pipeline review`).")
     minimum = {}

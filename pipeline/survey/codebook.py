@@ -11,6 +11,7 @@ as Nettskjema exports them).
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
 from collections import Counter
@@ -20,7 +21,7 @@ import pandas as pd
 
 from pipeline.errors import InputError
 from pipeline.store import unprotect_cell, write_csv
-from pipeline.survey.reading import clean_cell, parse_timestamp
+from pipeline.survey.reading import clean_cell, decode, parse_timestamp, parser_problem, sniff_delimiter
 
 CODEBOOK_COLUMNS = ("column", "item_id", "type", "area", "dimension", "scale", "missing", "label")
 OPTIONAL_COLUMNS = ("option",)
@@ -73,21 +74,22 @@ KNOWN_NORMED = tuple(tuple(norm(label) for label in scale) for scale in KNOWN_SC
 # ------------------------------------------------------------------------------------------- reading
 def read_codebook(path: Path) -> pd.DataFrame:
     """The codebook as a frame of strings, validated: messages name the codebook's row and column."""
-    try:
-        book = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except FileNotFoundError as exc:
+    if not Path(path).is_file():
         raise InputError(
             path,
             "codebook not found.",
             hint="Check [inputs].codebook in the programme file, or "
             "write one with `python -m pipeline codebook draft EXPORT`.",
-        ) from exc
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(
-            path,
-            f"cannot be read as a CSV codebook ({type(exc).__name__}).",
-            hint="Save it as UTF-8 CSV with the columns " + ", ".join(CODEBOOK_COLUMNS) + ".",
-        ) from exc
+        )
+    expected = "Save it as CSV (UTF-8; ',' or ';' between cells) with the columns " + ", ".join(
+        CODEBOOK_COLUMNS
+    )
+    text = decode(Path(path), Path(path).read_bytes(), hint=expected + ".")
+    sep = sniff_delimiter(text, Path(path).suffix.lower())
+    try:
+        book = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(path, parser_problem(str(exc), sep), hint=expected + ".") from exc
     missing = [c for c in CODEBOOK_COLUMNS if c not in book.columns]
     if missing:
         raise InputError(
@@ -237,7 +239,7 @@ def draft_codebook(raw: pd.DataFrame) -> pd.DataFrame:
     ('Question - Item' with numbered or known labels; dimension from the question's wording), multi-choice
     (one cell with ';' or ', ' separators, or Nettskjema 0/1 'question.option' columns), free text (mostly
     distinct, several words) and categories. Ids and labels are suggestions for a human to rename."""
-    headers = [c for c in raw.columns if c != "_row"]
+    headers = [c for c in raw.columns if c not in ("_row", "_defect")]
     values = {h: [c for c in map(clean_cell, raw[h]) if c] for h in headers}
     rows: list[dict[str, str]] = []
 

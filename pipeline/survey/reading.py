@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +62,14 @@ def read_export(path: Path, sheet: str | int = 0, id_column: str | None = None) 
         )
     header = [clean_cell(v) for v in grid.iloc[header_at]]
     body = grid.iloc[header_at + 1 :].copy()
+    if body.dropna(how="all").empty:
+        raise InputError(
+            path,
+            "has a header row but no answers below it.",
+            row=header_at + 1,
+            hint="Export again with the responses included.",
+        )
+    defects = row_defects(grid, header_at, len(body))
     body.columns = header
     body = body.loc[:, [h != "" for h in header]]
     duplicated = body.columns[body.columns.duplicated()].tolist()
@@ -71,6 +81,8 @@ def read_export(path: Path, sheet: str | int = 0, id_column: str | None = None) 
             hint="Rename one of them in the export or re-export.",
         )
     body.insert(0, "_row", np.arange(header_at + 2, header_at + 2 + len(body)))
+    if any(defects):
+        body.insert(1, "_defect", defects)
     return body.reset_index(drop=True)
 
 
@@ -115,25 +127,42 @@ def decode(path: Path, data: bytes, hint: str = DECODE_HINT) -> str:
 
 
 def sniff_delimiter(text: str, suffix: str) -> str:
+    """The delimiter under which the first records have the most consistent number of fields (two or
+    more): the most common width wins, then the wider. A one-respondent export, or answers full of commas,
+    do not fool it the way `csv.Sniffer` can be fooled."""
     sample = "\n".join(text.splitlines()[:50])
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=";,\t").delimiter
-    except csv.Error:
-        counts = {d: sample.count(d) for d in (";", "\t", ",")}
-        best = max(counts, key=lambda d: counts[d])
-        return best if counts[best] else ("\t" if suffix == ".tsv" else ";")
+    scores = {}
+    for delimiter in (";", "\t", ","):
+        widths = [
+            len(r) for r in csv.reader(io.StringIO(sample), delimiter=delimiter) if any(map(str.strip, r))
+        ]
+        common = Counter(widths).most_common(1)[0][0] if widths else 0
+        if common >= 2:
+            scores[delimiter] = (sum(w == common for w in widths) / len(widths), common)
+    if scores:
+        return max(scores, key=lambda d: scores[d])
+    return "\t" if suffix == ".tsv" else ";"
+
+
+def field_counts(text: str, sep: str) -> list[int]:
+    """Number of fields of every record (a blank line is a record of none), as the CSV reader sees them."""
+    return [len(r) for r in csv.reader(io.StringIO(text), delimiter=sep)]
 
 
 def read_delimited(path: Path) -> pd.DataFrame:
+    """The export as a grid of cells, one row per record; `attrs['fields']` holds each record's number of
+    fields and `attrs['cut_off']` whether the text ends inside the last record (no final line end)."""
     text = decode(path, path.read_bytes())
     if not text.strip():
         raise InputError(path, "the file is empty.", hint="Export the survey again from the survey tool.")
     sep = sniff_delimiter(text, path.suffix.lower())
+    counts = field_counts(text, sep)
     try:
-        return pd.read_csv(
+        grid = pd.read_csv(
             io.StringIO(text),
             sep=sep,
             header=None,
+            names=range(max(counts, default=1)),
             dtype=object,
             keep_default_na=False,
             na_values=[""],
@@ -141,8 +170,45 @@ def read_delimited(path: Path) -> pd.DataFrame:
         )
     except pd.errors.ParserError as exc:
         raise InputError(
-            path, f"cannot be read as '{sep}'-separated text ({exc}).", hint="Check quoting, or export again."
+            path, parser_problem(str(exc), sep), hint="Check the quoting, or export again."
         ) from exc
+    if len(counts) == len(grid):
+        grid.attrs["fields"] = counts
+        grid.attrs["cut_off"] = not text.endswith(("\n", "\r"))
+    return grid
+
+
+def parser_problem(message: str, sep: str) -> str:
+    """pandas' parser message as one plain sentence with 1-based row numbers."""
+    message = " ".join(message.split())
+    unclosed = re.search(r"EOF inside string starting at row (\d+)", message)
+    if unclosed:
+        return f"a quoted cell that starts in row {int(unclosed.group(1)) + 1} is never closed."
+    fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
+    if fields:
+        return (
+            f"row {fields.group(2)} has {fields.group(3)} fields where the rows above have {fields.group(1)}."
+        )
+    return f"cannot be read as '{sep}'-separated text ({message})."
+
+
+def row_defects(grid: pd.DataFrame, header_at: int, n_body: int) -> list[str]:
+    """Per body row: why the row cannot be trusted as read ('' when it can): more fields than the header (a
+    delimiter inside an unquoted answer), or the file ending in the middle of its last row."""
+    counts = grid.attrs.get("fields")
+    if counts is None:
+        return [""] * n_body
+    width = counts[header_at]
+    out = []
+    for i, n in enumerate(counts[header_at + 1 : header_at + 1 + n_body]):
+        last = i == n_body - 1
+        if n > width:
+            out.append(f"{n} fields where the header row has {width}: an unquoted delimiter in an answer?")
+        elif last and grid.attrs.get("cut_off") and 0 < n < width:
+            out.append(f"the file ends in the middle of this row ({n} of {width} fields): it was cut off")
+        else:
+            out.append("")
+    return out
 
 
 def clean_cell(value: Any) -> str:

@@ -76,8 +76,19 @@ def parse_likert(value: Any, scale: dict[str, int], missing: tuple[str, ...]) ->
         return float(scale[decimal.group(1)]), None
     numbered = NUMBERED_LABEL.match(text)
     if numbered and numbered.group(1) in scale:
-        return float(scale[numbered.group(1)]), None
+        number, label = numbered.group(1), norm(numbered.group(2))
+        if label in scale and scale[label] != int(number):
+            raise ScaleContradiction(int(number), numbered.group(2).strip(), scale[label])
+        return float(scale[number]), None
     raise KeyError(text)
+
+
+class ScaleContradiction(Exception):
+    """A numbered answer ('5 - Svært viktig') whose label the codebook's scale gives another number."""
+
+    def __init__(self, number: int, label: str, code: int):
+        super().__init__(f"{number} - {label}")
+        self.number, self.label, self.code = number, label, code
 
 
 @dataclass(frozen=True)
@@ -123,7 +134,7 @@ def tidy_survey(raw: pd.DataFrame, codebook: pd.DataFrame, source: Path | str) -
     """Raw export + codebook -> tidy tables and an ingest report."""
     source = Path(source)
     book = codebook.loc[codebook["type"] != "ignore"]
-    headers = [c for c in raw.columns if c != "_row"]
+    headers = [c for c in raw.columns if c not in ("_row", "_defect")]
     _check_columns(book, headers, source)
     known = set(codebook["column"])
     unknown_columns = [h for h in headers if h not in known]
@@ -140,6 +151,10 @@ def tidy_survey(raw: pd.DataFrame, codebook: pd.DataFrame, source: Path | str) -
         "empty row",
         np.where(blanks[id_col], "no respondent id", np.where(no_answers, "no answers at all", "")),
     )
+    if "_defect" in raw:  # a row the reader could not take as written (cut off, or too many fields)
+        reasons = np.where(
+            raw["_defect"].to_numpy(dtype=str) != "", raw["_defect"].to_numpy(dtype=str), reasons
+        )
     quarantine = [
         _q(source, r, id_col if why == "no respondent id" else "", "", why)
         for r, why in zip(raw["_row"], reasons, strict=True)
@@ -150,6 +165,14 @@ def tidy_survey(raw: pd.DataFrame, codebook: pd.DataFrame, source: Path | str) -
     kept["respondent_id"] = kept[id_col].map(_id_text)
     for _, item in book.loc[book["type"] == "timestamp"].iterrows():
         kept[item["item_id"]] = parse_timestamps(kept[item["column"]])
+        reject_first(
+            source,
+            kept,
+            item["column"],
+            kept[item["item_id"]].isna().to_numpy() & ~blank_mask(kept[item["column"]]),
+            "not a possible date and time:",
+            "Correct the cell (dd.mm.yyyy hh:mm) or leave it blank, then run again.",
+        )
     order_col = next((c for c in ("completed_at", "started_at") if c in kept), None)
     sort_cols = ["respondent_id", *([order_col] if order_col else []), "_row"]
     kept = kept.sort_values(sort_cols, kind="stable", na_position="first")
@@ -245,8 +268,23 @@ def _likert_long(kept: pd.DataFrame, book: pd.DataFrame, source: Path) -> pd.Dat
                 return parse_likert(cell, scale, missing)
             except KeyError:
                 return (np.nan, KeyError)
+            except ScaleContradiction as exc:
+                return (np.nan, exc)
 
         parsed = distinct(kept[item["column"]], parse)
+        contradiction = [isinstance(p[1], ScaleContradiction) for p in parsed.parsed]
+        if any(contradiction):
+            first = next(p[1] for p in parsed.parsed if isinstance(p[1], ScaleContradiction))
+            reject_first(
+                source,
+                kept,
+                item["column"],
+                parsed.take(contradiction),
+                f"the answer's number says {first.number} but the codebook's scale gives "
+                f"'{first.label}' = {first.code}:",
+                f"Fix the scale of item '{item['item_id']}' in the codebook (is its order reversed?) so the "
+                "numbers and labels agree with the export.",
+            )
         labels = sorted({k for k in scale if not k.isdigit()} | set(missing))
         reject_first(
             source,
