@@ -419,3 +419,22 @@ def test_a_transcript_file_name_with_a_name_is_warned_about(
     with caplog.at_level("WARNING"):
         run_stage("ingest", load_programme(project), Store(tmp_path / "w"))
     assert "['gunnhild_bakkerud'] look like they carry a name or a place" in caplog.text
+
+
+def test_a_second_run_of_the_sample_writes_the_same_bytes(sample_run: Path, tmp_path: Path) -> None:
+    """Every output file of two runs of the same inputs is byte-identical, in another work dir too; only
+    run_timings.json (wall times) may differ."""
+    second = tmp_path / "again"
+    assert main(["run", "--workdir", str(second), "-q"]) == 0
+
+    def outputs(root: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*"))
+            if p.is_file() and p.name not in ("run_timings.json", ".pipeline.lock")
+        }
+
+    first, again = outputs(sample_run), outputs(second)
+    assert set(first) == set(again)
+    assert len(first) >= 38
+    assert [name for name in first if first[name] != again[name]] == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 from collections import Counter
 from pathlib import Path
@@ -19,6 +20,8 @@ import numpy as np
 import pandas as pd
 
 from pipeline.errors import InputError
+
+log = logging.getLogger(__name__)
 
 DELIMITED = (".csv", ".tsv", ".txt")
 WORKBOOKS = (".xlsx", ".xlsm")
@@ -175,6 +178,13 @@ def read_delimited(path: Path) -> pd.DataFrame:
     if len(counts) == len(grid):
         grid.attrs["fields"] = counts
         grid.attrs["cut_off"] = not text.endswith(("\n", "\r"))
+    if not text.endswith(("\n", "\r")) and text.count("\n") > 1:
+        log.warning(
+            "%s does not end with a line end. If the file was cut off, the last row's last answer may be "
+            "incomplete: check row %d, or export again.",
+            path.name,
+            len(counts),
+        )
     return grid
 
 

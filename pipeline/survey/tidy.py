@@ -78,7 +78,9 @@ def parse_likert(value: Any, scale: dict[str, int], missing: tuple[str, ...]) ->
     if numbered and numbered.group(1) in scale:
         number, label = numbered.group(1), norm(numbered.group(2))
         if label in scale and scale[label] != int(number):
-            raise ScaleContradiction(int(number), numbered.group(2).strip(), scale[label])
+            written = NUMBERED_LABEL.match(" ".join(str(value).split()))
+            shown = written.group(2).strip() if written else numbered.group(2).strip()
+            raise ScaleContradiction(int(number), shown, scale[label])
         return float(scale[number]), None
     raise KeyError(text)
 
