@@ -47,10 +47,12 @@ def read_export(path: Path, sheet: str | int = 0, id_column: str | None = None) 
     if path.stat().st_size == 0:
         raise InputError(path, "the file is empty.", hint="Export the survey again from the survey tool.")
     suffix = path.suffix.lower()
+    counts: list[int] | None = None  # fields per record of a delimited file
+    cut_off = False
     if suffix in WORKBOOKS:
         grid = _read_workbook(path, sheet)
     elif suffix in DELIMITED:
-        grid = read_delimited(path)
+        grid, counts, cut_off = read_delimited(path)
     else:
         raise InputError(path, f"unsupported file type '{suffix}'.", hint="Use .xlsx, .csv, .tsv or .txt.")
     grid = grid.dropna(how="all", axis=1)
@@ -72,7 +74,7 @@ def read_export(path: Path, sheet: str | int = 0, id_column: str | None = None) 
             row=header_at + 1,
             hint="Export again with the responses included.",
         )
-    defects = row_defects(grid, header_at, len(body))
+    defects = row_defects(counts, cut_off, header_at, len(body))
     body.columns = header
     body = body.loc[:, [h != "" for h in header]]
     duplicated = body.columns[body.columns.duplicated()].tolist()
@@ -152,9 +154,9 @@ def field_counts(text: str, sep: str) -> list[int]:
     return [len(r) for r in csv.reader(io.StringIO(text), delimiter=sep)]
 
 
-def read_delimited(path: Path) -> pd.DataFrame:
-    """The export as a grid of cells, one row per record; `attrs['fields']` holds each record's number of
-    fields and `attrs['cut_off']` whether the text ends inside the last record (no final line end)."""
+def read_delimited(path: Path) -> tuple[pd.DataFrame, list[int] | None, bool]:
+    """(the export as a grid of cells, one row per record; each record's number of fields, or None when
+    the two readers disagree on the records; whether the text ends without a line end)."""
     text = decode(path, path.read_bytes())
     if not text.strip():
         raise InputError(path, "the file is empty.", hint="Export the survey again from the survey tool.")
@@ -175,17 +177,15 @@ def read_delimited(path: Path) -> pd.DataFrame:
         raise InputError(
             path, parser_problem(str(exc), sep), hint="Check the quoting, or export again."
         ) from exc
-    if len(counts) == len(grid):
-        grid.attrs["fields"] = counts
-        grid.attrs["cut_off"] = not text.endswith(("\n", "\r"))
-    if not text.endswith(("\n", "\r")) and text.count("\n") > 1:
+    cut_off = not text.endswith(("\n", "\r"))
+    if cut_off and text.count("\n") > 1:
         log.warning(
             "%s does not end with a line end. If the file was cut off, the last row's last answer may be "
             "incomplete: check row %d, or export again.",
             path.name,
             len(counts),
         )
-    return grid
+    return grid, counts if len(counts) == len(grid) else None, cut_off
 
 
 def parser_problem(message: str, sep: str) -> str:
@@ -202,10 +202,9 @@ def parser_problem(message: str, sep: str) -> str:
     return f"cannot be read as '{sep}'-separated text ({message})."
 
 
-def row_defects(grid: pd.DataFrame, header_at: int, n_body: int) -> list[str]:
+def row_defects(counts: list[int] | None, cut_off: bool, header_at: int, n_body: int) -> list[str]:
     """Per body row: why the row cannot be trusted as read ('' when it can): more fields than the header (a
     delimiter inside an unquoted answer), or the file ending in the middle of its last row."""
-    counts = grid.attrs.get("fields")
     if counts is None:
         return [""] * n_body
     width = counts[header_at]
@@ -214,7 +213,7 @@ def row_defects(grid: pd.DataFrame, header_at: int, n_body: int) -> list[str]:
         last = i == n_body - 1
         if n > width:
             out.append(f"{n} fields where the header row has {width}: an unquoted delimiter in an answer?")
-        elif last and grid.attrs.get("cut_off") and 0 < n < width:
+        elif last and cut_off and 0 < n < width:
             out.append(f"the file ends in the middle of this row ({n} of {width} fields): it was cut off")
         else:
             out.append("")
