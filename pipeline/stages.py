@@ -359,7 +359,8 @@ def plan_stage(programme: Programme, store: Store) -> dict[str, int]:
     affinity = plan.topic_affinity(
         store.read("doc_topics"), store.read("themes"), [t.id for t in programme.topics]
     )
-    values = plan.topic_values(ranking.set_index("topic_id")["score"])
+    floor = None if settings.fill_all_slots else settings.min_score
+    values = plan.topic_values(ranking.set_index("topic_id")["score"], floor)
     sensitivity, sensitivity_summary = (
         plan.weight_sensitivity(
             programme,
@@ -368,6 +369,7 @@ def plan_stage(programme: Programme, store: Store) -> dict[str, int]:
             settings.sensitivity_samples,
             settings.sensitivity_concentration,
             programme.needs.seed,
+            floor,
         )
         if settings.sensitivity_samples
         else (pd.DataFrame({"topic_id": ranking["topic_id"], "p_in_programme": np.nan, "p_top3": np.nan}), {})
@@ -386,7 +388,9 @@ def plan_stage(programme: Programme, store: Store) -> dict[str, int]:
             continue
         record_timings(store, {"plan_solver_seconds": {str(count): round(result.seconds, 3)}})
         greedy = plan.greedy_plan(programme, values, count, affinity, settings.cohesion)
-        tables.append(plan.plan_table(programme, ranking, result, chosen, affinity, p_in if chosen else None))
+        table_n = plan.plan_table(programme, ranking, result, chosen, affinity, p_in if chosen else None)
+        table_n = plan.mark_weak(table_n, settings.min_score)
+        tables.append(table_n)
         missing.append(plan.left_out(programme, ranking, result, values))
         variants[str(count)] = {
             "feasible": True,
@@ -396,6 +400,9 @@ def plan_stage(programme: Programme, store: Store) -> dict[str, int]:
             "value": round(result.value, 4),
             "cohesion": round(result.cohesion, 4),
             "greedy_objective": round(greedy.objective, 4),
+            "slots": int(sum(programme.sessions.slots_for(count))),
+            "open_slots": int(sum(programme.sessions.slots_for(count)) - len(result.assignment)),
+            "weak_topics": table_n.loc[table_n["weak"], "topic_id"].tolist(),
         }
         log.info(
             "plan with %d gatherings: %d topics, objective %.3f (greedy %.3f), %.2f s",
@@ -407,6 +414,7 @@ def plan_stage(programme: Programme, store: Store) -> dict[str, int]:
         )
     table = pd.concat(tables, ignore_index=True)
     store.write("plan", table)
+    store.write("plan_overview", plan.gathering_overview(programme, table, ranking))
     store.write(
         "plan_left_out",
         pd.concat(missing, ignore_index=True) if missing else pd.DataFrame(columns=plan.LEFT_OUT_COLUMNS),
@@ -414,7 +422,14 @@ def plan_stage(programme: Programme, store: Store) -> dict[str, int]:
     store.write("plan_sensitivity", sensitivity)
     store.write_json(
         "plan_summary",
-        {"variants": variants, "sensitivity": sensitivity_summary, "cohesion_weight": settings.cohesion},
+        {
+            "variants": variants,
+            "sensitivity": sensitivity_summary,
+            "cohesion_weight": settings.cohesion,
+            "min_score": settings.min_score,
+            "fill_all_slots": settings.fill_all_slots,
+            "candidates": plan.new_need_candidates(store.read("themes")),
+        },
     )
     view = plan.designer_view(table, {c.id: c.name for c in programme.contributors})
     write_csv(view, store.processed_file("plan.csv"), encoding="utf-8-sig")

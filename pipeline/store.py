@@ -101,6 +101,7 @@ DATASETS: dict[str, tuple[str, str]] = {
     "topic_ranking": ("data/processed", "topic_ranking.parquet"),
     "plan": ("data/processed", "plan.parquet"),
     "plan_left_out": ("data/processed", "plan_left_out.parquet"),
+    "plan_overview": ("data/processed", "plan_overview.parquet"),
     "plan_sensitivity": ("data/processed", "plan_sensitivity.parquet"),
 }
 JSON_FILES: dict[str, tuple[str, str]] = {
@@ -141,6 +142,7 @@ PRODUCED_BY = {
     "profile_topics": "rank",
     "plan": "plan",
     "plan_left_out": "plan",
+    "plan_overview": "plan",
     "plan_sensitivity": "plan",
     "plan_summary": "plan",
 }

@@ -65,8 +65,39 @@ def test_contributor_presence_and_infeasibility_message(programme) -> None:
     for s in (1, 2, 3):
         present = {c for t, g in result.assignment.items() if g == s for c in programme.topic(t).contributors}
         assert present == {"olt", "sin"}
-    with pytest.raises(PlanInfeasibleError, match=r"no plan with 4 gatherings.*every contributor in every"):
+    # named before solving: the contributor and what to change
+    with pytest.raises(
+        PlanInfeasibleError,
+        match=r"no plan with 4 gatherings: contributor 'olt' must be in every gathering but has 3 topics\. "
+        r"Set every_session = false",
+    ):
         solve_plan(programme, VALUES, 4)
+
+
+def test_impossible_pins_are_named_before_solving(programme) -> None:
+    def pinned(**pins: int):
+        topics = tuple(replace(t, pinned_session=pins.get(t.id, t.pinned_session)) for t in programme.topics)
+        return replace(free(programme), topics=topics, sessions=Sessions(3, (1, 1, 1)))
+
+    with pytest.raises(
+        PlanInfeasibleError, match=r"2 topics are pinned to gathering 2 \(digital, team\), which has 1"
+    ):
+        solve_plan(pinned(digital=2, team=2), VALUES, 3)
+    needs = replace(programme.topic("data"), requires=("digital",), pinned_session=2)
+    topics = tuple(
+        needs if t.id == "data" else replace(t, pinned_session=3 if t.id == "digital" else None)
+        for t in programme.topics
+    )
+    with pytest.raises(
+        PlanInfeasibleError,
+        match=r"topic 'data' is pinned to gathering 2 but requires 'digital', pinned to gathering 3",
+    ):
+        solve_plan(replace(free(programme), topics=topics), VALUES, 3)
+    first = tuple(replace(needs, pinned_session=1) if t.id == "data" else t for t in programme.topics)
+    with pytest.raises(
+        PlanInfeasibleError, match=r"pinned to gathering 1 but requires 'digital', which must come earlier"
+    ):
+        solve_plan(replace(free(programme), topics=first), VALUES, 3)
 
 
 def test_max_topics_per_contributor(programme) -> None:
@@ -177,3 +208,120 @@ def test_topic_affinity_from_shared_respondents() -> None:
     aff = topic_affinity(doc_topics, themes, ["a", "b", "c"]).set_index(["topic_a", "topic_b"])
     assert aff.loc[("a", "b"), "jaccard"] == pytest.approx(0.5) and aff.loc[("a", "b"), "shared_themes"] == 1
     assert aff.loc[("a", "c"), "affinity"] == 0.0
+
+
+def test_the_evidence_floor_leaves_slots_open_unless_a_rule_forces_a_weak_topic(programme) -> None:
+    from pipeline.plan import topic_values
+
+    scores = pd.Series(
+        {
+            "rekruttering": 1.2,
+            "digital": 0.9,
+            "prestasjon": 0.1,
+            "restitusjon": -0.8,
+            "team": -1.0,
+            "data": -1.1,
+        }
+    )
+    plan = free(programme)
+    filled = solve_plan(plan, topic_values(scores), 3)
+    assert len(filled.assignment) == 6  # every slot filled, weak topics too
+    open_ = solve_plan(plan, topic_values(scores, floor=-0.5), 3)
+    assert set(open_.assignment) == {"rekruttering", "digital", "prestasjon"}
+    # with every contributor in every gathering, olt's weak topics are still needed: placed, not dropped
+    forced = solve_plan(programme, topic_values(scores, floor=-0.5), 3)
+    assert {"restitusjon", "team"} <= set(forced.assignment)
+
+
+def test_weak_topics_are_flagged_and_new_needs_proposed(programme) -> None:
+    from pipeline.plan import mark_weak, new_need_candidates
+
+    table = pd.DataFrame({"score": [0.4, -0.9], "rationale": ["Rangert nr. 1.", "Rangert nr. 6."]})
+    marked = mark_weak(table, -0.5)
+    assert marked["weak"].tolist() == [False, True]
+    assert (
+        "Svakt belegg: skåren -0,9" in marked["rationale"].iloc[1]
+        and marked["rationale"].iloc[0] == "Rangert nr. 1."
+    )
+    themes = pd.DataFrame(
+        {
+            "theme_id": ["T01", "T02", "T03"],
+            "name": ["Rekruttering", "Beredskap", "Etikk"],
+            "suggested_title": ["", "Beredskap og krise", "Etikk og habilitet"],
+            "emerging": [False, True, True],
+            "n_respondents": [40, 12, 30],
+            "share_respondents": [0.4, 0.12, 0.3],
+            "interviews": [["int01"], ["int01", "int02"], []],
+            "quotes": [["a"], ["Planer for kriser."], []],
+        }
+    )
+    candidates = new_need_candidates(themes)
+    assert [c["title"] for c in candidates] == [
+        "Etikk og habilitet",
+        "Beredskap og krise",
+    ]  # most raised first
+    assert candidates[1]["interviews"] == 2 and candidates[1]["quote"] == "Planer for kriser."
+
+
+def test_interchangeable_gatherings_are_numbered_strongest_first(programme) -> None:
+    from pipeline.plan.model import order_gatherings
+
+    plan = replace(free(programme), sessions=Sessions(3, (2, 2, 2)))
+    assignment = {"data": 1, "team": 1, "rekruttering": 2, "digital": 3, "prestasjon": 3, "restitusjon": 2}
+    ordered = order_gatherings(plan, VALUES, 3, assignment)
+    assert ordered["rekruttering"] == 1 and ordered["data"] == 3
+    pinned = replace(
+        plan, topics=tuple(replace(t, pinned_session=1) if t.id == "data" else t for t in plan.topics)
+    )
+    assert order_gatherings(pinned, VALUES, 3, assignment) == assignment  # a pin fixes the order
+
+
+def test_the_overview_has_a_title_purpose_evidence_and_quotes_per_gathering(programme) -> None:
+    from pipeline.plan import gathering_overview
+    from pipeline.plan.overview import join_heads
+
+    ranking = pd.DataFrame(
+        {
+            "topic_id": ["rekruttering", "digital", "prestasjon"],
+            "title": [
+                "Rekruttere, utvikle og beholde kompetanse",
+                "Digital transformasjon i kommunen",
+                "Prestasjonskultur",
+            ],
+            "rank": [1, 2, 3],
+            "survey_need": [7.5, 3.9, np.nan],
+            "free_text_prevalence": [0.34, 0.26, 0.0],
+            "interview_emphasis": [0.2, 0.0, 0.1],
+            "quotes": [["Sykepleiere."], ["Fagsystemene."], []],
+        }
+    )
+    plan = pd.DataFrame(
+        {
+            "n_sessions": 3,
+            "chosen": True,
+            "session": [1, 1, 2],
+            "topic_id": ["digital", "rekruttering", "prestasjon"],
+            "title": [
+                "Digital transformasjon i kommunen",
+                "Rekruttere, utvikle og beholde kompetanse",
+                "Prestasjonskultur",
+            ],
+            "rank": [2, 1, 3],
+            "weak": [False, False, True],
+        }
+    )
+    out = gathering_overview(programme, plan, ranking)
+    first = out.iloc[0]
+    assert first["title"] == "Rekruttere og digital transformasjon"
+    assert first["topics"] == [
+        "Rekruttere, utvikle og beholde kompetanse",
+        "Digital transformasjon i kommunen",
+    ]
+    assert (
+        first["evidence"][0] == "Rangert nr. 1; Borich-skår 7,5, 34 % i fritekst, 20 % av intervjuutsnittene"
+    )
+    assert first["quotes"] == ["Sykepleiere.", "Fagsystemene."]
+    assert "Svakt belegg for «Prestasjonskultur»" in out.iloc[1]["purpose"]
+    assert join_heads(
+        ["Endringsledelse og omstilling med strammere rammer", "Digital transformasjon i kommunen"]
+    ) == ("Endringsledelse og omstilling, digital transformasjon")

@@ -239,3 +239,13 @@ def test_rare_categories_are_grouped_as_other() -> None:
     assert grouped.tolist()[:11] == values.tolist()[:11]
     assert grouped.iloc[11] == OTHER and pd.isna(grouped.iloc[12])
     assert values.iloc[11].startswith("Annet:")  # input unchanged
+
+
+def test_a_place_compounded_with_a_region_word_is_replaced_but_the_client_stays() -> None:
+    from pipeline.privacy.pseudonymiser import Pseudonymiser
+
+    text = Pseudonymiser()(
+        "Vi er fem kommuner i Gjøvikregionen og Drammensregionen, sammen med Osloregionen."
+    )
+    assert "Gjøvik" not in text and "Drammen" not in text
+    assert text.count("[KOMMUNE]") == 2 and "Osloregionen" in text

@@ -74,6 +74,11 @@ class PlanSettings:
     cohesion: float = 1.0  # weight of "topics that belong together share a gathering" against topic value
     sensitivity_samples: int = 100  # weight draws for the probability of being in the programme
     sensitivity_concentration: float = 20.0  # Dirichlet concentration: higher = draws closer to the weights
+    # evidence floor: a topic whose score (weighted mean of z-scores over the catalogue) is below this is weak
+    min_score: float = -0.5
+    fill_all_slots: bool = (
+        True  # false: a weak topic is placed only when a rule forces it; slots may stay open
+    )
 
 
 @dataclass(frozen=True)

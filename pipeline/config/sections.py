@@ -255,7 +255,10 @@ def plan_settings(r: Reader) -> PlanSettings:
     concentration = r.get("sensitivity_concentration", float, d.sensitivity_concentration)
     if concentration <= 0:
         raise r.fail("sensitivity_concentration", "must be positive, e.g. 20.")
-    return PlanSettings(cohesion, samples, concentration)
+    min_score = r.get("min_score", float, d.min_score)
+    return PlanSettings(
+        cohesion, samples, concentration, min_score, r.get("fill_all_slots", bool, d.fill_all_slots)
+    )
 
 
 def theme_settings(r: Reader, base: Path) -> ThemeSettings:

@@ -4,11 +4,21 @@
 - `explain`: topic affinity, a rationale per placed topic, strong topics left out and why.
 - `sensitivity`: the probability of each topic being in the programme as the weights move.
 - `output`: the designers' view for CSV and Excel.
+- `overview`: the programme on one page (title, purpose, evidence and quotes per gathering).
 """
 
-from pipeline.plan.explain import LEFT_OUT_COLUMNS, PLAN_COLUMNS, left_out, plan_table, topic_affinity
+from pipeline.plan.explain import (
+    LEFT_OUT_COLUMNS,
+    PLAN_COLUMNS,
+    left_out,
+    mark_weak,
+    new_need_candidates,
+    plan_table,
+    topic_affinity,
+)
 from pipeline.plan.model import GROUPS, PlanResult, greedy_plan, solve_plan, topic_values
 from pipeline.plan.output import designer_view
+from pipeline.plan.overview import OVERVIEW_COLUMNS, gathering_overview
 from pipeline.plan.sensitivity import weight_sensitivity
 
 __all__ = [
@@ -16,9 +26,13 @@ __all__ = [
     "LEFT_OUT_COLUMNS",
     "PLAN_COLUMNS",
     "PlanResult",
+    "OVERVIEW_COLUMNS",
     "designer_view",
+    "gathering_overview",
     "greedy_plan",
     "left_out",
+    "mark_weak",
+    "new_need_candidates",
     "plan_table",
     "solve_plan",
     "topic_affinity",

@@ -27,6 +27,7 @@ PLAN_COLUMNS = [
     "value",
     "p_in_programme",
     "rationale",
+    "weak",
 ]
 LEFT_OUT_COLUMNS = ["n_sessions", "topic_id", "title", "rank", "score", "reason"]
 SHARED_THEME_BONUS = 0.1
@@ -139,8 +140,39 @@ def plan_table(
                 "rationale": ". ".join(w[:1].upper() + w[1:] for w in why) + ".",
             }
         )
-    out = pd.DataFrame(rows, columns=PLAN_COLUMNS)
+    out = pd.DataFrame(rows, columns=PLAN_COLUMNS).assign(weak=False)
     return out.sort_values(["session", "rank"], kind="stable", ignore_index=True)
+
+
+def mark_weak(table: pd.DataFrame, floor: float) -> pd.DataFrame:
+    """Flag placed topics whose evidence score is under the floor, and say so in their rationale."""
+    weak = table["score"] < floor
+    note = (
+        f" Svakt belegg: skåren {{}} er under gulvet {format_number(floor, 2)} ([plan].min_score); vurder "
+        "et av de nye behovene i stedet."
+    )
+    rationale = [
+        r + note.format(format_number(sc, 2)) if w else r
+        for r, sc, w in zip(table["rationale"], table["score"], weak, strict=True)
+    ]
+    return table.assign(weak=weak.to_numpy(), rationale=rationale)
+
+
+def new_need_candidates(themes: pd.DataFrame) -> list[dict]:
+    """The new needs (themes no catalogue topic covers, judged real) as candidate topics for weak or open
+    slots, with their evidence."""
+    part = themes.loc[themes["emerging"].astype(bool)] if "emerging" in themes else themes.iloc[:0]
+    return [
+        {
+            "theme_id": r.theme_id,
+            "title": r.suggested_title or r.name,
+            "respondents": int(r.n_respondents),
+            "share_respondents": round(float(r.share_respondents), 4),
+            "interviews": len(r.interviews),
+            "quote": (list(r.quotes) or [""])[0],
+        }
+        for r in part.sort_values(["n_respondents", "theme_id"], ascending=[False, True]).itertuples()
+    ]
 
 
 def left_out(

@@ -20,6 +20,7 @@ def weight_sensitivity(
     samples: int,
     concentration: float,
     seed: int,
+    floor: float | None = None,
 ) -> tuple[pd.DataFrame, dict]:
     """(per topic: p_in_programme and p_top3 over the draws; a summary of how much the top moved)."""
     rng = np.random.default_rng(seed)
@@ -38,7 +39,7 @@ def weight_sensitivity(
         order = np.argsort(-score, kind="stable")
         top3[order[:3]] += 1
         same_top += set(np.asarray(topic_ids)[order[:3]]) == base_top
-        values = topic_values(pd.Series(score, index=topic_ids))
+        values = topic_values(pd.Series(score, index=topic_ids), floor)
         assignment = solve_plan(programme, values, n_sessions).assignment  # selection only: cohesion arranges
         placed += [t in assignment for t in topic_ids]
     table = pd.DataFrame(

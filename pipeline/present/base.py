@@ -57,6 +57,7 @@ def load_run(workdir: str | Path) -> Run:
         "topic_ranking",
         "plan",
         "plan_left_out",
+        "plan_overview",
     )
     manifest = store.read_json("run_manifest")
     programme = load_programme(manifest["programme_file"])

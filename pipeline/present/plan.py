@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 
 from pipeline.present.base import HTML, Run, bullets, format_number, format_percent, table
@@ -93,4 +95,57 @@ def headline(run: Run) -> HTML:
     wish = (run.needs_summary.get("gatherings") or {}).get("preferred")
     if wish:
         items.append(f"Flest av respondentene som valgte mellom tre og fire samlinger, ønsket {wish}.")
+    return bullets(items)
+
+
+def programme_overview(run: Run) -> HTML:
+    """The chosen programme on one page: per gathering its title, purpose, topics with contributors and one
+    line of evidence each, and one or two quotes."""
+    overview = run.tables["plan_overview"].loc[lambda d: d["chosen"]].sort_values("session")
+    plan = run.tables["plan"].loc[lambda d: d["chosen"]].set_index("topic_id")
+    by_title = {row["title"]: row for _tid, row in plan.iterrows()}
+    parts = []
+    for row in overview.itertuples(index=False):
+        items = []
+        for title, evidence in zip(row.topics, row.evidence, strict=True):
+            who = ", ".join(run.contributor_names.get(c, c) for c in by_title[title]["contributors"])
+            weak = " <em>(svakt belegg)</em>" if by_title[title]["weak"] else ""
+            items.append(
+                f"<li><strong>{html.escape(title)}</strong> ({html.escape(who)}){weak}<br>"
+                f"<small>{html.escape(evidence)}</small></li>"
+            )
+        quotes = "".join(f"<blockquote>«{html.escape(q)}»</blockquote>" for q in row.quotes)
+        parts.append(
+            f"<h3>Samling {row.session}: {html.escape(row.title)}</h3>"
+            f"<p>{html.escape(row.purpose)}</p><ul>{''.join(items)}</ul>{quotes}"
+        )
+    return HTML("".join(parts))
+
+
+def weak_slots(run: Run) -> HTML:
+    """Topics placed under the evidence floor, open slots, and the new needs proposed as candidates."""
+    summary = run.plan_summary
+    chosen = next((v for v in summary.get("variants", {}).values() if v.get("chosen")), {})
+    plan = run.tables["plan"].loc[lambda d: d["chosen"]]
+    weak = plan.loc[plan["weak"]]
+    floor = format_number(summary.get("min_score", -0.5), 2)
+    items = []
+    if weak.empty and not chosen.get("open_slots"):
+        items.append(f"Alle plassene har temaer med belegg over gulvet (skår {floor}).")
+    for r in weak.itertuples(index=False):
+        items.append(
+            f"Samling {r.session}: «{r.title}» har svakt belegg (skår {format_number(r.score, 2)}, under "
+            f"gulvet {floor}). Plassen kan brukes bedre."
+        )
+    if chosen.get("open_slots"):
+        items.append(
+            f"{chosen['open_slots']} av {chosen['slots']} plasser står åpne fordi ingen tema i katalogen har "
+            "nok belegg til dem ([plan].fill_all_slots = false)."
+        )
+    for c in summary.get("candidates", []):
+        items.append(
+            f"Kandidat fra de nye behovene: «{c['title']}», tatt opp av {c['respondents']} respondenter "
+            f"({format_percent(c['share_respondents'])}) og i {c['interviews']} intervjuer. Ingen tema i "
+            "katalogen dekker det." + (f" Sitat: «{c['quote']}»" if c.get("quote") else "")
+        )
     return bullets(items)

@@ -70,12 +70,17 @@ def alternation(names: Iterable[str]) -> str:
     return build(trie)
 
 
+# a place compounded with a region word names an area around it ('Gjøvikregionen', 'Hallingdal-regionen')
+REGION_SUFFIX = r"-?(?:regionen|regionens|region|distriktet|området)"
+
+
 @lru_cache(maxsize=8)
 def place_pattern(extra: tuple[str, ...] = ()) -> re.Pattern[str]:
     """Every shipped place (and `extra` names), case-sensitive, with an optional possessive s; a place may
-    start a hyphenated compound ('Bærum-modellen') but not sit inside a word ('Osloregionen')."""
+    start a hyphenated compound ('Bærum-modellen') or a region compound ('Gjøvikregionen'), but not sit inside
+    another word; names on the keep list ('Osloregionen', the client) stay."""
     names = [*shipped_places(), *extra]
-    return re.compile(rf"(?<![\w-])(?:{alternation(names)})(?:s)?(?!\w)")
+    return re.compile(rf"(?<![\w-])(?:{alternation(names)})(?:s?{REGION_SUFFIX}|s)?(?!\w)")
 
 
 @lru_cache(maxsize=8)
