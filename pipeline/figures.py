@@ -6,6 +6,7 @@ import base64
 import html
 import io
 import textwrap
+from typing import Any
 
 import matplotlib
 
@@ -165,6 +166,20 @@ def lff_chart(needs: pd.DataFrame) -> HTML:
     return embed(fig, "Locus for Focus-diagram. I fokuskvadranten: " + (", ".join(focus) or "ingen") + ".")
 
 
+def cell_value(ax: Any, image: Any, i: int, j: int, value: float) -> None:
+    """A heatmap cell's number, white on dark cells and black on light ones."""
+    shade = image.norm(value) if np.isfinite(image.norm(value)) else 0
+    ax.text(
+        j,
+        i,
+        format_number(value, 1),
+        ha="center",
+        va="center",
+        fontsize=8,
+        color="white" if shade > 0.6 else "black",
+    )
+
+
 def segment_heatmap(segments: pd.DataFrame, segment_type: str, min_cell: int, heading: str) -> HTML:
     """MWDS per area (rows) and segment (columns) in grey; suppressed cells show '<k', hatched."""
     part = segments.loc[segments["segment_type"] == segment_type]
@@ -183,16 +198,7 @@ def segment_heatmap(segments: pd.DataFrame, segment_type: str, min_cell: int, he
             ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor="0.6"))
             ax.text(j, i, f"<{min_cell}", ha="center", va="center", fontsize=8)
         elif not np.isnan(v):
-            shade = image.norm(v) if np.isfinite(image.norm(v)) else 0
-            ax.text(
-                j,
-                i,
-                format_number(v, 1),
-                ha="center",
-                va="center",
-                fontsize=8,
-                color="white" if shade > 0.6 else "black",
-            )
+            cell_value(ax, image, i, j, v)
     ax.set_xticks(range(table.shape[1]), table.columns, rotation=20, ha="right")
     ax.set_yticks(range(table.shape[0]), table.index)
     ax.set_title(f"Borich-skår etter {heading.lower()}", fontsize=10)
@@ -224,16 +230,7 @@ def profile_heatmap(profiles: pd.DataFrame) -> HTML:
     for (i, j), v in np.ndenumerate(values):
         if np.isnan(v):
             continue
-        shade = image.norm(v) if np.isfinite(image.norm(v)) else 0
-        ax.text(
-            j,
-            i,
-            format_number(v, 1),
-            ha="center",
-            va="center",
-            fontsize=8,
-            color="white" if shade > 0.6 else "black",
-        )
+        cell_value(ax, image, i, j, v)
         if top.iat[i, j]:  # orange frame: visible on black and on white cells
             frame = plt.Rectangle((j - 0.46, i - 0.46), 0.92, 0.92, fill=False, edgecolor="#e66100")
             frame.set_linewidth(2.2)
