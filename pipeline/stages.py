@@ -356,6 +356,9 @@ def plan_stage(programme: Programme, store: Store) -> dict[str, int]:
     the designers' CSV and Excel."""
     settings = programme.plan
     ranking = store.read("topic_ranking")
+    full = programme
+    programme, threads = plan.split_threads(full)  # the solver plans the topics besides the red threads
+    thread_ids = [t.id for t in threads]
     affinity = plan.topic_affinity(
         store.read("doc_topics"), store.read("themes"), [t.id for t in programme.topics]
     )
@@ -374,6 +377,7 @@ def plan_stage(programme: Programme, store: Store) -> dict[str, int]:
         if settings.sensitivity_samples
         else (pd.DataFrame({"topic_id": ranking["topic_id"], "p_in_programme": np.nan, "p_top3": np.nan}), {})
     )
+    sensitivity.loc[sensitivity["topic_id"].isin(thread_ids), "p_in_programme"] = 1.0
     p_in = sensitivity.set_index("topic_id")["p_in_programme"]
     tables, missing, variants = [], [], {}
     for count in (3, 4):
@@ -390,12 +394,19 @@ def plan_stage(programme: Programme, store: Store) -> dict[str, int]:
         greedy = plan.greedy_plan(programme, values, count, affinity, settings.cohesion)
         table_n = plan.plan_table(programme, ranking, result, chosen, affinity, p_in if chosen else None)
         table_n = plan.mark_weak(table_n, settings.min_score)
+        table_n = pd.concat(
+            [table_n, plan.thread_rows(full, ranking, threads, count, chosen, p_in if chosen else None)],
+            ignore_index=True,
+        ).sort_values(["session", "rank"], kind="stable", ignore_index=True)
         tables.append(table_n)
-        missing.append(plan.left_out(programme, ranking, result, values))
+        missing.append(
+            plan.left_out(programme, ranking.loc[~ranking["topic_id"].isin(thread_ids)], result, values)
+        )
         variants[str(count)] = {
             "feasible": True,
             "chosen": chosen,
-            "topics": len(result.assignment),
+            "topics": len(result.assignment) + len(threads),
+            "threads": thread_ids,
             "objective": round(result.objective, 4),
             "value": round(result.value, 4),
             "cohesion": round(result.cohesion, 4),

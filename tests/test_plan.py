@@ -325,3 +325,41 @@ def test_the_overview_has_a_title_purpose_evidence_and_quotes_per_gathering(prog
     assert join_heads(
         ["Endringsledelse og omstilling med strammere rammer", "Digital transformasjon i kommunen"]
     ) == ("Endringsledelse og omstilling, digital transformasjon")
+
+
+def test_a_thread_topic_runs_through_every_gathering(project: Path, tmp_path: Path) -> None:
+    from pipeline.cli import main
+
+    text = project.read_text(encoding="utf-8").replace(
+        'seed_terms = ["digitalisering", "teknologi"]',
+        'seed_terms = ["digitalisering", "teknologi"]\nthread = true',
+    )
+    project.write_text(text, encoding="utf-8")
+    programme = load_programme(project)
+    assert programme.topic("digital").thread
+    workdir = tmp_path / "w"
+    for stage in ("ingest", "needs", "themes", "rank", "plan"):
+        assert main([stage, "--config", str(project), "--workdir", str(workdir), "-q"]) == 0
+    plan = pd.read_parquet(workdir / "data/processed/plan.parquet").loc[lambda d: d["chosen"]]
+    digital = plan.loc[plan["topic_id"] == "digital"]
+    assert sorted(digital["session"]) == [1, 2, 3]
+    assert digital["rationale"].str.startswith("Rød tråd").all()
+    others = plan.loc[plan["topic_id"] != "digital"].groupby("session").size()
+    assert (others <= 2).all()  # the thread takes no topic slot (2 per gathering here)
+    overview = pd.read_parquet(workdir / "data/processed/plan_overview.parquet").loc[lambda d: d["chosen"]]
+    assert all(t[-1] == "Digitalisering" for t in overview["topics"])  # listed last, not in the title
+    assert not overview["title"].str.contains("Digitalisering").any()
+
+
+def test_a_thread_topic_cannot_be_pinned(project: Path) -> None:
+    from pipeline.errors import ConfigError
+
+    text = project.read_text(encoding="utf-8").replace(
+        'seed_terms = ["digitalisering", "teknologi"]',
+        'seed_terms = ["digitalisering", "teknologi"]\nthread = true\npinned_session = 1',
+    )
+    project.write_text(text, encoding="utf-8")
+    with pytest.raises(
+        ConfigError, match=r"topics\[1\]\.thread: a thread topic runs through every gathering"
+    ):
+        load_programme(project)

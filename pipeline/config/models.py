@@ -39,6 +39,7 @@ class Topic:
     requires: tuple[str, ...] = ()
     pinned_session: int | None = None
     excluded: bool = False
+    thread: bool = False  # a red thread: a short slot in every gathering, besides the gathering's topics
 
 
 @dataclass(frozen=True)

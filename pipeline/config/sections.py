@@ -32,6 +32,7 @@ TOPIC_KEYS = {
     "requires",
     "pinned_session",
     "excluded",
+    "thread",
 }
 CONTRIBUTOR_KEYS = {"id", "name", "every_session", "max_topics"}
 
@@ -133,8 +134,15 @@ def topics(root: Reader, programme: Programme) -> tuple[Topic, ...]:
                 requires=r.texts("requires", ()),
                 pinned_session=pinned,
                 excluded=r.get("excluded", bool, False),
+                thread=r.get("thread", bool, False),
             )
         )
+        if out[-1].thread and (pinned is not None or out[-1].requires):
+            raise r.fail(
+                "thread",
+                "a thread topic runs through every gathering, so it cannot be pinned to one or require "
+                "another topic. Remove pinned_session/requires, or thread.",
+            )
     if len(out) < 2:
         raise root.fail("topics", "the catalogue needs at least two topics.")
     ids = {t.id for t in out}

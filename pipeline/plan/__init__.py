@@ -14,6 +14,8 @@ from pipeline.plan.explain import (
     mark_weak,
     new_need_candidates,
     plan_table,
+    split_threads,
+    thread_rows,
     topic_affinity,
 )
 from pipeline.plan.model import GROUPS, PlanResult, greedy_plan, solve_plan, topic_values
@@ -34,6 +36,8 @@ __all__ = [
     "mark_weak",
     "new_need_candidates",
     "plan_table",
+    "split_threads",
+    "thread_rows",
     "solve_plan",
     "topic_affinity",
     "topic_values",

@@ -3,12 +3,13 @@ placed topic, and the strong topics left out with the reason."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import combinations
 
 import numpy as np
 import pandas as pd
 
-from pipeline.config import Programme
+from pipeline.config import Programme, Topic
 from pipeline.errors import PlanInfeasibleError
 from pipeline.plan.model import PlanResult, solve_plan, topic_values
 from pipeline.text import format_number
@@ -217,3 +218,57 @@ def left_out(
                 )
         rows.append((result.n_sessions, r.topic_id, r.title, int(r.rank), float(r.score), reason))
     return pd.DataFrame(rows, columns=LEFT_OUT_COLUMNS)
+
+
+def split_threads(programme: Programme) -> tuple[Programme, tuple[Topic, ...]]:
+    """(the programme the solver plans, without thread topics; the thread topics). A thread topic takes a
+    short slot in every gathering besides the gathering's topics, so its contributors are present in every
+    gathering already: their presence rule is met by the thread, not by the solver."""
+    threads = tuple(t for t in programme.topics if t.thread and not t.excluded)
+    if not threads:
+        return programme, ()
+    present = {c for t in threads for c in t.contributors}
+    contributors = tuple(
+        replace(c, every_session=False) if c.id in present else c for c in programme.contributors
+    )
+    topics = tuple(replace(t, excluded=True) if t in threads else t for t in programme.topics)
+    return replace(programme, topics=topics, contributors=contributors), threads
+
+
+def thread_rows(
+    programme: Programme,
+    ranking: pd.DataFrame,
+    threads: tuple[Topic, ...],
+    n_sessions: int,
+    chosen: bool,
+    p_in_programme: pd.Series | None = None,
+) -> pd.DataFrame:
+    """One plan row per thread topic and gathering, with its reason."""
+    info = ranking.set_index("topic_id")
+    values = topic_values(info["score"])
+    rows = []
+    for topic in threads:
+        r = info.loc[topic.id]
+        for session in range(1, n_sessions + 1):
+            rows.append(
+                {
+                    "n_sessions": n_sessions,
+                    "chosen": chosen,
+                    "session": session,
+                    "topic_id": topic.id,
+                    "title": topic.title,
+                    "contributors": list(topic.contributors),
+                    "rank": int(r["rank"]),
+                    "rank_lo": int(r.get("rank_lo", r["rank"])),
+                    "rank_hi": int(r.get("rank_hi", r["rank"])),
+                    "score": float(r["score"]),
+                    "value": float(values[topic.id]),
+                    "p_in_programme": 1.0 if p_in_programme is not None else np.nan,
+                    "rationale": (
+                        f"Rød tråd gjennom programmet: en kort økt i hver av de {n_sessions} samlingene "
+                        f"(thread = true i programfilen). Rangert nr. {int(r['rank'])} av {len(ranking)}."
+                    ),
+                    "weak": False,
+                }
+            )
+    return pd.DataFrame(rows, columns=PLAN_COLUMNS)

@@ -53,8 +53,10 @@ def gathering_overview(programme: Programme, plan: pd.DataFrame, ranking: pd.Dat
     info = ranking.set_index("topic_id")
     rows = []
     for (n_sessions, chosen, session), part in plan.groupby(["n_sessions", "chosen", "session"], sort=True):
-        part = part.sort_values("rank", kind="stable")
+        thread = part["topic_id"].map(lambda t: programme.topic(t).thread)
+        part = part.assign(_thread=thread).sort_values(["_thread", "rank"], kind="stable")  # threads last
         titles = part["title"].tolist()
+        own = part.loc[~part["_thread"], "title"].tolist() or titles
         best = info.loc[part["topic_id"].iloc[0]]
         ranks = [str(int(r)) for r in part["rank"]]
         listed = ranks[0] if len(ranks) == 1 else ", ".join(ranks[:-1]) + " og " + ranks[-1]
@@ -80,7 +82,7 @@ def gathering_overview(programme: Programme, plan: pd.DataFrame, ranking: pd.Dat
                 "n_sessions": int(n_sessions),
                 "chosen": bool(chosen),
                 "session": int(session),
-                "title": join_heads(titles[:2]),
+                "title": join_heads(own[:2]),
                 "purpose": purpose,
                 "topics": titles,
                 "evidence": [evidence_line(info.loc[t]) for t in part["topic_id"]],
