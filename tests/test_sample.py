@@ -142,6 +142,10 @@ def test_programme_files() -> None:
     }
     variant = load_programme(RAW / "programme_3_samlinger.toml")
     assert variant.sessions.count == 3 and variant.topics == programme.topics
+    # the designer's catalogue with exactly as many topics as slots (weak slots get flagged in its plan)
+    twelve = load_programme(RAW / "programme_12_temaer.toml")
+    assert len(twelve.topics) == sum(twelve.sessions.slots) == 12
+    assert set(twelve.topics) <= set(programme.topics)
     # the planted emerging needs (crisis management; ethics and whistleblowing) have no catalogue topic
     terms = {t for topic in programme.topics for t in topic.seed_terms}
     assert not terms & {"beredskap", "krise", "krisehåndtering", "krisen"}
