@@ -392,7 +392,9 @@ def plan_stage(programme: Programme, store: Store) -> dict[str, int]:
             continue
         record_timings(store, {"plan_solver_seconds": {str(count): round(result.seconds, 3)}})
         greedy = plan.greedy_plan(programme, values, count, affinity, settings.cohesion)
-        table_n = plan.plan_table(programme, ranking, result, chosen, affinity, p_in if chosen else None)
+        table_n = plan.plan_table(
+            programme, ranking, result, chosen, affinity, p_in if chosen else None, settings.cohesion
+        )
         table_n = plan.mark_weak(table_n, settings.min_score)
         table_n = pd.concat(
             [table_n, plan.thread_rows(full, ranking, threads, count, chosen, p_in if chosen else None)],

@@ -363,3 +363,35 @@ def test_a_thread_topic_cannot_be_pinned(project: Path) -> None:
         ConfigError, match=r"topics\[1\]\.thread: a thread topic runs through every gathering"
     ):
         load_programme(project)
+
+
+def test_placement_reasons_come_from_what_decided_the_placement(programme) -> None:
+    from pipeline.plan.placement import placement_sentence, placements
+
+    plan = replace(free(programme), sessions=Sessions(3, (2, 2, 2)))
+    topics = tuple(
+        replace(t, pinned_session=1)
+        if t.id == "rekruttering"
+        else replace(t, requires=("rekruttering",))
+        if t.id == "data"
+        else t
+        for t in plan.topics
+    )
+    plan = replace(plan, topics=topics)
+    assignment = {"rekruttering": 1, "prestasjon": 1, "digital": 2, "data": 2, "restitusjon": 3, "team": 3}
+    pair = {("data", "digital"): 0.4}  # keys sorted, as topic_affinity writes them
+    out = placements(plan, assignment, 3, pair, cohesion=1.0)
+    pinned = placement_sentence(plan, out["rekruttering"], 1)
+    assert (
+        pinned.startswith("låst til samling 1 i programfilen")
+        and "må komme før «Datadrevet ledelse» i samling 2" in pinned
+    )
+    assert "kan ikke flyttes" in pinned  # a pinned topic has no feasible move
+    assert "bygger på «Rekruttering» i samling 1" in placement_sentence(plan, out["data"], 2)
+    digital = placement_sentence(plan, out["digital"], 2)
+    # moving Digitalisering away loses the plan's only shared pair: all of its cohesion
+    assert (
+        "ville senket planens samhørighet med 100 %: det deler ledere med «Datadrevet ledelse» her" in digital
+    )
+    free_move = placement_sentence(plan, out["prestasjon"], 1)
+    assert free_move.startswith("kunne like gjerne stått i samling")

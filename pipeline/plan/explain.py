@@ -12,6 +12,7 @@ import pandas as pd
 from pipeline.config import Programme, Topic
 from pipeline.errors import PlanInfeasibleError
 from pipeline.plan.model import PlanResult, solve_plan, topic_values
+from pipeline.plan.placement import placement_sentence, placements
 from pipeline.text import format_number
 
 PLAN_COLUMNS = [
@@ -70,14 +71,16 @@ def plan_table(
     chosen: bool,
     affinity: pd.DataFrame,
     p_in_programme: pd.Series | None = None,
+    cohesion: float = 1.0,
 ) -> pd.DataFrame:
     """One row per placed topic, in gathering then rank order, with a Norwegian rationale: why it is in (rank,
-    its evidence) and why in that gathering (pinned, prerequisites, what it shares with its neighbours)."""
+    its evidence) and why in that gathering (`placement`: the rules that bind it, or what moving it costs)."""
     info = ranking.set_index("topic_id")
     values = topic_values(info["score"])
     pair = {(a, b): w for a, b, w in affinity[["topic_a", "topic_b", "affinity"]].itertuples(index=False)}
     rows = []
     n_slots = sum(programme.sessions.slots_for(result.n_sessions))
+    placed = placements(programme, result.assignment, result.n_sessions, pair, cohesion)
     for topic_id, session in result.assignment.items():
         topic = programme.topic(topic_id)
         r = info.loc[topic_id]
@@ -101,18 +104,7 @@ def plan_table(
             evidence.append(f"{format_number(100 * r['interview_emphasis'], 0)} % av intervjuutsnittene")
         if evidence:
             why.append(", ".join(evidence))
-        if topic.pinned_session:
-            why.append(f"låst til samling {topic.pinned_session} i programfilen")
-        if topic.requires:
-            why.append("kommer etter " + ", ".join(programme.topic(q).title for q in topic.requires))
-        neighbours = [
-            (pair.get(tuple(sorted((topic_id, o))), 0.0), o)
-            for o, s in result.assignment.items()
-            if s == session and o != topic_id
-        ]
-        close = [programme.topic(o).title for w, o in sorted(neighbours, reverse=True) if w > 0.05][:2]
-        if close:
-            why.append("i samme samling som " + " og ".join(close) + ", som de samme lederne tar opp")
+        why.append(f"i samling {session}: " + placement_sentence(programme, placed[topic_id], session))
         if int(r["rank"]) > n_slots:
             present = [
                 c.name for c in programme.contributors if c.every_session and c.id in topic.contributors

@@ -1,0 +1,131 @@
+"""Why each topic sits in its gathering, from what decided it: the rules that bind it there (a pin, a
+prerequisite, a contributor who must be present) and what moving it would cost in cohesion (the best
+feasible move or swap to another gathering, evaluated on the finished plan)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.config import Programme
+from pipeline.text import format_number
+
+NO_COST = (
+    0.005  # a move that costs less than half a per cent of the plan's cohesion costs nothing worth saying
+)
+
+
+@dataclass(frozen=True)
+class Placement:
+    binding: tuple[str, ...]  # Norwegian clauses: the rules that hold the topic in its gathering
+    best_other: int | None  # the gathering of the best feasible alternative, None when none is feasible
+    cost: float  # share of the plan's cohesion lost by the best alternative (0 when it costs nothing)
+    partner: str | None  # the topic in its gathering it shares most leaders with
+
+
+def feasible(programme: Programme, assignment: dict[str, int], n_sessions: int) -> bool:
+    """The plan's rules on a whole assignment: slots, every-session contributors, prerequisites, pins."""
+    slots = programme.sessions.slots_for(n_sessions)
+    counts = [0] * n_sessions
+    for g in assignment.values():
+        counts[g - 1] += 1
+    if any(c > s for c, s in zip(counts, slots, strict=True)):
+        return False
+    for c in programme.contributors:
+        if c.every_session:
+            present = {g for t, g in assignment.items() if c.id in programme.topic(t).contributors}
+            if len(present) < n_sessions:
+                return False
+    for t, g in assignment.items():
+        topic = programme.topic(t)
+        if topic.pinned_session is not None and topic.pinned_session != g:
+            return False
+        if any(req not in assignment or assignment[req] >= g for req in topic.requires):
+            return False
+    return True
+
+
+def cohesion_of(assignment: dict[str, int], pair: dict[tuple[str, str], float]) -> float:
+    placed = sorted(assignment)
+    return sum(
+        pair.get((a, b), 0.0)
+        for i, a in enumerate(placed)
+        for b in placed[i + 1 :]
+        if assignment[a] == assignment[b]
+    )
+
+
+def placements(
+    programme: Programme,
+    assignment: dict[str, int],
+    n_sessions: int,
+    pair: dict[tuple[str, str], float],
+    cohesion: float,
+) -> dict[str, Placement]:
+    """For every placed topic: what binds it, and the cost of its best feasible move or swap."""
+    base = cohesion * cohesion_of(assignment, pair)
+    out = {}
+    for t, g in sorted(assignment.items()):
+        topic = programme.topic(t)
+        binding = []
+        if topic.pinned_session is not None:
+            binding.append(f"låst til samling {g} i programfilen")
+        for req in topic.requires:
+            if req in assignment:
+                binding.append(f"bygger på «{programme.topic(req).title}» i samling {assignment[req]}")
+        later = sorted(o for o, og in assignment.items() if t in programme.topic(o).requires)
+        for o in later:
+            binding.append(f"må komme før «{programme.topic(o).title}» i samling {assignment[o]}")
+        alone = []
+        for c in programme.contributors:
+            if c.every_session and c.id in topic.contributors:
+                theirs = [
+                    o for o, og in assignment.items() if og == g and c.id in programme.topic(o).contributors
+                ]
+                if theirs == [t]:
+                    alone.append(c.name)
+        if alone:
+            names = " og ".join(alone)
+            they = "de" if len(alone) > 1 else names
+            binding.append(f"det eneste temaet fra {names} her ({they} skal bidra på hver samling)")
+        best, best_g = None, None
+        for other in range(1, n_sessions + 1):
+            if other == g:
+                continue
+            options = [{**assignment, t: other}]
+            options += [{**assignment, t: other, u: g} for u, ug in assignment.items() if ug == other]
+            for option in options:
+                if feasible(programme, option, n_sessions):
+                    value = cohesion * cohesion_of(option, pair)
+                    if best is None or value > best:
+                        best, best_g = value, other
+        here = [
+            (pair.get(tuple(sorted((t, o))), 0.0), o) for o, og in assignment.items() if og == g and o != t
+        ]
+        partner = max(here)[1] if here and max(here)[0] > 0 else None
+        cost = max(0.0, base - best) / base if best is not None and base > 0 else 0.0
+        out[t] = Placement(tuple(binding), best_g, cost, partner)
+    return out
+
+
+def placement_sentence(programme: Programme, placement: Placement, session: int) -> str:
+    """The Norwegian clause(s) for one topic's gathering, specific to what decided it."""
+    parts = list(placement.binding)
+    if placement.best_other is None:
+        parts.append("kan ikke flyttes til en annen samling uten å bryte reglene i programfilen")
+    elif placement.cost > NO_COST:
+        with_whom = (
+            f": det deler ledere med «{programme.topic(placement.partner).title}» her"
+            if placement.partner
+            else ""
+        )
+        parts.append(
+            f"å flytte det til samling {placement.best_other}, det beste alternativet, ville senket planens "
+            f"samhørighet med {format_number(100 * placement.cost, 0 if placement.cost >= 0.01 else 1)} %"
+            f"{with_whom}"
+        )
+    elif not parts:
+        parts.append(
+            f"kunne like gjerne stått i samling {placement.best_other}: lederne som tar det opp, tar ikke "
+            f"oftere opp de andre temaene i samling {session}"
+        )
+    return "; ".join(parts)
