@@ -64,6 +64,34 @@ def topic_affinity(doc_topics: pd.DataFrame, themes: pd.DataFrame, topic_ids: li
     return pd.DataFrame(rows, columns=["topic_a", "topic_b", "jaccard", "shared_themes", "affinity"])
 
 
+def plan_row(
+    n_sessions: int,
+    chosen: bool,
+    session: int,
+    topic: Topic,
+    r: pd.Series,
+    values: pd.Series,
+    p_in: float,
+    rationale: str,
+) -> dict:
+    """One row of the plan table (PLAN_COLUMNS but `weak`, which `mark_weak` sets)."""
+    return {
+        "n_sessions": n_sessions,
+        "chosen": chosen,
+        "session": session,
+        "topic_id": topic.id,
+        "title": topic.title,
+        "contributors": list(topic.contributors),
+        "rank": int(r["rank"]),
+        "rank_lo": int(r.get("rank_lo", r["rank"])),
+        "rank_hi": int(r.get("rank_hi", r["rank"])),
+        "score": float(r["score"]),
+        "value": float(values[topic.id]),
+        "p_in_programme": p_in,
+        "rationale": rationale,
+    }
+
+
 def plan_table(
     programme: Programme,
     ranking: pd.DataFrame,
@@ -114,25 +142,9 @@ def plan_table(
                     f"med fordi {' og '.join(present)} skal bidra på hver samling, og dette er "
                     "deres sterkeste ledige tema"
                 )
-        rows.append(
-            {
-                "n_sessions": result.n_sessions,
-                "chosen": chosen,
-                "session": session,
-                "topic_id": topic_id,
-                "title": topic.title,
-                "contributors": list(topic.contributors),
-                "rank": int(r["rank"]),
-                "rank_lo": int(r.get("rank_lo", r["rank"])),
-                "rank_hi": int(r.get("rank_hi", r["rank"])),
-                "score": float(r["score"]),
-                "value": float(values[topic_id]),
-                "p_in_programme": float(p_in_programme.get(topic_id, np.nan))
-                if p_in_programme is not None
-                else np.nan,
-                "rationale": ". ".join(w[:1].upper() + w[1:] for w in why) + ".",
-            }
-        )
+        p_in = float(p_in_programme.get(topic_id, np.nan)) if p_in_programme is not None else np.nan
+        rationale = ". ".join(w[:1].upper() + w[1:] for w in why) + "."
+        rows.append(plan_row(result.n_sessions, chosen, session, topic, r, values, p_in, rationale))
     out = pd.DataFrame(rows, columns=PLAN_COLUMNS).assign(weak=False)
     return out.sort_values(["session", "rank"], kind="stable", ignore_index=True)
 
@@ -242,25 +254,10 @@ def thread_rows(
     for topic in threads:
         r = info.loc[topic.id]
         for session in range(1, n_sessions + 1):
-            rows.append(
-                {
-                    "n_sessions": n_sessions,
-                    "chosen": chosen,
-                    "session": session,
-                    "topic_id": topic.id,
-                    "title": topic.title,
-                    "contributors": list(topic.contributors),
-                    "rank": int(r["rank"]),
-                    "rank_lo": int(r.get("rank_lo", r["rank"])),
-                    "rank_hi": int(r.get("rank_hi", r["rank"])),
-                    "score": float(r["score"]),
-                    "value": float(values[topic.id]),
-                    "p_in_programme": 1.0 if p_in_programme is not None else np.nan,
-                    "rationale": (
-                        f"Rød tråd gjennom programmet: en kort økt i hver av de {n_sessions} samlingene "
-                        f"(thread = true i programfilen). Rangert nr. {int(r['rank'])} av {len(ranking)}."
-                    ),
-                    "weak": False,
-                }
+            rationale = (
+                f"Rød tråd gjennom programmet: en kort økt i hver av de {n_sessions} samlingene "
+                f"(thread = true i programfilen). Rangert nr. {int(r['rank'])} av {len(ranking)}."
             )
-    return pd.DataFrame(rows, columns=PLAN_COLUMNS)
+            p_in = 1.0 if p_in_programme is not None else np.nan
+            rows.append(plan_row(n_sessions, chosen, session, topic, r, values, p_in, rationale))
+    return pd.DataFrame(rows, columns=PLAN_COLUMNS).assign(weak=False)
