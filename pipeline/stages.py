@@ -379,7 +379,9 @@ def plan_stage(programme: Programme, store: Store) -> dict[str, int]:
     )
     sensitivity.loc[sensitivity["topic_id"].isin(thread_ids), "p_in_programme"] = 1.0
     p_in = sensitivity.set_index("topic_id")["p_in_programme"]
-    tables, missing, variants = [], [], {}
+    tables, missing, variants, reasons = [], [], {}, {}
+    pair = plan.affinity_pairs(affinity)
+    terms = plan.order_terms(programme, settings.cohesion)
     for count in (3, 4):
         chosen = count == programme.sessions.count
         try:
@@ -401,6 +403,7 @@ def plan_stage(programme: Programme, store: Store) -> dict[str, int]:
             ignore_index=True,
         ).sort_values(["session", "rank"], kind="stable", ignore_index=True)
         tables.append(table_n)
+        reasons[count] = plan.order_reasons(programme, result.assignment, count, terms, pair, values)
         missing.append(
             plan.left_out(programme, ranking.loc[~ranking["topic_id"].isin(thread_ids)], result, values)
         )
@@ -412,6 +415,7 @@ def plan_stage(programme: Programme, store: Store) -> dict[str, int]:
             "objective": round(result.objective, 4),
             "value": round(result.value, 4),
             "cohesion": round(result.cohesion, 4),
+            "order": round(result.order, 4),
             "greedy_objective": round(greedy.objective, 4),
             "slots": int(sum(programme.sessions.slots_for(count))),
             "open_slots": int(sum(programme.sessions.slots_for(count)) - len(result.assignment)),
@@ -427,7 +431,7 @@ def plan_stage(programme: Programme, store: Store) -> dict[str, int]:
         )
     table = pd.concat(tables, ignore_index=True)
     store.write("plan", table)
-    store.write("plan_overview", plan.gathering_overview(programme, table, ranking))
+    store.write("plan_overview", plan.gathering_overview(programme, table, ranking, reasons))
     store.write(
         "plan_left_out",
         pd.concat(missing, ignore_index=True) if missing else pd.DataFrame(columns=plan.LEFT_OUT_COLUMNS),

@@ -264,16 +264,16 @@ def test_weak_topics_are_flagged_and_new_needs_proposed(programme) -> None:
 
 
 def test_interchangeable_gatherings_are_numbered_strongest_first(programme) -> None:
-    from pipeline.plan.model import order_gatherings
+    from pipeline.plan.order import OrderTerms, order_gatherings
 
     plan = replace(free(programme), sessions=Sessions(3, (2, 2, 2)))
     assignment = {"data": 1, "team": 1, "rekruttering": 2, "digital": 3, "prestasjon": 3, "restitusjon": 2}
-    ordered = order_gatherings(plan, VALUES, 3, assignment)
+    ordered = order_gatherings(plan, assignment, 3, OrderTerms(), {}, VALUES)
     assert ordered["rekruttering"] == 1 and ordered["data"] == 3
     pinned = replace(
         plan, topics=tuple(replace(t, pinned_session=1) if t.id == "data" else t for t in plan.topics)
     )
-    assert order_gatherings(pinned, VALUES, 3, assignment) == assignment  # a pin fixes the order
+    assert order_gatherings(pinned, assignment, 3, OrderTerms(), {}, VALUES)["data"] == 1  # a pin holds
 
 
 def test_the_overview_has_a_title_purpose_evidence_and_quotes_per_gathering(programme) -> None:
@@ -395,3 +395,66 @@ def test_placement_reasons_come_from_what_decided_the_placement(programme) -> No
     )
     free_move = placement_sentence(plan, out["prestasjon"], 1)
     assert free_move.startswith("kunne like gjerne stått i samling")
+
+
+def with_levels(programme, levels: dict[str, str]):
+    return replace(programme, topics=tuple(replace(t, level=levels.get(t.id, "")) for t in programme.topics))
+
+
+def test_foundation_topics_open_and_advanced_topics_close_the_programme(programme) -> None:
+    plan = replace(free(programme), sessions=Sessions(3, (2, 2, 2)))
+    # the weakest topics are the foundation and the strongest is advanced: without levels the order is
+    # strongest first, with levels the foundation gathering opens and the advanced one closes
+    plain = solve_plan(plan, VALUES, 3)
+    assert plain.assignment["rekruttering"] == 1
+    levelled = with_levels(plan, {"data": "foundation", "team": "foundation", "rekruttering": "advanced"})
+    result = solve_plan(levelled, VALUES, 3)
+    assert result.assignment["data"] == 1 and result.assignment["team"] == 1
+    assert result.assignment["rekruttering"] == 3
+    assert result.order == pytest.approx(2 * 0.5 + 0.5)  # two foundations first, one advanced last
+    off = replace(levelled, plan=replace(levelled.plan, foundation_weight=0.0))
+    assert solve_plan(off, VALUES, 3).assignment["rekruttering"] == 1  # weight 0: levels ignored
+
+
+def test_related_gatherings_are_neighbours(programme) -> None:
+    from pipeline.plan.order import OrderTerms, order_gatherings
+
+    plan = replace(free(programme), sessions=Sessions(3, (1, 1, 1)))
+    assignment = {"rekruttering": 1, "digital": 2, "prestasjon": 3}
+    pair = {("prestasjon", "rekruttering"): 0.4}  # the strongest and the weakest belong together
+    ordered = order_gatherings(plan, assignment, 3, OrderTerms(neighbour_weight=1.0), pair, VALUES)
+    assert abs(ordered["rekruttering"] - ordered["prestasjon"]) == 1
+    assert ordered["rekruttering"] == 1  # among the orders that keep them together, strongest first
+    unrelated = order_gatherings(plan, assignment, 3, OrderTerms(), pair, VALUES)
+    assert unrelated == assignment  # without the term, strongest first
+
+
+def test_order_reasons_name_what_decided_each_place(programme) -> None:
+    from pipeline.plan.order import OrderTerms, order_reasons
+
+    plan = replace(free(programme), sessions=Sessions(3, (2, 2, 2)))
+    plan = with_levels(plan, {"data": "foundation"})
+    plan = replace(
+        plan, topics=tuple(replace(t, requires=("data",)) if t.id == "digital" else t for t in plan.topics)
+    )
+    assignment = {"data": 1, "team": 1, "rekruttering": 2, "restitusjon": 2, "digital": 3, "prestasjon": 3}
+    reasons = order_reasons(plan, assignment, 3, OrderTerms(foundation_weight=0.5), {}, VALUES)
+    assert "«Datadrevet ledelse» er grunnleggende" in reasons[1]
+    assert "«Digitalisering» bygger på «Datadrevet ledelse» fra samling 1" in reasons[3]
+    assert len(set(reasons.values())) == 3  # specific to each gathering
+    # two gatherings that could swap without loss say so, as a tie
+    tied = {"data": 1, "team": 1, "rekruttering": 2, "prestasjon": 2, "digital": 3, "restitusjon": 3}
+    equal = VALUES.copy()
+    equal[:] = 1.0
+    free_plan = replace(free(programme), sessions=Sessions(3, (2, 2, 2)))
+    said = order_reasons(free_plan, tied, 3, OrderTerms(), {}, equal)
+    assert all("like god rekkefølge" in s for s in said.values())
+
+
+def test_a_topic_level_must_be_known(project: Path) -> None:
+    from pipeline.errors import ConfigError
+
+    text = project.read_text(encoding="utf-8").replace('id = "data"', 'id = "data"\nlevel = "basic"', 1)
+    project.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"topics\[5\]\.level.*foundation, advanced"):
+        load_programme(project)

@@ -9,6 +9,7 @@ PROJ_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CONFIG = PROJ_ROOT / "data" / "raw" / "programme.toml"
 
 SESSION_COUNTS = (3, 4)
+LEVELS = ("foundation", "advanced")
 WEIGHT_KEYS = ("survey", "free_text", "interviews")
 
 
@@ -40,6 +41,7 @@ class Topic:
     pinned_session: int | None = None
     excluded: bool = False
     thread: bool = False  # a red thread: a short slot in every gathering, besides the gathering's topics
+    level: str = ""  # "foundation" (belongs early), "advanced" (belongs late) or "" (no preference)
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,10 @@ class PlanSettings:
     fill_all_slots: bool = (
         True  # false: a weak topic is placed only when a rule forces it; slots may stay open
     )
+    # order of the gatherings: what a foundation topic in the first gathering (or an advanced one in the
+    # last) is worth, and the weight of related topics in neighbouring gatherings (times `cohesion`)
+    foundation_weight: float = 0.5
+    neighbour_weight: float = 0.5
 
 
 @dataclass(frozen=True)

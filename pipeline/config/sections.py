@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.config.models import (
+    LEVELS,
     SESSION_COUNTS,
     WEIGHT_KEYS,
     Contributor,
@@ -33,6 +34,7 @@ TOPIC_KEYS = {
     "pinned_session",
     "excluded",
     "thread",
+    "level",
 }
 CONTRIBUTOR_KEYS = {"id", "name", "every_session", "max_topics"}
 
@@ -135,8 +137,11 @@ def topics(root: Reader, programme: Programme) -> tuple[Topic, ...]:
                 pinned_session=pinned,
                 excluded=r.get("excluded", bool, False),
                 thread=r.get("thread", bool, False),
+                level=r.text("level", ""),
             )
         )
+        if out[-1].level not in ("", *LEVELS):
+            raise r.fail("level", f"must be one of {', '.join(LEVELS)} (or left out), not '{out[-1].level}'.")
         if out[-1].thread and (pinned is not None or out[-1].requires):
             raise r.fail(
                 "thread",
@@ -264,8 +269,18 @@ def plan_settings(r: Reader) -> PlanSettings:
     if concentration <= 0:
         raise r.fail("sensitivity_concentration", "must be positive, e.g. 20.")
     min_score = r.get("min_score", float, d.min_score)
+    order = {}
+    for key in ("foundation_weight", "neighbour_weight"):
+        order[key] = r.get(key, float, getattr(d, key))
+        if order[key] < 0:
+            raise r.fail(key, "must be 0 (ignore) or more.")
     return PlanSettings(
-        cohesion, samples, concentration, min_score, r.get("fill_all_slots", bool, d.fill_all_slots)
+        cohesion,
+        samples,
+        concentration,
+        min_score,
+        r.get("fill_all_slots", bool, d.fill_all_slots),
+        **order,
     )
 
 

@@ -4,6 +4,7 @@
 - `explain`: topic affinity, a rationale per placed topic, strong topics left out and why.
 - `sensitivity`: the probability of each topic being in the programme as the weights move.
 - `output`: the designers' view for CSV and Excel.
+- `order`: the order of the gatherings (level, neighbours, stability) and the reason for each place.
 - `overview`: the programme on one page (title, purpose, evidence and quotes per gathering).
 """
 
@@ -18,7 +19,8 @@ from pipeline.plan.explain import (
     thread_rows,
     topic_affinity,
 )
-from pipeline.plan.model import GROUPS, PlanResult, greedy_plan, solve_plan, topic_values
+from pipeline.plan.model import GROUPS, PlanResult, affinity_pairs, greedy_plan, solve_plan, topic_values
+from pipeline.plan.order import order_reasons, order_terms
 from pipeline.plan.output import designer_view
 from pipeline.plan.overview import OVERVIEW_COLUMNS, gathering_overview
 from pipeline.plan.sensitivity import weight_sensitivity
@@ -29,12 +31,15 @@ __all__ = [
     "PLAN_COLUMNS",
     "PlanResult",
     "OVERVIEW_COLUMNS",
+    "affinity_pairs",
     "designer_view",
     "gathering_overview",
     "greedy_plan",
     "left_out",
     "mark_weak",
     "new_need_candidates",
+    "order_reasons",
+    "order_terms",
     "plan_table",
     "split_threads",
     "thread_rows",

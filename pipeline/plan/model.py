@@ -20,6 +20,7 @@ from scipy.sparse import coo_matrix
 
 from pipeline.config import Programme
 from pipeline.errors import PlanInfeasibleError
+from pipeline.plan.order import groups_of, level_bonus, order_gatherings, order_terms, score
 
 MIP_GAP = 0.01  # stop within 1 % of the optimum (the cohesion term makes proving optimality slow)
 NODE_LIMIT = 50_000  # a deterministic bound on the search (a time limit would make results machine-dependent)
@@ -41,6 +42,7 @@ class PlanResult:
     objective: float
     value: float = 0.0  # the topics' part of the objective
     cohesion: float = 0.0  # the affinity part (already multiplied by the cohesion weight)
+    order: float = 0.0  # the order terms: level, neighbouring gatherings, stability (`plan.order`)
     seconds: float = field(default=0.0, compare=False)
     gap: float = field(default=0.0, compare=False)  # relative MIP gap at stop (0 = proven optimal)
 
@@ -65,6 +67,7 @@ def solve_plan(
     affinity: pd.DataFrame | None = None,
     cohesion: float = 0.0,
     force: tuple[str, ...] = (),
+    select_only: bool = False,
 ) -> PlanResult:
     """The plan for `n_sessions` gatherings, in two steps: first the topics, chosen for their value under all
     constraints (proven optimal); then their arrangement over the gatherings, for cohesion under the same
@@ -72,37 +75,54 @@ def solve_plan(
     displaces a stronger one; and the second step, whose proof of optimality is slow, works on a dozen topics
     only (stopping within 1 % of the optimum, or after a fixed number of search nodes, which keeps runs
     deterministic). `relax` drops constraint groups (for diagnosis); `force`
-    requires topics to be placed (for explaining why a strong topic is left out)."""
+    requires topics to be placed (for explaining why a strong topic is left out); `select_only` stops after
+    the first step (which topics are in; the weight-sensitivity draws need no more). Then the gatherings are
+    ordered (`plan.order`)."""
     if not relax:
         check_feasible(programme, n_sessions)
     selection = _solve(programme, values, n_sessions, relax, None, 0.0, force)
-    if affinity is None or cohesion <= 0 or not selection.assignment:
+    if (
+        relax or force or select_only or not selection.assignment
+    ):  # diagnosis and what-ifs need the selection only
         return selection
-    chosen = set(selection.assignment)
-    fixed = replace(
-        programme,
-        topics=tuple(replace(t, excluded=t.excluded or t.id not in chosen) for t in programme.topics),
-    )
-    arranged = _solve(fixed, values, n_sessions, relax, affinity, cohesion, tuple(sorted(chosen)))
+    levels = programme.plan.foundation_weight > 0 and any(t.level for t in programme.topics)
+    arranged = selection
+    if (affinity is not None and cohesion > 0) or levels:
+        chosen = set(selection.assignment)
+        fixed = replace(
+            programme,
+            topics=tuple(replace(t, excluded=t.excluded or t.id not in chosen) for t in programme.topics),
+        )
+        arranged = _solve(
+            fixed, values, n_sessions, relax, affinity, cohesion, tuple(sorted(chosen)), levels=levels
+        )
+    terms = order_terms(programme, cohesion if affinity is not None else 0.0)
+    pair = affinity_pairs(affinity)
+    assignment = order_gatherings(programme, arranged.assignment, n_sessions, terms, pair, values)
+    ordered = score_assignment(programme, assignment, n_sessions, terms, pair, values)
     return replace(
         arranged,
-        assignment=order_gatherings(programme, values, n_sessions, arranged.assignment),
+        assignment=assignment,
+        objective=arranged.value + arranged.cohesion + ordered.total,
+        order=ordered.total,
         seconds=selection.seconds + arranged.seconds,
     )
 
 
-def order_gatherings(
-    programme: Programme, values: pd.Series, n_sessions: int, assignment: dict[str, int]
-) -> dict[str, int]:
-    """When the gatherings are interchangeable (equal slots, no prerequisites or pins), number them by the
-    value of their topics, strongest first: the same plan, and the order the previous model gave."""
-    slots = programme.sessions.slots_for(n_sessions)
-    if len(set(slots)) > 1 or any(t.requires or t.pinned_session for t in programme.topics):
-        return assignment
-    worth = {s: sum(values[t] for t, g in assignment.items() if g == s) for s in range(1, n_sessions + 1)}
-    order = sorted(worth, key=lambda s: (-worth[s], s))
-    new = {old: i + 1 for i, old in enumerate(order)}
-    return {t: new[g] for t, g in assignment.items()}
+def affinity_pairs(affinity: pd.DataFrame | None) -> dict[tuple[str, str], float]:
+    """Affinity as {(a, b): w} with a < b."""
+    if affinity is None:
+        return {}
+    return {
+        (min(a, b), max(a, b)): float(w)
+        for a, b, w in affinity[["topic_a", "topic_b", "affinity"]].itertuples(index=False)
+    }
+
+
+def score_assignment(programme, assignment, n_sessions, terms, pair, values):
+    """The order terms of a finished assignment (its gatherings as they are)."""
+    groups = groups_of(assignment, n_sessions)
+    return score(programme, groups, tuple(range(n_sessions)), terms, pair, values)
 
 
 def _solve(
@@ -113,8 +133,10 @@ def _solve(
     affinity: pd.DataFrame | None,
     cohesion: float,
     force: tuple[str, ...],
+    levels: bool = False,
 ) -> PlanResult:
-    """One mixed-integer programme (see the module docstring)."""
+    """One mixed-integer programme (see the module docstring); `levels` adds the level term of
+    `plan.order` (foundation topics early, advanced late), which is linear in the placement."""
     started = time.perf_counter()
     topics = [t for t in programme.topics if not t.excluded]
     slots = programme.sessions.slots_for(n_sessions)
@@ -189,7 +211,9 @@ def _solve(
             if topic.pinned_session is not None and topic.pinned_session <= S:
                 lower[x(index[topic.id], topic.pinned_session - 1)] = 1.0
     value = values.reindex([t.id for t in topics]).fillna(0.0).to_numpy()
-    c = np.concatenate([-np.repeat(value, S), -cohesion * np.repeat([w for _i, _j, w in pairs], S)])
+    weight = programme.plan.foundation_weight if levels else 0.0
+    level = np.array([[level_bonus(t.level, s, S, weight) for s in range(S)] for t in topics]).reshape(-1)
+    c = np.concatenate([-np.repeat(value, S) - level, -cohesion * np.repeat([w for _i, _j, w in pairs], S)])
     A = coo_matrix((data, (rows, cols)), shape=(len(lb), n_x + n_y)).tocsr()
     res = milp(
         c,
@@ -208,7 +232,8 @@ def _solve(
     xs = np.round(res.x[:n_x]).reshape(T, S)
     assignment = {topics[t].id: int(np.argmax(xs[t])) + 1 for t in range(T) if xs[t].sum() > 0.5}
     value_part = float(sum(value[index[t]] for t in assignment))
-    objective = float(-c @ res.x)
+    level_part = float(level @ np.round(res.x[:n_x]))
+    objective = float(-c @ res.x) - level_part
     gap = float(getattr(res, "mip_gap", 0.0) or 0.0)
     return PlanResult(
         n_sessions,
@@ -305,7 +330,7 @@ def greedy_plan(
 ) -> PlanResult:
     """For comparison, what a careful person would do by hand: for each gathering, the best remaining topic of
     each contributor that must be present; then the free slots best topic first, within the contributor
-    limits. Prerequisites and cohesion are not considered (they are scored after)."""
+    limits. Prerequisites, cohesion and the order terms are not considered (they are scored after)."""
     slots = list(programme.sessions.slots_for(n_sessions))
     used = {c.id: 0 for c in programme.contributors}
     limits = {c.id: c.max_topics for c in programme.contributors}
@@ -347,4 +372,13 @@ def greedy_plan(
         for a, b, w in affinity[["topic_a", "topic_b", "affinity"]].itertuples(index=False):
             if a in assignment and b in assignment and assignment[a] == assignment[b]:
                 together += w
-    return PlanResult(n_sessions, assignment, value + cohesion * together, value, cohesion * together)
+    terms = order_terms(programme, cohesion if affinity is not None else 0.0)
+    ordered = score_assignment(programme, assignment, n_sessions, terms, affinity_pairs(affinity), values)
+    return PlanResult(
+        n_sessions,
+        assignment,
+        value + cohesion * together + ordered.total,
+        value,
+        cohesion * together,
+        ordered.total,
+    )

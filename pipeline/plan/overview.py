@@ -12,7 +12,17 @@ import pandas as pd
 from pipeline.config import Programme
 from pipeline.text import format_number
 
-OVERVIEW_COLUMNS = ["n_sessions", "chosen", "session", "title", "purpose", "topics", "evidence", "quotes"]
+OVERVIEW_COLUMNS = [
+    "n_sessions",
+    "chosen",
+    "session",
+    "title",
+    "purpose",
+    "order_reason",
+    "topics",
+    "evidence",
+    "quotes",
+]
 QUOTES_PER_GATHERING = 2
 QUOTE_MAX_WORDS = 40  # an overview quotes a sentence or two, not a whole interview passage
 
@@ -47,8 +57,14 @@ def evidence_line(r: pd.Series) -> str:
     return f"Rangert nr. {int(r['rank'])}; " + ", ".join(parts) if parts else f"Rangert nr. {int(r['rank'])}"
 
 
-def gathering_overview(programme: Programme, plan: pd.DataFrame, ranking: pd.DataFrame) -> pd.DataFrame:
-    """One row per gathering of each plan variant: title, purpose, its topics (best ranked first) with one
+def gathering_overview(
+    programme: Programme,
+    plan: pd.DataFrame,
+    ranking: pd.DataFrame,
+    order_reasons: dict[int, dict[int, str]] | None = None,
+) -> pd.DataFrame:
+    """One row per gathering of each plan variant: title, purpose, why it sits where it does in the order
+    (`order_reasons[n_sessions][session]`, from `plan.order`), its topics (best ranked first) with one
     evidence line each, and quotes from its best-ranked topics."""
     info = ranking.set_index("topic_id")
     rows = []
@@ -84,6 +100,7 @@ def gathering_overview(programme: Programme, plan: pd.DataFrame, ranking: pd.Dat
                 "session": int(session),
                 "title": join_heads(own[:2]),
                 "purpose": purpose,
+                "order_reason": (order_reasons or {}).get(int(n_sessions), {}).get(int(session), ""),
                 "topics": titles,
                 "evidence": [evidence_line(info.loc[t]) for t in part["topic_id"]],
                 "quotes": quotes,

@@ -40,7 +40,7 @@ def weight_sensitivity(
         top3[order[:3]] += 1
         same_top += set(np.asarray(topic_ids)[order[:3]]) == base_top
         values = topic_values(pd.Series(score, index=topic_ids), floor)
-        assignment = solve_plan(programme, values, n_sessions).assignment  # selection only: cohesion arranges
+        assignment = solve_plan(programme, values, n_sessions, select_only=True).assignment
         placed += [t in assignment for t in topic_ids]
     table = pd.DataFrame(
         {"topic_id": topic_ids, "p_in_programme": placed / samples, "p_top3": top3 / samples}

@@ -115,9 +115,14 @@ def programme_overview(run: Run) -> HTML:
                 f"<small>{html.escape(evidence)}</small></li>"
             )
         quotes = "".join(f"<blockquote>«{html.escape(q)}»</blockquote>" for q in row.quotes)
+        order = (
+            f"<p><em>Plass i rekkefølgen:</em> {html.escape(row.order_reason)}</p>"
+            if row.order_reason
+            else ""
+        )
         parts.append(
             f"<h3>Samling {row.session}: {html.escape(row.title)}</h3>"
-            f"<p>{html.escape(row.purpose)}</p><ul>{''.join(items)}</ul>{quotes}"
+            f"<p>{html.escape(row.purpose)}</p>{order}<ul>{''.join(items)}</ul>{quotes}"
         )
     return HTML("".join(parts))
 
