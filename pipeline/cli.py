@@ -25,27 +25,43 @@ STAGE_HELP = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def common_options(defaults: bool) -> argparse.ArgumentParser:
+    """The options every command takes, before or after the command's name. Only the main parser has
+    defaults: a subcommand's default would overwrite what was given before the command (argparse fills a
+    subparser's defaults into the same namespace), so `--config X ingest` would silently read the sample."""
+
+    def default(value):
+        return value if defaults else argparse.SUPPRESS
+
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--config",
         type=Path,
-        default=DEFAULT_CONFIG,
+        default=default(DEFAULT_CONFIG),
         help="programme file (TOML); default: the shipped sample's data/raw/programme.toml",
     )
     common.add_argument(
         "--workdir",
         type=Path,
-        default=PROJ_ROOT,
+        default=default(PROJ_ROOT),
         help="where data/interim, data/processed and reports are written; default: project root",
     )
-    common.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
-    common.add_argument("-q", "--quiet", action="store_true", help="log warnings and errors only")
+    common.add_argument(
+        "-v", "--verbose", action="store_true", default=default(False), help="log debug messages"
+    )
+    common.add_argument(
+        "-q", "--quiet", action="store_true", default=default(False), help="log warnings and errors only"
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = common_options(defaults=False)
     parser = argparse.ArgumentParser(
         prog="python -m pipeline",
         description="From a municipal member survey and leader interviews to a ranked topic plan for a "
         "leadership programme, with Norwegian reports.",
-        parents=[common],
+        parents=[common_options(defaults=True)],
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("run", parents=[common], help="run every stage in order")

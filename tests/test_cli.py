@@ -52,3 +52,13 @@ def test_bad_input_file_error_names_file_row_column(
     code = main(["ingest", "--config", str(project), "--workdir", str(tmp_path / "w"), "-q"])
     err = capsys.readouterr().err
     assert code == 2 and "survey.csv, row 3, column 'Viktighet - Rekruttering'" in err
+
+
+@pytest.mark.parametrize("before", [True, False])
+def test_options_before_or_after_the_command_are_both_kept(tmp_path: Path, before: bool) -> None:
+    # `make` puts --config and --workdir before the command: a subcommand's defaults must not overwrite them
+    from pipeline.cli import build_parser
+
+    options = ["--config", str(tmp_path / "p.toml"), "--workdir", str(tmp_path / "w"), "-q"]
+    args = build_parser().parse_args([*options, "ingest"] if before else ["ingest", *options])
+    assert args.config == tmp_path / "p.toml" and args.workdir == tmp_path / "w" and args.quiet
