@@ -48,8 +48,8 @@ def other_files(programme: Programme) -> list[Path]:
 
 
 def input_files(programme: Programme) -> list[Path]:
-    """Every input file the run reads, in a stable order (a related-terms list of your own and a coding
-    sheet last)."""
+    """Every input file the run reads, in a stable order (a related-terms list of your own, a coding sheet,
+    a previous plan and an evaluation last)."""
     own_terms = programme.themes.related_terms
     sheet = programme.themes.review
     return [
@@ -58,6 +58,7 @@ def input_files(programme: Programme) -> list[Path]:
         *transcript_files(programme),
         *([own_terms] if isinstance(own_terms, Path) else []),
         *([sheet] if sheet is not None and sheet.is_file() else []),
+        *[p for p in (programme.inputs.previous_plan, programme.inputs.evaluation) if p is not None],
     ]
 
 

@@ -27,6 +27,15 @@ COMPONENTS = {
     "free_text": "free_text_prevalence",
     "interviews": "interview_emphasis",
 }
+# replanning: the share of participants whose evaluation comments raise the topic ([inputs].evaluation)
+EVALUATION_COLUMN = "evaluation_mentions"
+
+
+def component_columns(weights: dict[str, float]) -> dict[str, str]:
+    """The components the weights name, weight key -> column: the three above, and the evaluation's when
+    the programme has one."""
+    columns = {**COMPONENTS, "evaluation": EVALUATION_COLUMN}
+    return {key: columns[key] for key in weights}
 
 
 def zscores(values: np.ndarray) -> np.ndarray:
@@ -49,10 +58,12 @@ def topic_evidence(
     doc_topics: pd.DataFrame,
     n_writers: int,
     n_passages: int,
+    evaluation: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Raw evidence per catalogue topic (before standardisation): survey need of the linked areas, the share
     of writing respondents and of informant passages that carry the topic (guided assignment), and the trail:
-    areas, matched themes, the best-scoring quotes and the interviews that raised it."""
+    areas, matched themes, the best-scoring quotes and the interviews that raised it. `evaluation` (topic
+    id -> share of evaluating participants who raise it) adds the evaluation's component."""
     mwds = needs.set_index("area")["mwds"]
     rows = []
     for topic in programme.topics:
@@ -83,14 +94,20 @@ def topic_evidence(
                 "interviews": sorted(interview["interview_id"].dropna().unique().tolist()),
             }
         )
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    if evaluation is not None:
+        out[EVALUATION_COLUMN] = out["topic_id"].map(evaluation).fillna(0.0).astype(float)
+    return out
 
 
 def combine(components: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
     """Weighted mean of column-standardised components; arrays are (..., topics)."""
     total = sum(weights.values())
     return np.asarray(
-        sum(weights[key] / total * zscores(components[column]) for key, column in COMPONENTS.items())
+        sum(
+            weights[key] / total * zscores(components[column])
+            for key, column in component_columns(weights).items()
+        )
     )
 
 
@@ -102,9 +119,11 @@ def bootstrap_components(
     passages: list[str],
     resamples: int,
     seed: int,
+    evaluation: pd.Series | None = None,
 ) -> dict[str, np.ndarray]:
     """Each component recomputed on `resamples` resamples: respondents (for the Likert need and the free-text
-    prevalence, the same resample for both) and informant passages. Arrays are resamples x topics."""
+    prevalence, the same resample for both) and informant passages. Arrays are resamples x topics. The
+    evaluation's component, when there is one, is held fixed (a later, separate sample)."""
     rng = np.random.default_rng(seed)
     topics = [t.id for t in programme.topics]
     m = area_matrix(likert)
@@ -142,11 +161,15 @@ def bootstrap_components(
             in_passage[passage_index[d], topics.index(t)] = 1
     passage_weights = resample_counts(rng, p, resamples) / max(p, 1)
     emphasis = passage_weights @ in_passage if p else np.zeros((resamples, len(topics)))
-    return {
+    out = {
         "survey_need": need,
         "free_text_prevalence": np.nan_to_num(prevalence),
         "interview_emphasis": emphasis,
     }
+    if evaluation is not None:
+        fixed = np.array([float(evaluation.get(t, 0.0)) for t in topics])
+        out[EVALUATION_COLUMN] = np.tile(fixed, (resamples, 1))
+    return out
 
 
 def rank_intervals(
@@ -164,9 +187,10 @@ def rank_intervals(
 def rank_topics(evidence: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:
     """Standardise the components, combine them with `weights`, rank (ties broken by topic id)."""
     out = evidence.copy()
-    for column in COMPONENTS.values():
+    columns = component_columns(weights).values()
+    for column in columns:
         out[f"z_{column}"] = zscores(out[column].to_numpy(dtype=float))
-    out["score"] = combine({c: out[c].to_numpy(dtype=float) for c in COMPONENTS.values()}, weights)
+    out["score"] = combine({c: out[c].to_numpy(dtype=float) for c in columns}, weights)
     out = out.sort_values(["score", "topic_id"], ascending=[False, True], kind="stable", ignore_index=True)
     out["rank"] = np.arange(1, len(out) + 1)
     return out

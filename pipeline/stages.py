@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipeline import interviews, needs, plan, privacy, rank, report, survey, themes
+from pipeline import evaluation, interviews, needs, plan, privacy, rank, report, survey, themes
 from pipeline.config import PROJ_ROOT, Programme
 from pipeline.errors import InputError, PipelineError, PlanInfeasibleError
 from pipeline.manifest import (
@@ -314,8 +314,18 @@ def rank_stage(programme: Programme, store: Store) -> dict[str, int]:
     doc_topics = store.read("doc_topics")
     writers = doc_themes.loc[doc_themes["source"] == "survey", "respondent_id"].drop_duplicates().tolist()
     passages = doc_themes.loc[doc_themes["source"] == "interview", "doc_id"].drop_duplicates().tolist()
+    share = None
+    rated = pd.DataFrame(columns=evaluation.USEFULNESS_COLUMNS)
+    if programme.inputs.evaluation is not None:  # replanning after a gathering: the participants' view
+        previous = plan.read_previous_plan(programme.inputs.previous_plan, programme)
+        held = {t: g for t, g in previous.items() if g <= programme.sessions.delivered}
+        answers = evaluation.read_evaluation(programme.inputs.evaluation, programme, held)
+        share, commented = evaluation.mentions(answers, programme)
+        rated = evaluation.usefulness(answers, programme.privacy.min_cell)
+        log.info("evaluation: %d rows, %d participants commented", len(answers), commented)
+    store.write("evaluation", rated)
     evidence = rank.topic_evidence(
-        programme, store.read("needs"), store.read("themes"), doc_topics, len(writers), len(passages)
+        programme, store.read("needs"), store.read("themes"), doc_topics, len(writers), len(passages), share
     )
     ranking = rank.rank_topics(evidence, programme.weights)
     boot = rank.bootstrap_components(
@@ -326,6 +336,7 @@ def rank_stage(programme: Programme, store: Store) -> dict[str, int]:
         passages,
         programme.needs.bootstrap,
         programme.needs.seed,
+        share,
     )
     intervals = rank.rank_intervals(
         boot, programme.weights, [t.id for t in programme.topics], programme.needs.confidence
@@ -356,7 +367,13 @@ def plan_stage(programme: Programme, store: Store) -> dict[str, int]:
     the designers' CSV and Excel."""
     settings = programme.plan
     ranking = store.read("topic_ranking")
-    full = programme
+    previous = (
+        plan.read_previous_plan(programme.inputs.previous_plan, programme)
+        if programme.inputs.previous_plan is not None
+        else None
+    )
+    held = programme.sessions.delivered
+    full = plan.freeze(programme, previous) if previous else programme
     programme, threads = plan.split_threads(full)  # the solver plans the topics besides the red threads
     thread_ids = [t.id for t in threads]
     affinity = plan.topic_affinity(
@@ -382,10 +399,24 @@ def plan_stage(programme: Programme, store: Store) -> dict[str, int]:
     tables, missing, variants, reasons = [], [], {}, {}
     pair = plan.affinity_pairs(affinity)
     terms = plan.order_terms(programme, settings.cohesion)
+    changes = pd.DataFrame(columns=plan.CHANGE_COLUMNS)
     for count in (3, 4):
         chosen = count == programme.sessions.count
+        if held and not chosen:
+            variants[str(count)] = {
+                "feasible": False,
+                "reason": f"under way: {held} of {programme.sessions.count} gatherings held",
+            }
+            continue
         try:
-            result = plan.solve_plan(programme, values, count, affinity=affinity, cohesion=settings.cohesion)
+            result = plan.solve_plan(
+                programme,
+                values,
+                count,
+                affinity=affinity,
+                cohesion=settings.cohesion,
+                previous=previous if chosen else None,
+            )
         except PlanInfeasibleError as exc:
             if chosen:
                 raise
@@ -403,7 +434,18 @@ def plan_stage(programme: Programme, store: Store) -> dict[str, int]:
             ignore_index=True,
         ).sort_values(["session", "rank"], kind="stable", ignore_index=True)
         tables.append(table_n)
-        reasons[count] = plan.order_reasons(programme, result.assignment, count, terms, pair, values)
+        reasons[count] = plan.order_reasons(
+            programme, result.assignment, count, terms, pair, values, held if chosen else 0
+        )
+        if chosen and previous:
+            changes = plan.changes(
+                full,
+                previous,
+                result.assignment,
+                ranking,
+                plan.cost_of_staying(programme, values, result, previous, affinity, settings.cohesion),
+                ranking.set_index("topic_id").get(rank.EVALUATION_COLUMN),
+            )
         missing.append(
             plan.left_out(programme, ranking.loc[~ranking["topic_id"].isin(thread_ids)], result, values)
         )
@@ -437,6 +479,7 @@ def plan_stage(programme: Programme, store: Store) -> dict[str, int]:
         pd.concat(missing, ignore_index=True) if missing else pd.DataFrame(columns=plan.LEFT_OUT_COLUMNS),
     )
     store.write("plan_sensitivity", sensitivity)
+    store.write("plan_changes", changes)
     store.write_json(
         "plan_summary",
         {
@@ -446,6 +489,12 @@ def plan_stage(programme: Programme, store: Store) -> dict[str, int]:
             "min_score": settings.min_score,
             "fill_all_slots": settings.fill_all_slots,
             "candidates": plan.new_need_candidates(store.read("themes")),
+            "replan": {
+                "previous_plan": bool(previous),
+                "delivered": held,
+                "stability": settings.stability,
+                "changes": changes["change"].value_counts().sort_index().to_dict(),
+            },
         },
     )
     view = plan.designer_view(table, {c.id: c.name for c in programme.contributors})

@@ -103,6 +103,8 @@ DATASETS: dict[str, tuple[str, str]] = {
     "plan_left_out": ("data/processed", "plan_left_out.parquet"),
     "plan_overview": ("data/processed", "plan_overview.parquet"),
     "plan_sensitivity": ("data/processed", "plan_sensitivity.parquet"),
+    "plan_changes": ("data/processed", "plan_changes.parquet"),
+    "evaluation": ("data/processed", "evaluation.parquet"),
 }
 JSON_FILES: dict[str, tuple[str, str]] = {
     "ingest_report": ("data/interim", "ingest_report.json"),
@@ -144,7 +146,9 @@ PRODUCED_BY = {
     "plan_left_out": "plan",
     "plan_overview": "plan",
     "plan_sensitivity": "plan",
+    "plan_changes": "plan",
     "plan_summary": "plan",
+    "evaluation": "rank",
 }
 
 

@@ -143,6 +143,9 @@ def test_programme_files() -> None:
     variant = load_programme(RAW / "programme_3_samlinger.toml")
     assert variant.sessions.count == 3 and variant.topics == programme.topics
     # the designer's catalogue with exactly as many topics as slots (weak slots get flagged in its plan)
+    replan = load_programme(RAW / "programme_replan.toml")  # replanning after the first gathering
+    assert replan.sessions.delivered == 1 and replan.topics == programme.topics
+    assert replan.inputs.previous_plan.is_file() and replan.inputs.evaluation.is_file()
     twelve = load_programme(RAW / "programme_12_temaer.toml")
     assert len(twelve.topics) == sum(twelve.sessions.slots) == 12
     assert set(twelve.topics) <= set(programme.topics)

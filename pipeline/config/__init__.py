@@ -95,7 +95,7 @@ def load_programme(path: Path | str) -> Programme:
         sessions=sections.sessions(root.table_of("sessions")),
         contributors=sections.contributors(root),
         topics=(),
-        weights=sections.weights(root.table_of("weights", False)),
+        weights=sections.weights(root.table_of("weights", False), "evaluation" in doc.get("inputs", {})),
         privacy=sections.privacy(root.table_of("privacy", False)),
         themes=sections.theme_settings(root.table_of("themes", False), path.parent),
         needs=sections.needs_settings(root.table_of("needs", False)),
@@ -104,4 +104,5 @@ def load_programme(path: Path | str) -> Programme:
         sha256=hashlib.sha256(raw_bytes).hexdigest(),
     )
     topics = sections.topics(root, programme)
+    sections.replanning(root, programme)
     return Programme(**{**programme.__dict__, "topics": topics})

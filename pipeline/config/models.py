@@ -11,6 +11,7 @@ DEFAULT_CONFIG = PROJ_ROOT / "data" / "raw" / "programme.toml"
 SESSION_COUNTS = (3, 4)
 LEVELS = ("foundation", "advanced")
 WEIGHT_KEYS = ("survey", "free_text", "interviews")
+EVALUATION_WEIGHT = 0.2  # [weights].evaluation when an evaluation is given and no weight is set
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,8 @@ class Inputs:
     codebook: Path
     interviews: Path
     survey_sheet: str | int = 0
+    previous_plan: Path | None = None  # the plan.csv (or plan.xlsx) of an earlier run, for replanning
+    evaluation: Path | None = None  # participants' evaluation of the delivered gatherings
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class Topic:
 class Sessions:
     count: int
     slots: tuple[int, ...]
+    delivered: int = 0  # gatherings already held: frozen as the previous plan had them
 
     def slots_for(self, count: int) -> tuple[int, ...]:
         """Slots per session for a plan with `count` sessions (the 3-versus-4 comparison)."""
@@ -86,6 +90,7 @@ class PlanSettings:
     # last) is worth, and the weight of related topics in neighbouring gatherings (times `cohesion`)
     foundation_weight: float = 0.5
     neighbour_weight: float = 0.5
+    stability: float = 0.5  # replanning: what keeping a topic where the previous plan had it is worth
 
 
 @dataclass(frozen=True)

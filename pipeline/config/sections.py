@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.config.models import (
+    EVALUATION_WEIGHT,
     LEVELS,
     SESSION_COUNTS,
     WEIGHT_KEYS,
@@ -54,7 +55,7 @@ def inside(r: Reader, name: str, base: Path, value: str) -> Path:
 
 
 def inputs(r: Reader, base: Path) -> Inputs:
-    r.refuse_unknown({"survey", "codebook", "interviews", "survey_sheet"})
+    r.refuse_unknown({"survey", "codebook", "interviews", "survey_sheet", "previous_plan", "evaluation"})
 
     def existing(name: str, want_dir: bool) -> Path:
         p = inside(r, name, base, r.text(name))
@@ -65,11 +66,18 @@ def inputs(r: Reader, base: Path) -> Inputs:
         return p
 
     sheet = r.get("survey_sheet", (str, int), 0)
-    return Inputs(existing("survey", False), existing("codebook", False), existing("interviews", True), sheet)
+    optional = {k: existing(k, False) if k in r.table else None for k in ("previous_plan", "evaluation")}
+    return Inputs(
+        existing("survey", False),
+        existing("codebook", False),
+        existing("interviews", True),
+        sheet,
+        **optional,
+    )
 
 
 def sessions(r: Reader) -> Sessions:
-    r.refuse_unknown({"count", "slots"})
+    r.refuse_unknown({"count", "slots", "delivered"})
     count = r.get("count", int)
     if count not in SESSION_COUNTS:
         raise r.fail("count", f"must be 3 or 4 gatherings, not {count}.")
@@ -80,7 +88,10 @@ def sessions(r: Reader) -> Sessions:
         raise r.fail("slots", f"must be one integer or a list of {count} integers (one per gathering).")
     if any(s < 1 or s > 12 for s in slots):
         raise r.fail("slots", "each gathering needs between 1 and 12 topic slots.")
-    return Sessions(count, tuple(slots))
+    delivered = r.get("delivered", int, 0)
+    if not 0 <= delivered < count:
+        raise r.fail("delivered", f"must be between 0 and {count - 1} (gatherings already held of {count}).")
+    return Sessions(count, tuple(slots), delivered)
 
 
 def contributors(root: Reader) -> tuple[Contributor, ...]:
@@ -199,9 +210,16 @@ def requires_cycle(topics: list[Topic]) -> list[str]:
     return []
 
 
-def weights(r: Reader) -> dict[str, float]:
-    r.refuse_unknown(set(WEIGHT_KEYS))
+def weights(r: Reader, evaluation: bool = False) -> dict[str, float]:
+    """The evidence weights; `evaluation` (an evaluation input is given) adds the evaluation's weight."""
+    r.refuse_unknown(set(WEIGHT_KEYS) | {"evaluation"})
+    if "evaluation" in r.table and not evaluation:
+        raise r.fail(
+            "evaluation", "weighs an evaluation, but [inputs].evaluation is not set. Set it, or remove this."
+        )
     weights = {k: r.get(k, float, 1.0) for k in WEIGHT_KEYS}
+    if evaluation:
+        weights["evaluation"] = r.get("evaluation", float, EVALUATION_WEIGHT)
     if any(w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
         raise r.fail("", "weights must be non-negative and not all zero.")
     return weights
@@ -274,6 +292,9 @@ def plan_settings(r: Reader) -> PlanSettings:
         order[key] = r.get(key, float, getattr(d, key))
         if order[key] < 0:
             raise r.fail(key, "must be 0 (ignore) or more.")
+    stability = r.get("stability", float, d.stability)
+    if stability < 0:
+        raise r.fail("stability", "must be 0 (a new plan may move anything) or more.")
     return PlanSettings(
         cohesion,
         samples,
@@ -281,6 +302,7 @@ def plan_settings(r: Reader) -> PlanSettings:
         min_score,
         r.get("fill_all_slots", bool, d.fill_all_slots),
         **order,
+        stability=stability,
     )
 
 
@@ -313,3 +335,22 @@ def theme_settings(r: Reader, base: Path) -> ThemeSettings:
         if minimum[key] < 1:
             raise r.fail(key, "must be at least 1.")
     return ThemeSettings(n, k_min, k_max, r.get("seed", int, d.seed), related, review, **minimum)
+
+
+def replanning(root: Reader, programme: Programme) -> None:
+    """Settings that only make sense together: delivered gatherings follow a previous plan, and an
+    evaluation is of delivered gatherings."""
+    delivered, inputs = programme.sessions.delivered, programme.inputs
+    if delivered and inputs.previous_plan is None:
+        raise ConfigError(
+            root.path,
+            "sessions.delivered",
+            f"{delivered} gatherings are held, but [inputs].previous_plan is not set. Give the plan they "
+            "followed (the plan.csv or plan.xlsx of an earlier run, copied into the programme folder).",
+        )
+    if inputs.evaluation is not None and not delivered:
+        raise ConfigError(
+            root.path,
+            "inputs.evaluation",
+            "an evaluation is of delivered gatherings, but [sessions].delivered is 0. Set how many are held.",
+        )

@@ -5,6 +5,7 @@
 - `sensitivity`: the probability of each topic being in the programme as the weights move.
 - `output`: the designers' view for CSV and Excel.
 - `order`: the order of the gatherings (level, neighbours, stability) and the reason for each place.
+- `replan`: replanning while the programme runs (previous plan, delivered gatherings frozen, changes).
 - `overview`: the programme on one page (title, purpose, evidence and quotes per gathering).
 """
 
@@ -23,16 +24,21 @@ from pipeline.plan.model import GROUPS, PlanResult, affinity_pairs, greedy_plan,
 from pipeline.plan.order import order_reasons, order_terms
 from pipeline.plan.output import designer_view
 from pipeline.plan.overview import OVERVIEW_COLUMNS, gathering_overview
+from pipeline.plan.replan import CHANGE_COLUMNS, changes, cost_of_staying, freeze, read_previous_plan
 from pipeline.plan.sensitivity import weight_sensitivity
 
 __all__ = [
+    "CHANGE_COLUMNS",
     "GROUPS",
     "LEFT_OUT_COLUMNS",
     "PLAN_COLUMNS",
     "PlanResult",
     "OVERVIEW_COLUMNS",
     "affinity_pairs",
+    "changes",
+    "cost_of_staying",
     "designer_view",
+    "freeze",
     "gathering_overview",
     "greedy_plan",
     "left_out",
@@ -41,6 +47,7 @@ __all__ = [
     "order_reasons",
     "order_terms",
     "plan_table",
+    "read_previous_plan",
     "split_threads",
     "thread_rows",
     "solve_plan",

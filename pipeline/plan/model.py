@@ -68,6 +68,7 @@ def solve_plan(
     cohesion: float = 0.0,
     force: tuple[str, ...] = (),
     select_only: bool = False,
+    previous: dict[str, int] | None = None,
 ) -> PlanResult:
     """The plan for `n_sessions` gatherings, in two steps: first the topics, chosen for their value under all
     constraints (proven optimal); then their arrangement over the gatherings, for cohesion under the same
@@ -77,26 +78,37 @@ def solve_plan(
     deterministic). `relax` drops constraint groups (for diagnosis); `force`
     requires topics to be placed (for explaining why a strong topic is left out); `select_only` stops after
     the first step (which topics are in; the weight-sensitivity draws need no more). Then the gatherings are
-    ordered (`plan.order`)."""
+    ordered (`plan.order`). `previous` (replanning: topic -> gathering in the previous plan) adds the
+    stability term: `[plan].stability` for each topic kept in the programme, and again for each kept in
+    its gathering."""
     if not relax:
         check_feasible(programme, n_sessions)
-    selection = _solve(programme, values, n_sessions, relax, None, 0.0, force)
-    if (
-        relax or force or select_only or not selection.assignment
-    ):  # diagnosis and what-ifs need the selection only
+    stay = {t: g for t, g in (previous or {}).items() if g > programme.sessions.delivered}
+    selection = _solve(programme, values, n_sessions, relax, None, 0.0, force, stay=stay, anywhere=True)
+    if relax or force or select_only or not selection.assignment:  # diagnosis and what-ifs: selection only
         return selection
     levels = programme.plan.foundation_weight > 0 and any(t.level for t in programme.topics)
     arranged = selection
-    if (affinity is not None and cohesion > 0) or levels:
+    if (affinity is not None and cohesion > 0) or levels or stay:
         chosen = set(selection.assignment)
         fixed = replace(
             programme,
             topics=tuple(replace(t, excluded=t.excluded or t.id not in chosen) for t in programme.topics),
         )
         arranged = _solve(
-            fixed, values, n_sessions, relax, affinity, cohesion, tuple(sorted(chosen)), levels=levels
+            fixed,
+            values,
+            n_sessions,
+            relax,
+            affinity,
+            cohesion,
+            tuple(sorted(chosen)),
+            levels=levels,
+            stay=stay,
         )
-    terms = order_terms(programme, cohesion if affinity is not None else 0.0)
+    terms = order_terms(
+        programme, cohesion if affinity is not None else 0.0, programme.plan.stability if stay else 0.0, stay
+    )
     pair = affinity_pairs(affinity)
     assignment = order_gatherings(programme, arranged.assignment, n_sessions, terms, pair, values)
     ordered = score_assignment(programme, assignment, n_sessions, terms, pair, values)
@@ -134,9 +146,12 @@ def _solve(
     cohesion: float,
     force: tuple[str, ...],
     levels: bool = False,
+    stay: dict[str, int] | None = None,
+    anywhere: bool = False,
 ) -> PlanResult:
     """One mixed-integer programme (see the module docstring); `levels` adds the level term of
-    `plan.order` (foundation topics early, advanced late), which is linear in the placement."""
+    `plan.order` (foundation topics early, advanced late), and `stay` the stability term (topic -> its
+    gathering in the previous plan; `anywhere`: kept in the programme at all), both linear."""
     started = time.perf_counter()
     topics = [t for t in programme.topics if not t.excluded]
     slots = programme.sessions.slots_for(n_sessions)
@@ -174,7 +189,7 @@ def _solve(
     for c in programme.contributors:
         theirs = [index[t.id] for t in topics if c.id in t.contributors]
         if c.every_session and "contributor_presence" not in relax:
-            for s in range(S):
+            for s in range(programme.sessions.delivered, S):  # delivered gatherings are as they were
                 add({x(t, s): 1.0 for t in theirs}, 1.0, np.inf)
         if c.max_topics is not None and "contributor_max" not in relax:
             add({x(t, s): 1.0 for t in theirs for s in range(S)}, 0.0, float(c.max_topics))
@@ -213,6 +228,10 @@ def _solve(
     value = values.reindex([t.id for t in topics]).fillna(0.0).to_numpy()
     weight = programme.plan.foundation_weight if levels else 0.0
     level = np.array([[level_bonus(t.level, s, S, weight) for s in range(S)] for t in topics]).reshape(-1)
+    for t, g in (stay or {}).items():
+        if t in index:
+            for s in range(S) if anywhere else (g - 1,):
+                level[x(index[t], s)] += programme.plan.stability
     c = np.concatenate([-np.repeat(value, S) - level, -cohesion * np.repeat([w for _i, _j, w in pairs], S)])
     A = coo_matrix((data, (rows, cols)), shape=(len(lb), n_x + n_y)).tocsr()
     res = milp(
@@ -263,9 +282,12 @@ def check_feasible(programme: Programme, n_sessions: int) -> None:
     for c in programme.contributors:
         if not c.every_session:
             continue
+        held = programme.sessions.delivered  # delivered gatherings are as they were: count what is to come
         theirs = [t.id for t in topics if c.id in t.contributors]
-        can = min(len(theirs), c.max_topics if c.max_topics is not None else len(theirs))
-        if can < n_sessions:
+        done = sum(1 for t in topics if c.id in t.contributors and (t.pinned_session or 99) <= held)
+        limit_left = (c.max_topics if c.max_topics is not None else len(theirs)) - done
+        can = min(len(theirs) - done, limit_left)
+        if can < n_sessions - held:
             limit = f" and max_topics = {c.max_topics}" if c.max_topics is not None else ""
             raise PlanInfeasibleError(
                 f"{where}: contributor '{c.id}' must be in every gathering but has {len(theirs)} topics"

@@ -62,7 +62,7 @@ def order_terms(programme: Programme, cohesion: float, stability: float = 0.0, p
         programme.plan.foundation_weight,
         programme.plan.neighbour_weight * cohesion,
         stability,
-        tuple(sorted(previous)),
+        tuple(sorted(dict(previous).items())),
     )
 
 

@@ -67,7 +67,9 @@ def placements(
     for t, g in sorted(assignment.items()):
         topic = programme.topic(t)
         binding = []
-        if topic.pinned_session is not None:
+        if g <= programme.sessions.delivered:
+            binding.append("samlingen er gjennomført")
+        elif topic.pinned_session is not None:
             binding.append(f"låst til samling {g} i programfilen")
         for req in topic.requires:
             if req in assignment:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from pipeline.config import Programme
 from pipeline.plan.model import solve_plan, topic_values
-from pipeline.rank import COMPONENTS, combine
+from pipeline.rank import combine, component_columns
 
 
 def weight_sensitivity(
@@ -24,11 +24,12 @@ def weight_sensitivity(
 ) -> tuple[pd.DataFrame, dict]:
     """(per topic: p_in_programme and p_top3 over the draws; a summary of how much the top moved)."""
     rng = np.random.default_rng(seed)
-    keys = list(COMPONENTS)
+    keys = list(programme.weights)
     base = np.array([programme.weights[k] for k in keys], dtype=float)
     base = base / base.sum()
     topic_ids = ranking["topic_id"].tolist()
-    components = {col: ranking[col].to_numpy(dtype=float) for col in COMPONENTS.values()}
+    columns = component_columns(programme.weights).values()
+    components = {col: ranking[col].to_numpy(dtype=float) for col in columns}
     base_top = set(ranking.sort_values("rank")["topic_id"].head(3))
     placed = np.zeros(len(topic_ids))
     top3 = np.zeros(len(topic_ids))

@@ -58,6 +58,8 @@ def load_run(workdir: str | Path) -> Run:
         "plan",
         "plan_left_out",
         "plan_overview",
+        "plan_changes",
+        "evaluation",
     )
     manifest = store.read_json("run_manifest")
     programme = load_programme(manifest["programme_file"])

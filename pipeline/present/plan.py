@@ -37,7 +37,9 @@ def plan_comparison(run: Run) -> HTML:
         if not v:
             continue
         if not v.get("feasible"):
-            rows.append({"Samlinger": count, "Temaer": "–", "Verdi": "ikke mulig", "Valgt": ""})
+            under_way = str(v.get("reason", "")).startswith("under way")
+            verdict = "ikke aktuelt: programmet er i gang" if under_way else "ikke mulig"
+            rows.append({"Samlinger": count, "Temaer": "–", "Verdi": verdict, "Valgt": ""})
             continue
         rows.append(
             {
@@ -64,6 +66,8 @@ def left_out_table(run: Run) -> HTML:
 def plan_table(run: Run, n_sessions: int | None = None) -> HTML:
     plan = run.tables["plan"]
     plan = plan.loc[plan["chosen"]] if n_sessions is None else plan.loc[plan["n_sessions"] == n_sessions]
+    if plan.empty:
+        return HTML(f"<p>Ingen plan med {n_sessions} samlinger: se tabellen over for hvorfor.</p>")
     shown = pd.DataFrame(
         {
             "Samling": plan["session"],
@@ -154,3 +158,81 @@ def weak_slots(run: Run) -> HTML:
             "katalogen dekker det." + (f" Sitat: «{c['quote']}»" if c.get("quote") else "")
         )
     return bullets(items)
+
+
+def replan_changes(run: Run) -> HTML:
+    """When replanning: what the new plan changes from the previous one and why, and the participants'
+    evaluation of the delivered gatherings. Nothing when this is the first plan."""
+    replan = run.plan_summary.get("replan", {})
+    if not replan.get("previous_plan"):
+        return HTML("")
+    changes = run.tables["plan_changes"]
+    held = int(replan.get("delivered", 0))
+    counts = changes["change"].value_counts()
+    later = changes.loc[changes["previous_session"].fillna(99) > held]
+    kept = int((later["change"] == "uendret").sum())
+    done = (
+        "Samling 1 er gjennomført og står som den var. "
+        if held == 1
+        else f"Samling 1–{held} er gjennomført og står som de var. "
+        if held
+        else ""
+    )
+    planned = len(later.loc[later["change"] != "ny"])
+    summary = (
+        f"{done}Av de {planned} temaene den forrige planen hadde i samlingene "
+        f"som gjenstår, står {kept} der de sto, {int(counts.get('flyttet', 0))} er flyttet og "
+        f"{int(counts.get('tatt ut', 0))} er tatt ut; {int(counts.get('ny', 0))} er nye. En endring gjøres "
+        "bare når den gir en klart bedre plan enn å la temaet stå (stabilitet "
+        f"{format_number(replan.get('stability', 0), 1)} i programfilen)."
+    )
+    moved = changes.loc[changes["change"] != "uendret"]
+    shown = pd.DataFrame(
+        {
+            "Tema": moved["title"],
+            "Før": moved["previous_session"].map(lambda v: "–" if pd.isna(v) else f"samling {v}"),
+            "Nå": moved["session"].map(lambda v: "–" if pd.isna(v) else f"samling {v}"),
+            "Endring": moved["change"],
+            "Begrunnelse": moved["reason"],
+        }
+    )
+    parts = [f"<h2>Endringer siden forrige plan</h2><p>{html.escape(summary)}</p>"]
+    parts.append(table(shown).body if not shown.empty else "<p>Planen er uendret.</p>")
+    rated = run.tables["evaluation"]
+    if not rated.empty:
+        titles = run.tables["topic_ranking"].set_index("topic_id")["title"]
+        rated = rated.sort_values(["session", "topic_id"])
+        evaluation = pd.DataFrame(
+            {
+                "Samling": rated["session"],
+                "Tema": rated["topic_id"].map(titles),
+                "Svar": rated["answers"],
+                "Snitt nytte (1–5)": [
+                    f"under {run.min_cell} svar" if sup else format_number(m, 1)
+                    for m, sup in zip(rated["mean"], rated["suppressed"], strict=True)
+                ],
+                "Andel 4 eller 5": [
+                    "–" if sup else format_percent(v)
+                    for v, sup in zip(rated["share_useful"], rated["suppressed"], strict=True)
+                ],
+            }
+        )
+        ranking = run.tables["topic_ranking"]
+        asked = ranking.loc[ranking.get("evaluation_mentions", pd.Series(0.0, index=ranking.index)) > 0]
+        asked = asked.sort_values(["evaluation_mentions", "rank"], ascending=[False, True]).head(3)
+        wishes = ", ".join(
+            f"«{t}» ({format_percent(v)})"
+            for t, v in zip(asked["title"], asked["evaluation_mentions"], strict=True)
+        )
+        parts.append(
+            "<h3>Deltakernes evaluering</h3><p>Nytten deltakerne oppga for hvert tema (1 = lite nyttig, "
+            "5 = svært nyttig). Kommentarene teller med i rangeringen av temaene som gjenstår"
+            + (
+                f"; flest tar opp {html.escape(wishes)} (andel av deltakerne som skrev en kommentar)."
+                if wishes
+                else "."
+            )
+            + "</p>"
+        )
+        parts.append(table(evaluation).body)
+    return HTML("".join(parts))

@@ -23,6 +23,7 @@ import pandas as pd
 
 from pipeline.config import PROJ_ROOT
 from pipeline.privacy import fnr_check_digits
+from pipeline.sample import evaluation as E
 from pipeline.sample import parameters as P
 from pipeline.sample import survey_export as S
 from pipeline.sample import transcripts as T
@@ -189,6 +190,8 @@ def build_sample(seed: int = SEED) -> tuple[dict[str, bytes], dict[str, bytes]]:
                     "",
                 )
             )
+    raw["forrige_plan/plan_publisert.csv"] = E.published_plan_csv()
+    raw["evaluering/evaluering_samling_1.csv"] = E.evaluation_csv(np.random.default_rng(seed + 1))
     means, needs = S.population_needs()
     pii = pd.DataFrame(
         pii_rows, columns=["kind", "value", "file", "respondent_id", "question", "interview_id", "turn"]

@@ -265,3 +265,29 @@ def find_header(grid: pd.DataFrame, id_column: str | None) -> int | None:
         if len(filled) >= max(2, 0.6 * len(cells)) and len(texty) >= 0.8 * len(filled):
             return i
     return None
+
+
+def read_simple_table(path: Path, hint: str) -> pd.DataFrame:
+    """A small table with its header in the first row, as stripped strings: CSV (delimiter and encoding
+    sniffed) or the first sheet of a workbook. For the inputs beside the survey (a previous plan, an
+    evaluation export); `hint` says what the file should look like."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix in WORKBOOKS:
+            table = pd.read_excel(path, sheet_name=0, dtype=str, keep_default_na=False, engine="openpyxl")
+        elif suffix in DELIMITED:
+            text = decode(path, path.read_bytes(), hint=hint)
+            if not text.strip():
+                raise InputError(path, "the file is empty.", hint=hint)
+            sep = sniff_delimiter(text, suffix)
+            table = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+        else:
+            raise InputError(path, f"'{suffix}' files cannot be read.", hint=hint)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, OSError) as exc:
+        if isinstance(exc, InputError):
+            raise
+        raise InputError(
+            path, f"cannot be read as a table ({' '.join(str(exc).split())}).", hint=hint
+        ) from exc
+    table.columns = [str(c).strip() for c in table.columns]
+    return table.apply(lambda s: s.astype(str).str.strip())
