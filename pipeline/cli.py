@@ -20,7 +20,7 @@ STAGE_HELP = {
     "needs": "score needs per leadership area from the Likert battery (Borich MWDS)",
     "themes": "discover themes in free-text answers and informant turns",
     "rank": "rank catalogue topics by survey need, free-text prevalence and interview emphasis",
-    "plan": "assign topics to 3 and 4 gatherings by optimisation; write plan.csv and plan.xlsx",
+    "plan": "assign topics to 3 and 4 gatherings by optimisation; write plan.csv",
     "reports": "render the Norwegian reports with papermill into reports/",
 }
 

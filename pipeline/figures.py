@@ -88,14 +88,27 @@ def _scatter(
     ax.axhline(cy, color="black", linewidth=0.8, linestyle="--")
     ax.scatter(needs[x], needs[y], color="black", s=28, zorder=3)
     placed: list[tuple[float, float]] = []  # label anchors in axes fractions, to step around overlaps
+    steps = [3 + 10 * k * sign for k in range(12) for sign in ((1, -1) if k else (1,))]  # 3, 13, -7, 23, ..
     for _, row in needs.sort_values([y, x], ascending=[False, True]).iterrows():
         fx, fy = (row[x] - x0) / (x1 - x0), (row[y] - y0) / (y1 - y0)
-        offset = 3
-        while any(abs(fx - px) < 0.3 and abs(fy + offset / 450 - py) < 0.025 for px, py in placed):
-            offset -= 10
+        offset = next(
+            (
+                o
+                for o in steps
+                if not any(abs(fx - px) < 0.3 and abs(fy + o / 450 - py) < 0.025 for px, py in placed)
+            ),
+            steps[-1],
+        )
         placed.append((fx, fy + offset / 450))
+        moved = offset != steps[0]  # a label stepped away from its point gets a thin line back to it
         ax.annotate(
-            row["area_label"], (row[x], row[y]), xytext=(5, offset), textcoords="offset points", fontsize=8
+            row["area_label"],
+            (row[x], row[y]),
+            xytext=(8 if moved else 5, offset),
+            textcoords="offset points",
+            fontsize=8,
+            va="center" if moved else "baseline",
+            arrowprops={"arrowstyle": "-", "color": "0.55", "linewidth": 0.6} if moved else None,
         )
     for (right, top), name in names.items():
         ax.text(
@@ -190,6 +203,10 @@ def segment_heatmap(segments: pd.DataFrame, segment_type: str, min_cell: int, he
     order = part.groupby("area_label")["mwds"].mean().sort_values(ascending=False).index
     columns = segment_order(list(table.columns))
     table, hidden = table.loc[order, columns], hidden.loc[order, columns]
+    sizes = part.groupby("segment")["n"].max()  # respondents in the group (the most who answered an area)
+    shown = [
+        f"{c}\n(n = {format_number(sizes[c]) if sizes[c] >= min_cell else f'<{min_cell}'})" for c in columns
+    ]
     fig, ax = plt.subplots(figsize=(1.6 * table.shape[1] + 4, 0.4 * table.shape[0] + 1.6))
     values = table.to_numpy(dtype=float)
     image = ax.imshow(np.where(hidden.to_numpy(), np.nan, values), cmap="Greys", aspect="auto")
@@ -199,9 +216,9 @@ def segment_heatmap(segments: pd.DataFrame, segment_type: str, min_cell: int, he
             ax.text(j, i, f"<{min_cell}", ha="center", va="center", fontsize=8)
         elif not np.isnan(v):
             cell_value(ax, image, i, j, v)
-    ax.set_xticks(range(table.shape[1]), table.columns, rotation=20, ha="right")
+    ax.set_xticks(range(table.shape[1]), shown, rotation=20, ha="right")
     ax.set_yticks(range(table.shape[0]), table.index)
-    ax.set_title(f"Borich-skår etter {heading.lower()}", fontsize=10)
+    ax.set_title(f"Borich-skår etter {heading.lower()} (n: svar i gruppen)", fontsize=10)
     fig.colorbar(image, ax=ax, shrink=0.8, label="Borich-skår")
     fig.tight_layout()
     return embed(
@@ -235,7 +252,12 @@ def profile_heatmap(profiles: pd.DataFrame) -> HTML:
             frame = plt.Rectangle((j - 0.46, i - 0.46), 0.92, 0.92, fill=False, edgecolor="#e66100")
             frame.set_linewidth(2.2)
             ax.add_patch(frame)
-    labels = [textwrap.fill(c, 18) for c in wide.columns]
+    sizes = profiles.drop_duplicates("profile").set_index("profile_name")["n"]
+    total = int(sizes.sum())
+    labels = [
+        textwrap.fill(c, 18) + f"\n(n = {format_number(total if c == 'Alle' else int(sizes[c]))})"
+        for c in wide.columns
+    ]
     ax.set_xticks(range(wide.shape[1]), labels, fontsize=8)
     ax.xaxis.tick_top()
     ax.set_yticks(range(wide.shape[0]), wide.index, fontsize=8)

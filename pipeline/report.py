@@ -1,10 +1,9 @@
 """Rendering: papermill runs the parameterised notebooks in `notebooks/` into `reports/`, nbconvert turns
 each executed notebook into HTML for two audiences (partners: no code; analysts: with code), and
-`write_index` links them in `reports/index.html`."""
+`pipeline.deliver` writes the landing page `reports/index.html` and the documents."""
 
 from __future__ import annotations
 
-import html
 import logging
 import re
 from dataclasses import dataclass
@@ -125,7 +124,8 @@ def render_reports(
     names: tuple[str, ...] = (),
     parameters: dict[str, Any] | None = None,
 ) -> list[Path]:
-    """Every report (or those named), two kernels at a time, and reports/index.html."""
+    """Every report (or those named), two kernels at a time, then the deliverables (landing page, board
+    paper, workbook, PDFs)."""
     from concurrent.futures import ThreadPoolExecutor
 
     logging.getLogger("papermill").setLevel(max(logging.WARNING, log.getEffectiveLevel()))
@@ -141,47 +141,7 @@ def render_reports(
             pool.map(lambda spec: render_report(store, spec, notebook_dir, parameters, kernel), specs)
         )
     written = [path for paths in results for path in paths]
-    write_index(store)
+    from pipeline.deliver import write_deliverables  # after the pages: the PDFs print them
+
+    written += write_deliverables(store, [(s.name, s.title) for s in REPORTS])
     return written
-
-
-def write_index(store: Store) -> Path:
-    """reports/index.html: links to every report, the inputs and the manifest summary (no time of writing:
-    the page is the same for the same inputs)."""
-    manifest = store.read_json("run_manifest") if store.path("run_manifest").exists() else {}
-    esc = html.escape
-    links = []
-    for spec in REPORTS:
-        links.append(
-            f"<li><a href='{esc(spec.name)}.html'>{esc(spec.title)}</a> "
-            f"(<a href='{esc(spec.name)}_analytiker.html'>analyseversjon med kode</a>)</li>"
-        )
-    inputs = "".join(
-        f"<tr><td>{esc(name)}</td><td><code>{esc(digest[:12])}</code></td></tr>"
-        for name, digest in manifest.get("inputs", {}).items()
-    )
-    stages = "".join(  # no times here: two runs of the same inputs write the same bytes
-        "<tr><td>"
-        + esc(stage)
-        + "</td><td>"
-        + esc(", ".join(f"{k}: {v}" for k, v in info["rows"].items()))
-        + "</td></tr>"
-        for stage, info in manifest.get("stages", {}).items()
-    )
-    page = f"""<!DOCTYPE html>
-<html lang="nb"><head><meta charset="utf-8"><title>Rapporter</title>
-<style>body{{font-family:sans-serif;max-width:60rem;margin:2rem auto;line-height:1.5}}
-td,th{{padding:.2rem .8rem;border-bottom:1px solid #ccc;text-align:left}}
-td:last-child{{white-space:nowrap}}</style></head>
-<body><h1>Rapporter</h1>
-<p>Laget fra programfilen
-<code>{esc(Path(manifest.get("programme_file", "")).name)}</code>, pakkeversjon
-{esc(str(manifest.get("package_version", "")))}.</p>
-<ul>{"".join(links)}</ul>
-<h2>Inndata</h2><table><tr><th>Fil</th><th>SHA-256 (start)</th></tr>{inputs}</table>
-<h2>Kjøring</h2><table><tr><th>Steg</th><th>Rader</th></tr>{stages}</table>
-</body></html>
-"""
-    target = store.reports / "index.html"
-    target.write_text(page, encoding="utf-8")
-    return target

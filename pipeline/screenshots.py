@@ -6,57 +6,14 @@ from __future__ import annotations
 
 import argparse
 import logging
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
 from pipeline.config import PROJ_ROOT
+from pipeline.deliver.chromium import require_chromium, screenshot
 from pipeline.errors import PipelineError
 from pipeline.report import REPORTS
 
 log = logging.getLogger(__name__)
-
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-]
-
-
-def find_chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        path = shutil.which(name)
-        if path:
-            return path
-    raise PipelineError(
-        "Chromium not found. Install Debian's package (apt-get install chromium) and run again."
-    )
-
-
-def screenshot(html: Path, png: Path, width: int = 1280, height: int = 1600) -> Path:
-    """One page, as a reader first sees it."""
-    with tempfile.TemporaryDirectory() as profile:
-        subprocess.run(
-            [
-                find_chromium(),
-                *FLAGS,
-                f"--user-data-dir={profile}",
-                f"--window-size={width},{height}",
-                f"--screenshot={png}",
-                html.resolve().as_uri(),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-    return png
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     out = reports / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
     try:
+        require_chromium()
         for spec in REPORTS:
             html = reports / f"{spec.name}.html"
             if not html.exists():

@@ -23,7 +23,7 @@ from pipeline.manifest import (
     update_manifest,
 )
 from pipeline.privacy import tables as privacy_tables
-from pipeline.store import Store, stable_zip, write_csv
+from pipeline.store import Store, write_csv
 from pipeline.themes import review
 
 log = logging.getLogger(__name__)
@@ -498,10 +498,7 @@ def plan_stage(programme: Programme, store: Store) -> dict[str, int]:
         },
     )
     view = plan.designer_view(table, {c.id: c.name for c in programme.contributors})
-    write_csv(view, store.processed_file("plan.csv"), encoding="utf-8-sig")
-    xlsx = store.processed_file("plan.xlsx")
-    view.to_excel(xlsx, index=False, sheet_name="Programplan")
-    xlsx.write_bytes(stable_zip(xlsx.read_bytes()))  # no time of writing in the file
+    write_csv(view, store.processed_file("plan.csv"), excel_nb=True)  # the workbook comes with the reports
     return {"placed_topics": int(table["chosen"].sum())}
 
 

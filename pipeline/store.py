@@ -69,10 +69,13 @@ def stable_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def write_csv(df: pd.DataFrame, path: Path, encoding: str = "utf-8") -> Path:
-    """CSV with CRLF line ends (so a field holding a CR or LF is always quoted) and formula-safe cells."""
+def write_csv(df: pd.DataFrame, path: Path, encoding: str = "utf-8", excel_nb: bool = False) -> Path:
+    """CSV with CRLF line ends (so a field holding a CR or LF is always quoted) and formula-safe cells.
+    `excel_nb`: the dialect Norwegian Excel opens by double-click: `;` between cells, decimal comma, UTF-8
+    with BOM."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    spreadsheet_safe(df).to_csv(path, index=False, encoding=encoding, lineterminator="\r\n")
+    options = {"sep": ";", "decimal": ",", "encoding": "utf-8-sig"} if excel_nb else {"encoding": encoding}
+    spreadsheet_safe(df).to_csv(path, index=False, lineterminator="\r\n", **options)
     return path
 
 

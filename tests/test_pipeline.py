@@ -20,10 +20,13 @@ from pipeline.survey import read_codebook, read_export, tidy_survey
 
 CONTRACT_FILES = [f"{folder}/{file}" for folder, file in DATASETS.values()] + [
     "data/interim/ingest_report.json",
-    "data/processed/plan.xlsx",
     "data/processed/plan.csv",
     "data/processed/run_manifest.json",
     "reports/index.html",
+    "reports/om_kjoringen.html",
+    "reports/styresak.docx",
+    "reports/programplan.xlsx",
+    *[f"reports/pdf/{name}.pdf" for name in ("oversikt", "behov", "temaer", "programplan")],
 ]
 
 

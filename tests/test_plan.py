@@ -177,9 +177,12 @@ def test_rationale_left_out_and_designer_view(programme) -> None:
     at_80 = plan_table(
         replace(p, needs=replace(p.needs, confidence=0.8)), with_interval, result, True, affinity
     )
-    assert at_80["rationale"].str.contains("(80 %-intervall 1–2)", regex=False).all()
+    assert at_80["rationale"].str.contains("(mellom nr. 1 og 2 i 80 % av omtrekningene)", regex=False).all()
+    sure = plan_table(p, ranking().assign(rank_lo=3, rank_hi=3), result, True, affinity)
+    assert sure["rationale"].str.contains("(nr. 3 i minst 90 % av omtrekningene)", regex=False).all()
     missing = left_out(p, ranking(), result, VALUES)
-    assert missing["topic_id"].iloc[0] == "restitusjon" and "verdi" in missing["reason"].iloc[0]
+    assert missing["topic_id"].iloc[0] == "restitusjon"
+    assert "svakere belegg" in missing["reason"].iloc[0] and "«" in missing["reason"].iloc[0]
     view = designer_view(table, {"olt": "Olympiatoppen", "sin": "Smart Innovation Norway"})
     assert list(view.columns)[:3] == ["Antall samlinger", "Samling", "Tema"]
     assert spreadsheet_safe(pd.DataFrame({"a": ["=SUM(A1)", "ok", "-1"]}))["a"].tolist() == [

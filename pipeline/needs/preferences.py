@@ -23,6 +23,14 @@ def answer_order(answer: str) -> float:
     return value - 0.5 if text.strip().lower().startswith(("under", "mindre enn", "inntil")) else value
 
 
+DONT_KNOW = ("vet ikke", "usikker", "ikke sikker", "ønsker ikke å svare", "ingen formening", "vil ikke svare")
+
+
+def is_dont_know(answer: str) -> bool:
+    """'Vet ikke' and its kin: not a position on the scale, so it goes last in any order."""
+    return answer.strip().lower().rstrip(".").startswith(DONT_KNOW)
+
+
 def summarise_preferences(respondents: pd.DataFrame, items: list[str]) -> pd.DataFrame:
     """Distribution of each programme question's answers (ordered when the answers carry numbers)."""
     frames = []
@@ -34,12 +42,18 @@ def summarise_preferences(respondents: pd.DataFrame, items: list[str]) -> pd.Dat
             continue
         df = pd.DataFrame({"item_id": item, "answer": counts.index.astype(str), "n": counts.to_numpy()})
         df["order"] = df["answer"].map(answer_order)
-        numbered = np.isfinite(df["order"]).all()
-        df = df.sort_values(
-            ["order", "answer"] if numbered else ["n", "answer"],
-            ascending=[True, True] if numbered else [False, True],
-            kind="stable",
-            ignore_index=True,
+        unsure = df["answer"].map(is_dont_know)
+        numbered = np.isfinite(df.loc[~unsure, "order"]).all() and (~unsure).any()
+        df["order"] = df["order"].where(~unsure, np.inf)  # "Vet ikke" last, in ordered answers too
+        df = (
+            df.assign(_last=unsure)
+            .sort_values(
+                ["_last", "order", "answer"] if numbered else ["_last", "n", "answer"],
+                ascending=[True, True, True] if numbered else [True, False, True],
+                kind="stable",
+                ignore_index=True,
+            )
+            .drop(columns="_last")
         )
         df["share"] = df["n"] / df["n"].sum()
         df["cumulative_share"] = df["share"].cumsum()
@@ -49,10 +63,11 @@ def summarise_preferences(respondents: pd.DataFrame, items: list[str]) -> pd.Dat
 
 def median_answer(preferences: pd.DataFrame, item: str) -> str | None:
     """The answer where the cumulative share passes one half (for ordered answers, e.g. price bands)."""
-    part = preferences.loc[preferences["item_id"] == item]
+    part = preferences.loc[(preferences["item_id"] == item) & ~preferences["answer"].map(is_dont_know)]
     if part.empty or not np.isfinite(part["order"]).all():
         return None
-    return str(part.loc[part["cumulative_share"] >= 0.5, "answer"].iloc[0])
+    middle = part["n"].cumsum() / part["n"].sum()  # among those who gave an answer on the scale
+    return str(part.loc[middle >= 0.5, "answer"].iloc[0])
 
 
 def preferred_sessions(preferences: pd.DataFrame, item: str) -> dict[str, float | int | None]:

@@ -112,11 +112,16 @@ def plan_table(
     for topic_id, session in result.assignment.items():
         topic = programme.topic(topic_id)
         r = info.loc[topic_id]
+        level = f"{format_number(100 * programme.needs.confidence, 0)} %"
         why = [
             f"Rangert nr. {int(r['rank'])} av {len(ranking)}"
             + (
-                f" ({format_number(100 * programme.needs.confidence, 0)} %-intervall "
-                f"{int(r['rank_lo'])}–{int(r['rank_hi'])})"
+                (
+                    f" (nr. {int(r['rank_lo'])} i minst {level} av omtrekningene)"
+                    if int(r["rank_lo"]) == int(r["rank_hi"])
+                    else f" (mellom nr. {int(r['rank_lo'])} og {int(r['rank_hi'])} i {level} av "
+                    "omtrekningene)"
+                )
                 if "rank_lo" in r
                 else ""
             )
@@ -139,8 +144,8 @@ def plan_table(
             ]
             if present:
                 why.append(
-                    f"med fordi {' og '.join(present)} skal bidra på hver samling, og dette er "
-                    "deres sterkeste ledige tema"
+                    f"tatt med fordi {' og '.join(present)} skal bidra på hver samling, og dette er det "
+                    "sterkeste av temaene deres som fortsatt var ledig"
                 )
         p_in = float(p_in_programme.get(topic_id, np.nan)) if p_in_programme is not None else np.nan
         rationale = ". ".join(w[:1].upper() + w[1:] for w in why) + "."
@@ -201,11 +206,12 @@ def left_out(
             try:
                 forced = solve_plan(programme, values, result.n_sessions, force=(r.topic_id,))  # selection
                 dropped = [programme.topic(t).title for t in result.assignment if t not in forced.assignment]
+                loss = (result.value - forced.value) / result.value if result.value else 0.0
                 reason = (
-                    "å ta det med ville senket planens verdi med "
-                    f"{format_number(result.value - forced.value, 2)}"
-                    + (f" (ut måtte: {', '.join(dropped)})" if dropped else "")
-                )
+                    f"skulle det inn, måtte {' og '.join(f'«{d}»' for d in dropped)} ut"
+                    if dropped
+                    else "det får ikke plass uten å gjøre planen svakere"
+                ) + f", og planen ville fått {format_number(100 * loss, 0)} % svakere belegg samlet"
                 limits = [
                     c.name
                     for c in programme.contributors
@@ -215,7 +221,9 @@ def left_out(
                     >= c.max_topics
                 ]
                 if limits:
-                    reason += f"; {', '.join(limits)} har allerede sitt maksimale antall temaer"
+                    reason += (
+                        f"; {' og '.join(limits)} har allerede så mange temaer som programfilen tillater"
+                    )
             except PlanInfeasibleError as exc:
                 reason = (
                     f"kan ikke tas med uten å bryte en regel i programfilen: {str(exc).split(': ', 1)[-1]}"

@@ -1,4 +1,5 @@
-"""The plan for programme designers: Norwegian column names, contributor names, formula-safe cells."""
+"""The plan as data (`data/processed/plan.csv`, read back when replanning): Norwegian column names,
+contributor names, formula-safe cells. The designers' formatted workbook is `deliver.workbook`."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ NORWEGIAN_COLUMNS = {
     "contributors": "Bidragsyter",
     "rank": "Rangering",
     "score": "Skår",
-    "p_in_programme": "Sannsynlighet med i programmet",
+    "p_in_programme": "Sannsynlighet med i programmet (%)",
     "rationale": "Begrunnelse",
 }
 
@@ -27,6 +28,6 @@ def designer_view(plan: pd.DataFrame, contributor_names: dict[str, str]) -> pd.D
     )
     chosen["score"] = chosen["score"].round(2)
     if "p_in_programme" in chosen:
-        chosen["p_in_programme"] = chosen["p_in_programme"].round(2)
+        chosen["p_in_programme"] = (100 * chosen["p_in_programme"]).round(0)
     columns = [c for c in NORWEGIAN_COLUMNS if c in chosen]
     return spreadsheet_safe(chosen[columns].rename(columns=NORWEGIAN_COLUMNS))

@@ -20,9 +20,10 @@ from pipeline.survey.reading import read_simple_table
 from pipeline.text import format_number
 
 HINT = (
-    "A previous plan is the plan.csv or plan.xlsx of an earlier run: a column 'Samling' and a column "
-    "'Tema-id' (or 'Tema' with the topic's title), one row per topic."
+    "A previous plan is the data/processed/plan.csv or reports/programplan.xlsx of an earlier run: a column "
+    "'Samling' and a column 'Tema-id' (or 'Tema' with the topic's title), one row per topic."
 )
+PLAN_SHEET = "Plan som tabell"  # the designer's workbook's flat sheet (reports/programplan.xlsx)
 CHANGE_COLUMNS = ["topic_id", "title", "previous_session", "session", "change", "reason"]
 CHANGES = {"kept": "uendret", "moved": "flyttet", "added": "ny", "dropped": "tatt ut"}
 
@@ -30,7 +31,7 @@ CHANGES = {"kept": "uendret", "moved": "flyttet", "added": "ny", "dropped": "tat
 def read_previous_plan(path: Path, programme: Programme) -> dict[str, int]:
     """topic id -> gathering in the previous plan (thread topics, which run through every gathering, are
     left out). Every topic must be in the catalogue; problems name the row and column."""
-    table = read_simple_table(path, HINT)
+    table = read_simple_table(path, HINT, sheet=PLAN_SHEET)
     if "Samling" not in table.columns or not {"Tema-id", "Tema"} & set(table.columns):
         raise InputError(path, "the columns 'Samling' and 'Tema-id' (or 'Tema') are missing.", hint=HINT)
     by_title = {t.title: t.id for t in programme.topics}

@@ -6,12 +6,14 @@ Notebooks hold no logic: they call `load_run(workdir)` and the functions of `ove
 
 from pipeline.present import needs, overview, plan, profiles, themes
 from pipeline.present.base import HTML, Run, format_number, format_percent, load_run, table
+from pipeline.present.glossary import glossary
 
 __all__ = [
     "HTML",
     "Run",
     "format_number",
     "format_percent",
+    "glossary",
     "load_run",
     "needs",
     "overview",

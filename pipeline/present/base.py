@@ -89,9 +89,14 @@ class HTML:
 NUMERIC_CELL = re.compile(r"^[<–-]?\s*\d[\d\s\u202f,.]*(\s*%)?(\s*\(.*\))?$|^–$")
 
 
-def table(df: pd.DataFrame) -> HTML:
+EMPTY = "Det er ingenting å vise her for disse dataene."
+
+
+def table(df: pd.DataFrame, empty: str = EMPTY) -> HTML:
     """A DataFrame as an HTML table; cell text is escaped. Columns of numbers are right-aligned, text columns
-    left-aligned, as a reader expects."""
+    left-aligned, as a reader expects. An empty frame is a sentence (`empty`: why), never a bare header."""
+    if df.empty:
+        return HTML(f"<p>{html.escape(empty)}</p>")
     body = df.to_html(index=False, escape=True, border=0, classes="rapport-tabell")
     numeric = [
         df[c].map(lambda v: bool(NUMERIC_CELL.match(str(v).strip()))).all() if len(df) else False

@@ -45,8 +45,12 @@ def headline(run: Run) -> HTML:
         f"{format_number(run.tables['free_text']['respondent_id'].nunique())} skrev minst ett fritekstsvar.",
         f"{turns['interview_id'].nunique()} dybdeintervjuer med {informants} toppledere er med i grunnlaget.",
         f"Alle {format_number(report.get('rows_read', 0))} rader i eksporten er gjort rede for: "
-        f"{format_number(report.get('rows_kept', 0))} brukt, "
-        f"{format_number(report.get('rows_quarantined', 0))} holdt utenfor (f.eks. dobbelt innsending).",
+        + (
+            f"{format_number(report.get('rows_kept', 0))} brukt, "
+            f"{format_number(report.get('rows_quarantined', 0))} holdt utenfor (f.eks. dobbelt innsending)."
+            if report.get("rows_quarantined", 0)
+            else "alle er brukt."
+        ),
     ]
     return bullets(items)
 

@@ -90,16 +90,38 @@ def headline(run: Run) -> HTML:
         plan.explode("contributors")["contributors"]
         .map(lambda c: run.contributor_names.get(c, c))
         .value_counts()
+        .sort_index(kind="stable")
     )
+    shared = int((plan["contributors"].map(len) > 1).sum())
     sure = plan.loc[plan["p_in_programme"] >= 0.9]
     items = [
-        f"{n} samlinger med {len(plan)} temaer: " + ", ".join(f"{k} {v}" for k, v in per.items()) + ".",
-        f"{len(sure)} av temaene er med i minst 90 % av trekningene når vektene varieres.",
+        f"{n} samlinger med {len(plan)} temaer. "
+        + ", ".join(f"{k} bidrar i {v}" for k, v in per.items())
+        + (f" ({shared} temaer har to bidragsytere og teller hos begge)." if shared else "."),
+        f"{len(sure)} av de {len(plan)} temaene kommer med i minst 90 % av omtrekningene når vektene mellom "
+        "undersøkelse, fritekst og intervjuer varieres litt.",
     ]
-    wish = (run.needs_summary.get("gatherings") or {}).get("preferred")
-    if wish:
-        items.append(f"Flest av respondentene som valgte mellom tre og fire samlinger, ønsket {wish}.")
+    wishes = run.needs_summary.get("gatherings") or {}
+    if wishes.get("preferred"):
+        items.append(gatherings_wish(wishes, int(run.needs_summary.get("respondents", 0))))
     return bullets(items)
+
+
+WORDS = {3: "tre", 4: "fire"}
+
+
+def gatherings_wish(wishes: dict, n: int) -> str:
+    """Three or four gatherings, as the respondents wished; a difference within what chance gives (under
+    two standard errors of the difference between two shares of one sample) is said as a tie."""
+    p3, p4 = float(wishes.get("share_3", 0)), float(wishes.get("share_4", 0))
+    se = ((p3 + p4 - (p3 - p4) ** 2) / n) ** 0.5 if n else float("inf")
+    shares = f"tre ({format_percent(p3)}) og fire ({format_percent(p4)})"
+    if abs(p3 - p4) < 2 * se:
+        return (
+            f"Omtrent like mange ønsket {shares} samlinger; forskjellen er innenfor det tilfeldigheter gir."
+        )
+    more = 3 if p3 > p4 else 4
+    return f"Flere ønsket {WORDS[more]} samlinger enn {WORDS[7 - more]}: {shares}."
 
 
 def programme_overview(run: Run) -> HTML:

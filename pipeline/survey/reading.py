@@ -267,14 +267,18 @@ def find_header(grid: pd.DataFrame, id_column: str | None) -> int | None:
     return None
 
 
-def read_simple_table(path: Path, hint: str) -> pd.DataFrame:
+def read_simple_table(path: Path, hint: str, sheet: str | None = None) -> pd.DataFrame:
     """A small table with its header in the first row, as stripped strings: CSV (delimiter and encoding
-    sniffed) or the first sheet of a workbook. For the inputs beside the survey (a previous plan, an
-    evaluation export); `hint` says what the file should look like."""
+    sniffed) or a workbook's sheet `sheet` (when it has one; else its first). For the inputs beside the
+    survey (a previous plan, an evaluation export); `hint` says what the file should look like."""
     suffix = path.suffix.lower()
     try:
         if suffix in WORKBOOKS:
-            table = pd.read_excel(path, sheet_name=0, dtype=str, keep_default_na=False, engine="openpyxl")
+            names = pd.ExcelFile(path, engine="openpyxl").sheet_names
+            chosen = sheet if sheet in names else 0
+            table = pd.read_excel(
+                path, sheet_name=chosen, dtype=str, keep_default_na=False, engine="openpyxl"
+            )
         elif suffix in DELIMITED:
             text = decode(path, path.read_bytes(), hint=hint)
             if not text.strip():

@@ -1,0 +1,74 @@
+"""Headless Chromium (Debian's `chromium` package), for screenshots and print-ready PDF. Optional: without
+it the run completes and says how to install it."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from pipeline.errors import PipelineError
+
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+]
+INSTALL_HINT = "Install Debian's package (apt-get install -y chromium) and run `make reports` again."
+PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:[0-9]{14}[^)]*\)")
+
+
+def find_chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def require_chromium() -> str:
+    path = find_chromium()
+    if path is None:
+        raise PipelineError(f"Chromium not found. {INSTALL_HINT}")
+    return path
+
+
+def run_chromium(args: list[str], timeout: int = 180) -> None:
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(
+            [require_chromium(), *FLAGS, f"--user-data-dir={profile}", *args],
+            check=True,
+            capture_output=True,
+            timeout=timeout,
+        )
+
+
+def screenshot(html: Path, png: Path, width: int = 1280, height: int = 1600) -> Path:
+    """One page, as a reader first sees it."""
+    run_chromium([f"--window-size={width},{height}", f"--screenshot={png}", html.resolve().as_uri()])
+    return png
+
+
+def print_pdf(html: Path, pdf: Path) -> Path:
+    """The page printed as the browser prints it (A4 and page numbers come from the page's print style),
+    without the browser's own header and footer (date, file path); the PDF's time stamps are fixed, so the
+    same page gives the same bytes (the dates keep their length, so the file's offsets hold)."""
+    pdf.parent.mkdir(parents=True, exist_ok=True)
+    run_chromium(["--no-pdf-header-footer", f"--print-to-pdf={pdf}", html.resolve().as_uri()])
+    data = pdf.read_bytes()
+
+    def fixed(match: re.Match[bytes]) -> bytes:
+        stamp = match.group(0)
+        start = stamp.index(b"(D:") + 3
+        return stamp[:start] + b"20210101000000" + stamp[start + 14 :]
+
+    pdf.write_bytes(PDF_DATE.sub(fixed, data))
+    return pdf

@@ -1,0 +1,128 @@
+"""The run's findings as plain Norwegian sentences and small tables, for the landing page and the board
+paper. Pure functions of a loaded run (`present.load_run`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.present.base import Run, format_percent
+from pipeline.text import format_number
+
+
+@dataclass(frozen=True)
+class Gathering:
+    session: int
+    title: str
+    purpose: str
+    order_reason: str
+    topics: list[tuple[str, str]]  # (topic title, contributors)
+
+
+def top_needs(run: Run, n: int = 3) -> list[str]:
+    """The largest needs, one sentence each, with how sure we are."""
+    needs = run.tables["needs"].sort_values("rank").head(n)
+    out = []
+    for r in needs.itertuples(index=False):
+        sure = (
+            "helt sikkert blant de største"
+            if r.p_top >= 0.95
+            else f"blant de {n} største i {format_percent(r.p_top)} av omtrekningene"
+        )
+        out.append(
+            f"{r.area_label}: Borich-skår {format_number(r.mwds, 1)} "
+            f"(intervall {format_number(r.mwds_lo, 1)}–{format_number(r.mwds_hi, 1)}), {sure}."
+        )
+    return out
+
+
+def programme(run: Run) -> list[Gathering]:
+    """The chosen programme, gathering by gathering."""
+    overview = run.tables["plan_overview"].loc[lambda d: d["chosen"]].sort_values("session")
+    plan = run.tables["plan"].loc[lambda d: d["chosen"]]
+    who = {
+        r.title: ", ".join(run.contributor_names.get(c, c) for c in r.contributors)
+        for r in plan.itertuples(index=False)
+    }
+    return [
+        Gathering(
+            int(r.session),
+            r.title,
+            r.purpose,
+            r.order_reason,
+            [(t, who.get(t, "")) for t in r.topics],
+        )
+        for r in overview.itertuples(index=False)
+    ]
+
+
+def new_needs(run: Run) -> list[str]:
+    out = []
+    for c in run.plan_summary.get("candidates", []):
+        interviews = f" og i {c['interviews']} av intervjuene" if c.get("interviews") else ""
+        out.append(
+            f"«{c['title']}»: tatt opp av {c['respondents']} ledere "
+            f"({format_percent(c['share_respondents'])} av dem som skrev fritekst){interviews}. Ingen tema i "
+            "katalogen dekker det."
+        )
+    return out
+
+
+def weak_topics(run: Run) -> list[str]:
+    plan = run.tables["plan"].loc[lambda d: d["chosen"] & d["weak"]]
+    return [f"Samling {r.session}: «{r.title}»" for r in plan.itertuples(index=False)]
+
+
+WEIGHT_NAMES = {
+    "survey": "behovet i undersøkelsen",
+    "free_text": "fritekst",
+    "interviews": "intervjuene",
+    "evaluation": "deltakernes evaluering",
+}
+
+
+def evidence(run: Run, weights: dict[str, float]) -> list[str]:
+    """How the evidence was gathered and weighed (`weights`: the programme file's)."""
+    r = run.tables["respondents"]
+    turns = run.tables["turns"]
+    interviews = turns["interview_id"].nunique()
+    writers = run.tables["free_text"]["respondent_id"].nunique()
+    municipalities = f" fra {r['municipality'].nunique()} kommuner" if "municipality" in r else ""
+    out = [
+        f"{format_number(len(r))} ledere{municipalities} svarte på medlemsundersøkelsen; "
+        f"{format_number(writers)} av dem skrev med egne ord hva de trenger.",
+        f"{interviews} dybdeintervjuer med toppledere utdyper svarene.",
+        "Behovet for hvert lederområde er målt med Borich-skår: hvor viktig området er, og hvor stort gapet "
+        "er til hvor godt rustet lederne føler seg.",
+        "Hvert tema i katalogen er vurdert etter tre slags belegg: behovet i undersøkelsen, hvor mange som "
+        "nevner det i fritekst, og hvor mye det vektlegges i intervjuene.",
+    ]
+    total = sum(weights.values())
+    if total > 0:
+        out.append(
+            "Programfilen vekter dem slik: "
+            + ", ".join(f"{WEIGHT_NAMES.get(k, k)} {format_percent(v / total)}" for k, v in weights.items())
+            + "."
+        )
+    return out
+
+
+def caveats(run: Run) -> list[str]:
+    """What is uncertain, said plainly."""
+    r = run.tables["respondents"]
+    complete = (r["status"] == "complete").mean() if "status" in r else float("nan")
+    out = [
+        "Vi kjenner ikke svarprosenten: undersøkelsen gikk til medlemmene, og vi vet ikke hvor mange som "
+        "fikk den. De som svarte, kan være de mest interesserte.",
+        f"{format_percent(complete)} fullførte hele skjemaet; de andre svarene er brukt så langt de gikk.",
+        f"Grupper med færre enn {run.min_cell} svar vises ikke, for å verne den enkelte.",
+    ]
+    interviews = run.tables["turns"]["interview_id"].nunique()
+    if interviews < 10:
+        out.append(f"Intervjuene er få ({interviews}); de utdyper, men veier mindre enn undersøkelsen.")
+    weak = weak_topics(run)
+    if weak:
+        out.append(
+            "Noen plasser i programmet har svakt belegg: " + "; ".join(weak) + ". De kan fylles med et av de "
+            "nye behovene."
+        )
+    return out

@@ -1,0 +1,259 @@
+"""The designer's workbook (`reports/programplan.xlsx`): the programme one block per gathering, the ranking,
+the strong topics left out, the new needs, three against four gatherings, the needs, and the plan as one
+flat table (the sheet a later run reads back when replanning). Widths, wrapped text, bold frozen headers,
+per cent and decimal formats; no internal ids in the partners' columns; every text cell formula-safe."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from pipeline.plan.replan import PLAN_SHEET
+from pipeline.present.base import Run
+from pipeline.store import FORMULA_START, stable_zip
+
+PERCENT = "0 %"
+DECIMAL = "0.00"
+FLAT_SHEET = PLAN_SHEET  # read back by `plan.read_previous_plan`
+HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
+BLOCK_FILL = PatternFill("solid", fgColor="EEF2F6")
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def safe(value: object) -> object:
+    """A cell value as written: text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    return value
+
+
+def sheet_from_frame(wb: Workbook, title: str, frame: pd.DataFrame, widths: dict[str, int], formats=None):
+    """One sheet: a bold frozen header row, then the frame's rows; `formats`: column -> number format."""
+    ws = wb.create_sheet(title)
+    ws.append([safe(c) for c in frame.columns])
+    for row in frame.itertuples(index=False):
+        ws.append([safe(v) for v in row])
+    style_sheet(ws, list(frame.columns), widths, formats or {})
+    return ws
+
+
+def style_sheet(ws, columns: list[str], widths: dict[str, int], formats: dict[str, str], header_row: int = 1):
+    for j, column in enumerate(columns, start=1):
+        letter = get_column_letter(j)
+        ws.column_dimensions[letter].width = widths.get(column, 14)
+        head = ws.cell(row=header_row, column=j)
+        head.font = Font(bold=True)
+        head.fill = HEADER_FILL
+        head.alignment = WRAP
+        for cells in ws.iter_rows(min_row=header_row + 1, min_col=j, max_col=j):
+            for cell in cells:
+                cell.alignment = WRAP
+                if column in formats and isinstance(cell.value, (int, float)):
+                    cell.number_format = formats[column]
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+
+
+def contributors(run: Run, ids) -> str:
+    return ", ".join(run.contributor_names.get(c, c) for c in ids)
+
+
+def programme_sheet(wb: Workbook, run: Run) -> None:
+    """One block per gathering: its title and purpose, then a row per topic."""
+    ws = wb.create_sheet("Program")
+    columns = ["Tema", "Bidragsytere", "Rangering", "Skår", "Sannsynlighet med", "Begrunnelse"]
+    ws.append(columns)
+    plan = run.tables["plan"].loc[lambda d: d["chosen"]]
+    overview = run.tables["plan_overview"].loc[lambda d: d["chosen"]].sort_values("session")
+    for g in overview.itertuples(index=False):
+        ws.append([safe(f"Samling {g.session}: {g.title}")])
+        title_row = ws.max_row
+        ws.merge_cells(start_row=title_row, start_column=1, end_row=title_row, end_column=len(columns))
+        ws.cell(row=title_row, column=1).font = Font(bold=True, size=12)
+        ws.cell(row=title_row, column=1).fill = BLOCK_FILL
+        note = g.purpose + (f" Plass i rekkefølgen: {g.order_reason}" if g.order_reason else "")
+        ws.append([safe(note)])
+        ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=len(columns))
+        ws.row_dimensions[ws.max_row].height = 45
+        for r in plan.loc[plan["session"] == g.session].itertuples(index=False):
+            ws.append(
+                [
+                    safe(r.title + (" (svakt belegg)" if r.weak else "")),
+                    safe(contributors(run, r.contributors)),
+                    int(r.rank),
+                    round(float(r.score), 2),
+                    None if pd.isna(r.p_in_programme) else float(r.p_in_programme),
+                    safe(r.rationale),
+                ]
+            )
+        ws.append([])
+    widths = {
+        "Tema": 38,
+        "Bidragsytere": 26,
+        "Rangering": 11,
+        "Skår": 8,
+        "Sannsynlighet med": 14,
+        "Begrunnelse": 90,
+    }
+    style_sheet(ws, columns, widths, {"Skår": DECIMAL, "Sannsynlighet med": PERCENT})
+
+
+def ranking_frame(run: Run) -> pd.DataFrame:
+    r = run.tables["topic_ranking"].sort_values("rank")
+    placed = run.tables["plan"].loc[lambda d: d["chosen"]].groupby("topic_id")["session"].min()
+    return pd.DataFrame(
+        {
+            "Rang": r["rank"].astype(int),
+            "Tema": r["title"],
+            "Skår": r["score"].round(2),
+            "Rang, 90 %-intervall": [
+                f"{lo}–{hi}" if lo != hi else f"{lo}"
+                for lo, hi in zip(r["rank_lo"], r["rank_hi"], strict=True)
+            ],
+            "Behov (Borich-skår)": r["survey_need"].round(2),
+            "Nevnt i fritekst": r["free_text_prevalence"],
+            "Andel av intervjuutsnittene": r["interview_emphasis"],
+            "I programmet": r["topic_id"].map(lambda t: f"samling {int(placed[t])}" if t in placed else "–"),
+        }
+    )
+
+
+def left_out_frame(run: Run) -> pd.DataFrame:
+    chosen = run.tables["plan"].loc[lambda d: d["chosen"], "n_sessions"].iloc[0]
+    part = run.tables["plan_left_out"].loc[lambda d: d["n_sessions"] == chosen].sort_values("rank")
+    return pd.DataFrame(
+        {
+            "Rang": part["rank"].astype(int),
+            "Tema": part["title"],
+            "Skår": part["score"].round(2),
+            "Hvorfor ikke med": part["reason"],
+        }
+    )
+
+
+def new_needs_frame(run: Run) -> pd.DataFrame:
+    rows = run.plan_summary.get("candidates", [])
+    return pd.DataFrame(
+        {
+            "Nytt behov": [c["title"] for c in rows],
+            "Ledere som tar det opp": [c["respondents"] for c in rows],
+            "Andel av dem som skrev fritekst": [c["share_respondents"] for c in rows],
+            "Intervjuer": [c["interviews"] for c in rows],
+            "Sitat": [c["quote"] for c in rows],
+        }
+    )
+
+
+def variants_frame(run: Run) -> pd.DataFrame:
+    plan = run.tables["plan"]
+    rows = []
+    for count, v in sorted(run.plan_summary.get("variants", {}).items()):
+        if not v.get("feasible"):
+            rows.append(
+                {
+                    "Samlinger": int(count),
+                    "Samling": None,
+                    "Tema": "ikke mulig eller ikke aktuelt",
+                    "Valgt": "",
+                }
+            )
+            continue
+        part = plan.loc[plan["n_sessions"] == int(count)].sort_values(["session", "rank"])
+        for r in part.itertuples(index=False):
+            rows.append(
+                {
+                    "Samlinger": int(count),
+                    "Samling": int(r.session),
+                    "Tema": r.title,
+                    "Valgt": "valgt" if v.get("chosen") else "",
+                }
+            )
+    return pd.DataFrame(rows, columns=["Samlinger", "Samling", "Tema", "Valgt"])
+
+
+def needs_frame(run: Run) -> pd.DataFrame:
+    n = run.tables["needs"].sort_values("rank")
+    return pd.DataFrame(
+        {
+            "Rang": n["rank"].astype(int),
+            "Lederområde": n["area_label"],
+            "Svar": n["n"].astype(int),
+            "Viktighet": n["importance"].round(2),
+            "Kompetanse": n["competence"].round(2),
+            "Borich-skår": n["mwds"].round(2),
+            "Intervall fra": n["mwds_lo"].round(2),
+            "Intervall til": n["mwds_hi"].round(2),
+            "Sannsynlighet blant de største": n["p_top"],
+            "Prioritet": n["priority_label"],
+        }
+    )
+
+
+def flat_frame(run: Run) -> pd.DataFrame:
+    plan = run.tables["plan"].loc[lambda d: d["chosen"]].sort_values(["session", "rank"])
+    return pd.DataFrame(
+        {
+            "Samling": plan["session"].astype(int),
+            "Tema": plan["title"],
+            "Bidragsytere": plan["contributors"].map(lambda ids: contributors(run, ids)),
+            "Tema-id": plan["topic_id"],  # for the next run's [inputs].previous_plan
+        }
+    )
+
+
+def write_workbook(run: Run, path: Path, extra: list[tuple[str, pd.DataFrame, dict, dict]] = ()) -> Path:
+    """The workbook, byte-stable. `extra`: more sheets (title, frame, widths, formats), e.g. the economics."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    programme_sheet(wb, run)
+    sheet_from_frame(
+        wb,
+        "Rangering",
+        ranking_frame(run),
+        {"Tema": 44, "Rang, 90 %-intervall": 12, "Behov (Borich-skår)": 12, "I programmet": 13},
+        {
+            "Skår": DECIMAL,
+            "Behov (Borich-skår)": DECIMAL,
+            "Nevnt i fritekst": PERCENT,
+            "Andel av intervjuutsnittene": PERCENT,
+        },
+    )
+    sheet_from_frame(
+        wb, "Utelatt", left_out_frame(run), {"Tema": 44, "Hvorfor ikke med": 90}, {"Skår": DECIMAL}
+    )
+    sheet_from_frame(
+        wb,
+        "Nye behov",
+        new_needs_frame(run),
+        {"Nytt behov": 30, "Sitat": 80},
+        {"Andel av dem som skrev fritekst": PERCENT},
+    )
+    sheet_from_frame(wb, "Tre eller fire samlinger", variants_frame(run), {"Tema": 50, "Valgt": 10})
+    sheet_from_frame(
+        wb,
+        "Behov",
+        needs_frame(run),
+        {"Lederområde": 36, "Prioritet": 40, "Sannsynlighet blant de største": 14},
+        {
+            "Viktighet": DECIMAL,
+            "Kompetanse": DECIMAL,
+            "Borich-skår": DECIMAL,
+            "Intervall fra": DECIMAL,
+            "Intervall til": DECIMAL,
+            "Sannsynlighet blant de største": PERCENT,
+        },
+    )
+    for title, frame, widths, formats in extra:
+        sheet_from_frame(wb, title, frame, widths, formats)
+    sheet_from_frame(wb, FLAT_SHEET, flat_frame(run), {"Tema": 50, "Bidragsytere": 30, "Tema-id": 26})
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(stable_zip(buffer.getvalue()))
+    return path

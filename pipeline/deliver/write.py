@@ -1,0 +1,48 @@
+"""Every deliverable of a finished run, written after the report pages (`reports` stage)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pipeline.config import load_programme
+from pipeline.deliver.board import write_board_paper
+from pipeline.deliver.landing import landing_page, run_page
+from pipeline.deliver.pdf import write_pdfs
+from pipeline.deliver.workbook import write_workbook
+from pipeline.present.base import load_run
+from pipeline.store import Store
+
+log = logging.getLogger(__name__)
+
+BOARD_PAPER = "styresak.docx"
+WORKBOOK = "programplan.xlsx"
+PDF_DIR = "pdf"
+
+
+def write_deliverables(store: Store, reports: list[tuple[str, str]]) -> list[Path]:
+    """The workbook, the board paper, the PDFs and the landing pages; `reports`: (name, title) of every
+    partner report, in order."""
+    run = load_run(store.workdir)
+    programme = load_programme(run.manifest["programme_file"])
+    out = store.reports
+    written = [
+        write_workbook(run, out / WORKBOOK),
+        write_board_paper(run, programme.name, programme.weights, out / BOARD_PAPER),
+    ]
+    pdfs = write_pdfs([out / f"{name}.html" for name, _title in reports], out / PDF_DIR)
+    written += pdfs
+    titles = dict(reports)
+    documents = [(f"{name}.html", title) for name, title in reports]
+    documents += [(f"{PDF_DIR}/{p.name}", f"{titles[p.stem]} (PDF for utskrift)") for p in pdfs]
+    documents += [
+        (BOARD_PAPER, "Styresak (Word)"),
+        (WORKBOOK, "Arbeidsbok for programutviklerne (Excel)"),
+    ]
+    documents += [(f"{name}_analytiker.html", f"{title}: analyseversjon med kode") for name, title in reports]
+    index = out / "index.html"
+    index.write_text(landing_page(run, programme.name, programme.weights, documents), encoding="utf-8")
+    about = out / "om_kjoringen.html"
+    about.write_text(run_page(run), encoding="utf-8")
+    log.info("deliverables written: %s", ", ".join(p.name for p in [*written, index, about]))
+    return [*written, index, about]
