@@ -178,3 +178,22 @@ def test_preferences_ordered_bands_and_median() -> None:
     ]
     assert median_answer(prefs, "wtp") == "5 000–9 999 kr"
     assert preferred_sessions(prefs, "gatherings") == {"share_3": 2 / 6, "share_4": 3 / 6, "preferred": 4}
+
+
+def test_dont_know_goes_last_in_ordered_and_unordered_answers() -> None:
+    from pipeline.needs.preferences import median_answer, summarise_preferences
+
+    answers = pd.DataFrame(
+        {
+            "wtp": ["Vet ikke"] * 50
+            + ["Under 5 000 kr"] * 3
+            + ["20 000 kr eller mer"] * 4
+            + ["5 000–9 999 kr"] * 9,
+            "format": ["Vet ikke"] * 40 + ["Fysisk"] * 20 + ["Digitalt"] * 6,
+        }
+    )
+    out = summarise_preferences(answers, ["wtp", "format"])
+    wtp = out.loc[out["item_id"] == "wtp", "answer"].tolist()
+    assert wtp == ["Under 5 000 kr", "5 000–9 999 kr", "20 000 kr eller mer", "Vet ikke"]  # natural order
+    assert out.loc[out["item_id"] == "format", "answer"].tolist() == ["Fysisk", "Digitalt", "Vet ikke"]
+    assert median_answer(out, "wtp") == "5 000–9 999 kr"  # the middle of those who answered on the scale

@@ -441,3 +441,95 @@ def test_a_second_run_of_the_sample_writes_the_same_bytes(sample_run: Path, tmp_
     assert set(first) == set(again)
     assert len(first) >= 38
     assert [name for name in first if first[name] != again[name]] == []
+
+
+# ---- deliverables ------------------------------------------------------------------------------------
+
+
+def placed_titles(sample_run: Path) -> list[str]:
+    plan = pd.read_parquet(sample_run / "data/processed/plan.parquet")
+    return plan.loc[plan["chosen"], "title"].drop_duplicates().tolist()
+
+
+def test_board_paper_has_its_headings_every_placed_topic_and_uses_styles(sample_run: Path) -> None:
+    from docx import Document
+
+    doc = Document(str(sample_run / "reports/styresak.docx"))
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    for heading in ("Bakgrunn", "Slik er behovene kartlagt", "De største behovene", "Forslag til program"):
+        assert heading in headings
+    assert headings[-1] == "Forslag til vedtak"
+    text = "\n".join(p.text for p in doc.paragraphs)
+    for title in placed_titles(sample_run):
+        assert title in text, title
+    assert all(
+        not run.bold and run.font.size is None for p in doc.paragraphs for run in p.runs
+    )  # styles only
+    words = len(text.split())
+    assert 500 <= words <= 2000, words  # two to four pages
+
+
+def test_every_partner_report_has_a_pdf_with_pages_and_the_plan_as_text(sample_run: Path) -> None:
+    from pypdf import PdfReader
+
+    for name in ("oversikt", "behov", "temaer", "programplan"):
+        reader = PdfReader(sample_run / f"reports/pdf/{name}.pdf")
+        assert len(reader.pages) >= 1, name
+    plan = PdfReader(sample_run / "reports/pdf/programplan.pdf")
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in plan.pages)
+    for title in placed_titles(sample_run):
+        assert " ".join(title.split()[:2]) in text, title
+    assert "Side 1 av" in text  # page numbers
+
+
+def test_designer_workbook_has_its_sheets_formats_and_no_ids_in_partner_columns(sample_run: Path) -> None:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(sample_run / "reports/programplan.xlsx")
+    for sheet in ("Program", "Rangering", "Utelatt", "Nye behov", "Tre eller fire samlinger", "Behov"):
+        assert sheet in wb.sheetnames
+    ranking = wb["Rangering"]
+    assert ranking.freeze_panes == "A2" and ranking["A1"].font.bold
+    assert ranking.column_dimensions["B"].width >= 40 and ranking["B2"].alignment.wrap_text
+    header = [c.value for c in ranking[1]]
+    share = ranking.cell(row=2, column=header.index("Nevnt i fritekst") + 1)
+    assert share.number_format == "0 %" and 0 <= share.value <= 1
+    program = wb["Program"]
+    assert program["A2"].value.startswith("Samling 1: ")  # one block per gathering
+    ids = set(pd.read_parquet(sample_run / "data/processed/plan.parquet")["topic_id"])
+    for sheet in wb.sheetnames[:-1]:  # the last sheet is the flat plan a later run reads back
+        cells = {str(c.value) for row in wb[sheet].iter_rows() for c in row if c.value is not None}
+        assert not cells & ids, sheet
+
+
+def test_plan_csv_opens_in_norwegian_excel(sample_run: Path) -> None:
+    raw = (sample_run / "data/processed/plan.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM
+    header, first = raw.decode("utf-8-sig").split("\r\n")[:2]
+    assert header.count(";") >= 5 and "," not in header
+    score = first.split(";")[header.split(";").index("Skår")]
+    assert re.fullmatch(r"-?\d+,\d+", score), score  # decimal comma
+
+
+def test_landing_page_shows_findings_and_moves_the_run_details_to_their_own_page(sample_run: Path) -> None:
+    index = (sample_run / "reports/index.html").read_text(encoding="utf-8")
+    about = (sample_run / "reports/om_kjoringen.html").read_text(encoding="utf-8")
+    for heading in ("De største behovene", "Programmet", "Nye behov", "Hva er usikkert", "Ord og begreper"):
+        assert heading in index
+    assert index.index("De største behovene") < index.index("Rapporter og dokumenter")
+    for link in ("programplan.html", "pdf/programplan.pdf", "styresak.docx", "programplan.xlsx"):
+        assert f"href='{link}'" in index
+    assert "SHA-256" not in index and "survey_rows_read" not in index and "ingest" not in index
+    assert "Kontrollsum" in about and "rader lest i eksporten" in about
+    assert "<script" not in index and "<script" not in about
+
+
+def test_deliverables_are_byte_identical_run_to_run(sample_run: Path, tmp_path: Path) -> None:
+    from pipeline.deliver import write_deliverables
+    from pipeline.report import REPORTS
+
+    before = {p: (sample_run / p).read_bytes() for p in ("reports/styresak.docx", "reports/programplan.xlsx")}
+    before["reports/pdf/oversikt.pdf"] = (sample_run / "reports/pdf/oversikt.pdf").read_bytes()
+    write_deliverables(Store(sample_run), [(s.name, s.title) for s in REPORTS])
+    for path, data in before.items():
+        assert (sample_run / path).read_bytes() == data, path

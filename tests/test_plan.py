@@ -461,3 +461,10 @@ def test_a_topic_level_must_be_known(project: Path) -> None:
     project.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match=r"topics\[5\]\.level.*foundation, advanced"):
         load_programme(project)
+
+
+def test_three_or_four_gatherings_said_as_a_tie_when_within_chance() -> None:
+    from pipeline.present.plan import gatherings_wish
+
+    assert gatherings_wish({"share_3": 99 / 243, "share_4": 98 / 243}, 243).startswith("Omtrent like mange")
+    assert gatherings_wish({"share_3": 0.25, "share_4": 0.55}, 243).startswith("Flere ønsket fire samlinger")
