@@ -28,9 +28,10 @@ NEEDS_PKG := $(wildcard pipeline/needs/*.py)
 INGEST_SRC := $(CORE) $(wildcard pipeline/survey/*.py) pipeline/interviews.py $(NEEDS_PKG) $(RESOURCES)
 NEEDS_SRC := $(CORE) $(NEEDS_PKG) $(RESOURCES)
 THEMES_SRC := $(CORE) $(wildcard pipeline/themes/*.py) $(NEEDS_PKG) $(RESOURCES)
-RANK_SRC := $(CORE) pipeline/rank.py $(NEEDS_PKG)
+RANK_SRC := $(CORE) pipeline/rank.py pipeline/evaluation.py pipeline/themes/seeds.py $(NEEDS_PKG)
 PLAN_SRC := $(CORE) $(wildcard pipeline/plan/*.py) pipeline/rank.py $(NEEDS_PKG)
 REPORT_SRC := $(CORE) $(addprefix pipeline/,report.py figures.py) $(wildcard pipeline/present/*.py) $(NEEDS_PKG) \
+	$(wildcard pipeline/deliver/*.py) $(wildcard pipeline/resources/templates/*/*) \
 	$(wildcard notebooks/*.ipynb)
 
 .PHONY: help install all ingest needs themes rank plan reports review test lint format bench sample screenshots lab clean
@@ -56,7 +57,7 @@ ingest: $(INTERIM)/ingest_report.json ## read survey export and transcripts into
 needs: $(PROCESSED)/needs.parquet ## needs per leadership area (Borich MWDS)
 themes: $(PROCESSED)/themes.parquet ## themes in free text and interviews
 rank: $(PROCESSED)/topic_ranking.parquet ## rank catalogue topics on the evidence
-plan: $(PROCESSED)/plan.parquet ## optimal plans for 3 and 4 gatherings (+ plan.csv, plan.xlsx)
+plan: $(PROCESSED)/plan.parquet ## optimal plans for 3 and 4 gatherings (+ plan.csv)
 reports: $(REPORTS)/index.html ## render the Norwegian reports with papermill
 review: $(PROCESSED)/themes.parquet ## write the coding sheet (xlsx) for an analyst; reviews in it are kept
 	$(RUN) review
@@ -88,7 +89,7 @@ format: $(INSTALLED) ## apply ruff formatting and safe fixes
 bench: $(INSTALLED) ## run the benchmarks and write reports/benchmarks.md
 	$(PY) -m benchmarks --out $(REPORTS)/benchmarks.md
 
-screenshots: $(REPORTS)/index.html ## first page of every partner report as PNG (needs Debian's chromium)
+screenshots: $(REPORTS)/index.html ## reports, PDF pages and board paper as PNG (chromium; poppler-utils, libreoffice optional)
 	$(PY) -m pipeline.screenshots --workdir $(WORKDIR)
 
 lab: $(INSTALLED) ## open JupyterLab on the project's kernel (notebooks/utforsk.ipynb to explore a run)

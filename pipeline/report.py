@@ -94,6 +94,10 @@ def render_report(
         target.write_text(body, encoding="utf-8")
         written.append(target)
         log.info("report written: %s", target)
+        if audience == "partner":  # printed here, while the other kernel still renders its report
+            from pipeline.deliver.pdf import write_pdfs
+
+            written += write_pdfs([target], store.reports / "pdf", quiet=True)
     return written
 
 
@@ -143,5 +147,6 @@ def render_reports(
     written = [path for paths in results for path in paths]
     from pipeline.deliver import write_deliverables  # after the pages: the PDFs print them
 
-    written += write_deliverables(store, [(s.name, s.title) for s in REPORTS])
+    pdfs = [p for p in written if p.suffix == ".pdf"]
+    written += write_deliverables(store, [(s.name, s.title) for s in REPORTS], pdfs if pdfs else None)
     return written

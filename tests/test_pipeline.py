@@ -533,3 +533,22 @@ def test_deliverables_are_byte_identical_run_to_run(sample_run: Path, tmp_path: 
     write_deliverables(Store(sample_run), [(s.name, s.title) for s in REPORTS])
     for path, data in before.items():
         assert (sample_run / path).read_bytes() == data, path
+
+
+def test_without_chromium_everything_else_is_written_and_the_log_says_how_to_install_it(
+    sample_run: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import shutil
+
+    from pipeline.deliver import pdf, write_deliverables
+    from pipeline.report import REPORTS
+
+    work = tmp_path / "copy"
+    shutil.copytree(sample_run, work)
+    shutil.rmtree(work / "reports/pdf")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pdf, "find_chromium", lambda: None)
+        written = write_deliverables(Store(work), [(s.name, s.title) for s in REPORTS])
+    assert {p.name for p in written} >= {"styresak.docx", "programplan.xlsx", "index.html"}
+    assert "apt-get install -y chromium" in caplog.text
+    assert "pdf/" not in (work / "reports/index.html").read_text(encoding="utf-8")

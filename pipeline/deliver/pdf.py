@@ -13,10 +13,12 @@ from pipeline.deliver.chromium import INSTALL_HINT, find_chromium, print_pdf
 log = logging.getLogger(__name__)
 
 
-def write_pdfs(pages: list[Path], out: Path) -> list[Path]:
-    """`out/<page>.pdf` for every page, two at a time; [] (and a warning saying how) without Chromium."""
+def write_pdfs(pages: list[Path], out: Path, quiet: bool = False) -> list[Path]:
+    """`out/<page>.pdf` for every page, two at a time; [] (and, unless `quiet`, a warning saying how to
+    install it) without Chromium."""
     if find_chromium() is None:
-        log.warning("no PDF written: Chromium is not installed. %s", INSTALL_HINT)
+        if not quiet:
+            log.warning("no PDF written: Chromium is not installed. %s", INSTALL_HINT)
         return []
     with ThreadPoolExecutor(max_workers=2) as pool:
         return list(pool.map(lambda page: print_pdf(page, out / f"{page.stem}.pdf"), pages))

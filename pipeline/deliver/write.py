@@ -20,9 +20,11 @@ WORKBOOK = "programplan.xlsx"
 PDF_DIR = "pdf"
 
 
-def write_deliverables(store: Store, reports: list[tuple[str, str]]) -> list[Path]:
-    """The workbook, the board paper, the PDFs and the landing pages; `reports`: (name, title) of every
-    partner report, in order."""
+def write_deliverables(
+    store: Store, reports: list[tuple[str, str]], pdfs: list[Path] | None = None
+) -> list[Path]:
+    """The workbook, the board paper, the PDFs (unless `pdfs` were printed already, as the reports were
+    rendered) and the landing pages; `reports`: (name, title) of every partner report, in order."""
     run = load_run(store.workdir)
     programme = load_programme(run.manifest["programme_file"])
     out = store.reports
@@ -30,8 +32,11 @@ def write_deliverables(store: Store, reports: list[tuple[str, str]]) -> list[Pat
         write_workbook(run, out / WORKBOOK),
         write_board_paper(run, programme.name, programme.weights, out / BOARD_PAPER),
     ]
-    pdfs = write_pdfs([out / f"{name}.html" for name, _title in reports], out / PDF_DIR)
-    written += pdfs
+    if pdfs is None:
+        pdfs = write_pdfs([out / f"{name}.html" for name, _title in reports], out / PDF_DIR)
+        written += pdfs
+    order = {name: i for i, (name, _title) in enumerate(reports)}
+    pdfs = sorted((p for p in pdfs if p.stem in order), key=lambda p: order[p.stem])
     titles = dict(reports)
     documents = [(f"{name}.html", title) for name, title in reports]
     documents += [(f"{PDF_DIR}/{p.name}", f"{titles[p.stem]} (PDF for utskrift)") for p in pdfs]
