@@ -17,19 +17,19 @@ def needs_table(run: Run) -> HTML:
 
     shown = pd.DataFrame(
         {
-            "Rang": needs["rank"],
+            "Rang (intervall)": [
+                f"{r} ({interval(lo, hi, 0)})" if lo != hi else f"{r}"
+                for r, lo, hi in zip(needs["rank"], needs["rank_lo"], needs["rank_hi"], strict=True)
+            ],
             "Lederområde": needs["area_label"],
             "Svar": needs["n"].map(format_number),
             "Viktighet": needs["importance"].map(lambda v: format_number(v, 2)),
             "Kompetanse": needs["competence"].map(lambda v: format_number(v, 2)),
-            "Borich-skår": needs["mwds"].map(lambda v: format_number(v, 2)),
-            "Intervall": [
-                interval(lo, hi) for lo, hi in zip(needs["mwds_lo"], needs["mwds_hi"], strict=True)
+            "Borich-skår (intervall)": [
+                f"{format_number(m, 2)} ({interval(lo, hi)})"
+                for m, lo, hi in zip(needs["mwds"], needs["mwds_lo"], needs["mwds_hi"], strict=True)
             ],
-            "Rang, intervall": [
-                interval(lo, hi, 0) for lo, hi in zip(needs["rank_lo"], needs["rank_hi"], strict=True)
-            ],
-            f"Sannsynlighet topp {top_n}": needs["p_top"].map(format_percent),
+            f"Blant de {top_n} største": needs["p_top"].map(format_percent),
             "Prioritet": needs["priority_label"],
         }
     )

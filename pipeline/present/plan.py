@@ -14,8 +14,10 @@ def ranking_table(run: Run) -> HTML:
     r = run.tables["topic_ranking"].sort_values("rank")
     shown = pd.DataFrame(
         {
-            "Rang": r["rank"],
-            "Rang, intervall": [f"{lo}–{hi}" for lo, hi in zip(r["rank_lo"], r["rank_hi"], strict=True)],
+            "Rang (intervall)": [
+                f"{k} ({lo}–{hi})" if lo != hi else f"{k}"
+                for k, lo, hi in zip(r["rank"], r["rank_lo"], r["rank_hi"], strict=True)
+            ],
             "Tema": r["title"],
             "Skår": r["score"].map(lambda v: format_number(v, 2)),
             "Behov (Borich)": r["survey_need"].map(lambda v: format_number(v, 2)),
