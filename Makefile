@@ -30,11 +30,12 @@ NEEDS_SRC := $(CORE) $(NEEDS_PKG) $(RESOURCES)
 THEMES_SRC := $(CORE) $(wildcard pipeline/themes/*.py) $(NEEDS_PKG) $(RESOURCES)
 RANK_SRC := $(CORE) pipeline/rank.py pipeline/evaluation.py pipeline/themes/seeds.py $(NEEDS_PKG)
 PLAN_SRC := $(CORE) $(wildcard pipeline/plan/*.py) pipeline/rank.py $(NEEDS_PKG)
+ECONOMICS_SRC := $(CORE) pipeline/economics.py $(NEEDS_PKG)
 REPORT_SRC := $(CORE) $(addprefix pipeline/,report.py figures.py) $(wildcard pipeline/present/*.py) $(NEEDS_PKG) \
 	$(wildcard pipeline/deliver/*.py) $(wildcard pipeline/resources/templates/*/*) \
 	$(wildcard notebooks/*.ipynb)
 
-.PHONY: help install all ingest needs themes rank plan reports review test lint format bench sample screenshots lab clean
+.PHONY: help install all ingest needs themes rank plan economics reports review test lint format bench sample screenshots lab clean
 
 help: ## show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -58,6 +59,7 @@ needs: $(PROCESSED)/needs.parquet ## needs per leadership area (Borich MWDS)
 themes: $(PROCESSED)/themes.parquet ## themes in free text and interviews
 rank: $(PROCESSED)/topic_ranking.parquet ## rank catalogue topics on the evidence
 plan: $(PROCESSED)/plan.parquet ## optimal plans for 3 and 4 gatherings (+ plan.csv)
+economics: $(PROCESSED)/economics.parquet ## fee, break-even, surplus split and risk of a loss
 reports: $(REPORTS)/index.html ## render the Norwegian reports with papermill
 review: $(PROCESSED)/themes.parquet ## write the coding sheet (xlsx) for an analyst; reviews in it are kept
 	$(RUN) review
@@ -72,7 +74,9 @@ $(PROCESSED)/topic_ranking.parquet: $(PROCESSED)/needs.parquet $(PROCESSED)/them
 	$(RUN) rank
 $(PROCESSED)/plan.parquet: $(PROCESSED)/topic_ranking.parquet $(PLAN_SRC)
 	$(RUN) plan
-$(REPORTS)/index.html: $(PROCESSED)/plan.parquet $(REPORT_SRC)
+$(PROCESSED)/economics.parquet: $(INTERIM)/ingest_report.json $(ECONOMICS_SRC)
+	$(RUN) economics
+$(REPORTS)/index.html: $(PROCESSED)/plan.parquet $(PROCESSED)/economics.parquet $(REPORT_SRC)
 	$(RUN) reports
 
 test: $(INSTALLED) ## run the test suite

@@ -2,7 +2,7 @@
 
 Each stage is run `--repeat` times into a temporary work dir; the table reports the median and the minimum
 wall time. Further sections measure pseudonymisation on the planted personal data, the needs analysis,
-need profiles, themes against labels, the plan solver and survey ingest at scale.
+need profiles, themes against labels, the plan solver, the economics and survey ingest at scale.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import ingest, needs, plan, privacy, profiles, themes
+from benchmarks import economics, ingest, needs, plan, privacy, profiles, themes
 from pipeline.config import DEFAULT_CONFIG, PROJ_ROOT, load_programme
 from pipeline.stages import STAGES, run_stage
 from pipeline.store import Store
@@ -77,6 +77,7 @@ def main() -> None:
         themes.run(args.config, PROJ_ROOT / "data" / "ground_truth", shared / "sib200_nob.tsv"),
     ]
     sections += ["\n## Plan solver\n", plan.run(args.config)]
+    sections += ["\n## Economics\n", economics.run(args.config)]
     with tempfile.TemporaryDirectory() as tmp:
         sections += [
             "\n## Survey ingest at scale (generated exports, one process each)\n",

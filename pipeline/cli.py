@@ -21,6 +21,7 @@ STAGE_HELP = {
     "themes": "discover themes in free-text answers and informant turns",
     "rank": "rank catalogue topics by survey need, free-text prevalence and interview emphasis",
     "plan": "assign topics to 3 and 4 gatherings by optimisation; write plan.csv",
+    "economics": "fee, break-even, surplus split and the risk of a loss ([economics] of the programme file)",
     "reports": "render the Norwegian reports with papermill into reports/",
 }
 

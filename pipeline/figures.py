@@ -270,3 +270,53 @@ def profile_heatmap(profiles: pd.DataFrame) -> HTML:
         "Mørkere rute betyr større behov. Den oransje rammen viser de tre områdene der profilen har størst "
         "behov sammenlignet med alle.",
     )
+
+
+def demand_chart(table: pd.DataFrame, recommended: float | None) -> HTML:
+    """The share of municipalities willing to pay at least each fee, with its 90 % band."""
+    part = table.loc[table["n_sessions"] == table["n_sessions"].max()]
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    ax.fill_between(part["fee"], 100 * part["share_willing_lo"], 100 * part["share_willing_hi"], color="0.85")
+    ax.plot(part["fee"], 100 * part["share_willing"], color="black")
+    if recommended is not None:
+        ax.axvline(recommended, color="#e66100", linestyle="--", linewidth=1)
+    ax.set_xlabel("Deltakeravgift for hele programmet (kr)")
+    ax.set_ylabel("Villige til å betale minst dette (%)")
+    ax.xaxis.set_major_formatter(lambda v, _p: format_number(v, 0))
+    ax.set_ylim(0, 100)
+    fig.tight_layout()
+    return embed(
+        fig,
+        "Kurve: andelen som er villige til å betale minst hver avgift, med 90 % intervall. Den stiplede "
+        "linjen er den anbefalte avgiften.",
+    )
+
+
+def surplus_chart(table: pd.DataFrame, recommended: dict[int, float | None]) -> HTML:
+    """Expected surplus by fee with its 90 % band, for 3 and 4 gatherings."""
+    fig, ax = plt.subplots(figsize=(8, 4.6))
+    styles = {3: ("#1f5fa8", "-"), 4: ("black", "--")}
+    for n, part in table.groupby("n_sessions", sort=True):
+        colour, line = styles.get(int(n), ("0.4", ":"))
+        ax.fill_between(
+            part["fee"], part["surplus_lo"] / 1000, part["surplus_hi"] / 1000, color=colour, alpha=0.12
+        )
+        ax.plot(
+            part["fee"], part["surplus"] / 1000, color=colour, linestyle=line, label=f"{int(n)} samlinger"
+        )
+        fee = recommended.get(int(n))
+        if fee is not None:
+            row = part.loc[part["fee"] == fee].iloc[0]
+            ax.plot([fee], [row["surplus"] / 1000], "o", color=colour)
+    ax.axhline(0, color="0.3", linewidth=0.8)
+    ax.set_xlabel("Deltakeravgift for hele programmet (kr)")
+    ax.set_ylabel("Overskudd (1 000 kr)")
+    ax.xaxis.set_major_formatter(lambda v, _p: format_number(v, 0))
+    ax.legend(frameon=False)
+    fig.tight_layout()
+    return embed(
+        fig,
+        "Kurver: forventet overskudd etter alle kostnader per avgift, med 90 % intervall, for tre og fire "
+        "samlinger. Punktet er den anbefalte avgiften (høyest forventet overskudd med lav nok risiko for "
+        "tap).",
+    )

@@ -35,6 +35,7 @@ REPORTS = (
     ReportSpec("behov", "behov.ipynb", "Behov for kompetanse"),
     ReportSpec("temaer", "temaer.ipynb", "Hva lederne selv sier: temaer"),
     ReportSpec("programplan", "programplan.ipynb", "Forslag til programplan"),
+    ReportSpec("okonomi", "okonomi.ipynb", "Økonomi: avgift, balanse og risiko"),
 )
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipeline import evaluation, interviews, needs, plan, privacy, rank, report, survey, themes
+from pipeline import economics, evaluation, interviews, needs, plan, privacy, rank, report, survey, themes
 from pipeline.config import PROJ_ROOT, Programme
 from pipeline.errors import InputError, PipelineError, PlanInfeasibleError
 from pipeline.manifest import (
@@ -502,6 +502,44 @@ def plan_stage(programme: Programme, store: Store) -> dict[str, int]:
     return {"placed_topics": int(table["chosen"].sum())}
 
 
+def economics_stage(programme: Programme, store: Store) -> dict[str, int]:
+    """Willingness to pay -> demand, revenue, costs, surplus and the risk of a loss per fee, for 3 and 4
+    gatherings, with each party's share ([economics] of the programme file; empty outputs without it)."""
+    settings = programme.economics
+    empty = pd.DataFrame(columns=["n_sessions", "fee"])
+    if settings is None:
+        store.write("economics", empty)
+        store.write("economics_segments", pd.DataFrame(columns=["segment_type", "segment", "n"]))
+        store.write_json("economics_summary", {"configured": False})
+        return {"fees": 0}
+    respondents = store.read("respondents")
+    item = programme.needs.wtp_item
+    if item not in respondents:
+        raise PipelineError(
+            f"[economics] needs the willingness-to-pay question '{item}' ([needs].wtp_item), which the "
+            "survey export does not have. Map it in the codebook, or remove [economics]."
+        )
+    table, summary, bands = economics.economics_tables(settings, respondents[item], programme.sessions.count)
+    chosen = summary["by_sessions"][str(programme.sessions.count)]
+    fee = chosen["fee"] if chosen["fee"] is not None else chosen["lowest_risk_fee"]
+    segments = [
+        economics.demand_by_segment(respondents, item, bands, fee, programme.privacy.min_cell, column)
+        for column in (programme.needs.role_item, "size_band")
+        if column in respondents
+    ]
+    store.write("economics", table)
+    store.write("economics_segments", pd.concat(segments, ignore_index=True))
+    store.write_json("economics_summary", summary)
+    log.info(
+        "economics: fee %s kr with %.0f participants, surplus %.0f kr, P(loss) %.2f",
+        fee,
+        chosen["participants"],
+        chosen["surplus"],
+        chosen["p_loss"],
+    )
+    return {"fees": len(settings.fees), "resamples": settings.resamples}
+
+
 def reports_stage(programme: Programme, store: Store) -> dict[str, int]:
     """Processed tables -> HTML reports rendered by papermill, and reports/index.html."""
     written = report.render_reports(store)
@@ -514,6 +552,7 @@ STAGES: dict[str, StageFn] = {
     "themes": themes_stage,
     "rank": rank_stage,
     "plan": plan_stage,
+    "economics": economics_stage,
     "reports": reports_stage,
 }
 

@@ -108,6 +108,8 @@ DATASETS: dict[str, tuple[str, str]] = {
     "plan_sensitivity": ("data/processed", "plan_sensitivity.parquet"),
     "plan_changes": ("data/processed", "plan_changes.parquet"),
     "evaluation": ("data/processed", "evaluation.parquet"),
+    "economics": ("data/processed", "economics.parquet"),
+    "economics_segments": ("data/processed", "economics_segments.parquet"),
 }
 JSON_FILES: dict[str, tuple[str, str]] = {
     "ingest_report": ("data/interim", "ingest_report.json"),
@@ -117,6 +119,7 @@ JSON_FILES: dict[str, tuple[str, str]] = {
     "run_manifest": ("data/processed", "run_manifest.json"),
     "run_timings": ("data/processed", "run_timings.json"),
     "plan_summary": ("data/processed", "plan_summary.json"),
+    "economics_summary": ("data/processed", "economics_summary.json"),
 }
 # which stage writes which dataset, so a missing input can name the command that makes it
 PRODUCED_BY = {
@@ -152,6 +155,9 @@ PRODUCED_BY = {
     "plan_changes": "plan",
     "plan_summary": "plan",
     "evaluation": "rank",
+    "economics": "economics",
+    "economics_segments": "economics",
+    "economics_summary": "economics",
 }
 
 

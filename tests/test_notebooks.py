@@ -50,7 +50,7 @@ def test_free_text_is_escaped_in_reports() -> None:
             "emerging_reason": ["nytt behov: ingen tema i katalogen dekker det"],
         }
     )
-    run = Run(None, {"themes": table}, {}, {}, 5, {}, {}, {})
+    run = Run(None, {"themes": table}, {}, {}, 5, {}, {}, {}, {}, None)
     for html in (
         present_themes.quotes(run),
         present_themes.emerging_needs(run),

@@ -26,7 +26,8 @@ CONTRACT_FILES = [f"{folder}/{file}" for folder, file in DATASETS.values()] + [
     "reports/om_kjoringen.html",
     "reports/styresak.docx",
     "reports/programplan.xlsx",
-    *[f"reports/pdf/{name}.pdf" for name in ("oversikt", "behov", "temaer", "programplan")],
+    "data/processed/economics_summary.json",
+    *[f"reports/pdf/{name}.pdf" for name in ("oversikt", "behov", "temaer", "programplan", "okonomi")],
 ]
 
 
@@ -106,7 +107,7 @@ def test_seed_terms_show_which_catalogue_and_related_terms_carried_the_mapping(s
 
 def test_manifest_accounts_for_inputs_and_stages(sample_run: Path) -> None:
     manifest = json.loads((sample_run / "data/processed/run_manifest.json").read_text(encoding="utf-8"))
-    assert set(manifest["stages"]) == {"ingest", "needs", "themes", "rank", "plan", "reports"}
+    assert set(manifest["stages"]) == {"ingest", "needs", "themes", "rank", "plan", "economics", "reports"}
     assert all(s["rows"] for s in manifest["stages"].values())
     timings = json.loads((sample_run / "data/processed/run_timings.json").read_text(encoding="utf-8"))
     assert set(timings["stages"]) == set(manifest["stages"]) and min(timings["stages"].values()) >= 0
@@ -143,6 +144,7 @@ REPORT_SECTIONS = {
         "Tre eller fire samlinger",
         "Sterke temaer som ikke er med",
     ),
+    "okonomi": ("Betalingsvilje", "Overskudd etter avgift", "Tre eller fire samlinger", "Forutsetninger"),
 }
 
 
@@ -229,7 +231,7 @@ def test_runs_are_deterministic(project: Path, tmp_path: Path) -> None:
     outputs = []
     for name in ("a", "b"):
         store = Store(tmp_path / name)
-        for stage in ("ingest", "needs", "themes", "rank", "plan"):
+        for stage in ("ingest", "needs", "themes", "rank", "plan", "economics"):
             run_stage(stage, programme, store)
         outputs.append({n: store.read(n) for n in DATASETS})
     for n in DATASETS:
@@ -552,3 +554,29 @@ def test_without_chromium_everything_else_is_written_and_the_log_says_how_to_ins
     assert {p.name for p in written} >= {"styresak.docx", "programplan.xlsx", "index.html"}
     assert "apt-get install -y chromium" in caplog.text
     assert "pdf/" not in (work / "reports/index.html").read_text(encoding="utf-8")
+
+
+def test_economics_reach_the_report_the_workbook_and_the_board_paper(sample_run: Path) -> None:
+    from docx import Document
+    from openpyxl import load_workbook
+
+    summary = json.loads((sample_run / "data/processed/economics_summary.json").read_text(encoding="utf-8"))
+    assert summary["configured"] and set(summary["by_sessions"]) == {"3", "4"}
+    table = pd.read_parquet(sample_run / "data/processed/economics.parquet")
+    assert len(table) == 2 * 50 and table["p_loss"].between(0, 1).all()
+    assert table.groupby("n_sessions")["share_willing"].apply(lambda s: s.is_monotonic_decreasing).all()
+    partner = (sample_run / "reports/okonomi.html").read_text(encoding="utf-8")
+    assert "Anbefaling:" in partner and partner.index("Anbefaling:") < partner.index("Betalingsvilje")
+    assert "Økonomi" in load_workbook(sample_run / "reports/programplan.xlsx").sheetnames
+    doc = Document(str(sample_run / "reports/styresak.docx"))
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert "Økonomi" in headings and headings.index("Økonomi") < headings.index("Forslag til vedtak")
+
+
+def test_pdf_element_ids_are_renumbered_so_two_prints_match() -> None:
+    from pipeline.deliver.chromium import stable_node_ids
+
+    first = b"/ID (node00000074) /K [(node00000080)] /Names [(node00000074) 3 0 R]"
+    second = first.replace(b"74", b"75").replace(b"80", b"81")  # the DOM counter shifted by one
+    assert stable_node_ids(first) == stable_node_ids(second)
+    assert stable_node_ids(first) == b"/ID (node00000001) /K [(node00000002)] /Names [(node00000001) 3 0 R]"

@@ -16,6 +16,7 @@ import tomllib
 from pathlib import Path
 
 from pipeline.config import sections
+from pipeline.config.economics import Cost, EconomicsSettings, economics_settings
 from pipeline.config.models import (
     DEFAULT_CONFIG,
     PROJ_ROOT,
@@ -36,6 +37,8 @@ from pipeline.config.reader import Reader
 from pipeline.errors import ConfigError
 
 __all__ = [
+    "Cost",
+    "EconomicsSettings",
     "DEFAULT_CONFIG",
     "PROJ_ROOT",
     "SESSION_COUNTS",
@@ -66,6 +69,7 @@ TABLES = (
     "needs",
     "plan",
     "interviews",
+    "economics",
 )
 
 
@@ -104,5 +108,6 @@ def load_programme(path: Path | str) -> Programme:
         sha256=hashlib.sha256(raw_bytes).hexdigest(),
     )
     topics = sections.topics(root, programme)
+    economics = economics_settings(root, {c.id for c in programme.contributors})
     sections.replanning(root, programme)
-    return Programme(**{**programme.__dict__, "topics": topics})
+    return Programme(**{**programme.__dict__, "topics": topics, "economics": economics})

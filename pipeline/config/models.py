@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.config.economics import EconomicsSettings
+
 PROJ_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CONFIG = PROJ_ROOT / "data" / "raw" / "programme.toml"
 
@@ -136,6 +138,7 @@ class Programme:
     needs: NeedsSettings = NeedsSettings()
     plan: PlanSettings = PlanSettings()
     interviews: InterviewSettings = InterviewSettings()
+    economics: EconomicsSettings | None = None
     sha256: str = field(default="", compare=False)
 
     def topic(self, topic_id: str) -> Topic:

@@ -24,6 +24,16 @@ FLAGS = [
 ]
 INSTALL_HINT = "Install Debian's package (apt-get install -y chromium) and run `make reports` again."
 PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:[0-9]{14}[^)]*\)")
+NODE_ID = re.compile(rb"node(\d{8})")  # tagged-PDF element ids: the page's DOM node counters
+
+
+def stable_node_ids(data: bytes) -> bytes:
+    """Chromium names each tagged element after a DOM node counter that shifts from run to run; the ids
+    are renumbered 1, 2, ... in their own order (same width, so the file's offsets and the sorted id tree
+    hold)."""
+    found = sorted({int(m) for m in NODE_ID.findall(data)})
+    new = {old: i + 1 for i, old in enumerate(found)}
+    return NODE_ID.sub(lambda m: b"node%08d" % new[int(m.group(1))], data)
 
 
 def find_chromium() -> str | None:
@@ -59,8 +69,9 @@ def screenshot(html: Path, png: Path, width: int = 1280, height: int = 1600) -> 
 
 def print_pdf(html: Path, pdf: Path) -> Path:
     """The page printed as the browser prints it (A4 and page numbers come from the page's print style),
-    without the browser's own header and footer (date, file path); the PDF's time stamps are fixed, so the
-    same page gives the same bytes (the dates keep their length, so the file's offsets hold)."""
+    without the browser's own header and footer (date, file path); the PDF's time stamps are fixed and its
+    element ids renumbered, so the same page gives the same bytes (both keep their length, so the file's
+    offsets hold)."""
     pdf.parent.mkdir(parents=True, exist_ok=True)
     run_chromium(["--no-pdf-header-footer", f"--print-to-pdf={pdf}", html.resolve().as_uri()])
     data = pdf.read_bytes()
@@ -70,5 +81,5 @@ def print_pdf(html: Path, pdf: Path) -> Path:
         start = stamp.index(b"(D:") + 3
         return stamp[:start] + b"20210101000000" + stamp[start + 14 :]
 
-    pdf.write_bytes(PDF_DATE.sub(fixed, data))
+    pdf.write_bytes(stable_node_ids(PDF_DATE.sub(fixed, data)))
     return pdf

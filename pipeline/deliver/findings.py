@@ -126,3 +126,61 @@ def caveats(run: Run) -> list[str]:
             "nye behovene."
         )
     return out
+
+
+def economics_lines(run: Run) -> list[str]:
+    """The economics in a few plain sentences (empty when the programme file has no [economics])."""
+    from pipeline.present import economics
+
+    if not economics.configured(run):
+        return []
+    lead, rest = economics.recommendation_sentences(run)
+    e = run.programme.economics
+    return [
+        f"Anbefaling: {lead}",
+        rest,
+        f"Forutsetninger: {format_number(e.eligible)} ledere i målgruppen; av dem som er villige til "
+        "å betale, "
+        f"melder {format_percent(e.uptake)} seg på ({format_percent(e.uptake_low)}–"
+        f"{format_percent(e.uptake_high)}); høyst {e.capacity or 'ubegrenset antall'} deltakere. Et "
+        "overskudd "
+        f"deles {economics.split_text(run)}; et underskudd bæres av "
+        f"{economics.party(run, e.loss_carried_by)}. "
+        "Se rapporten «Økonomi» for kostnadene og usikkerheten.",
+    ]
+
+
+def economics_section(run: Run) -> list[tuple[str, list[str]]]:
+    lines = economics_lines(run)
+    return [("Økonomi", lines)] if lines else []
+
+
+def economics_sheet(run: Run) -> list:
+    """The workbook's 'Økonomi' sheet: one row per fee and gathering count."""
+    import pandas as pd
+
+    from pipeline.present import economics
+
+    if not economics.configured(run):
+        return []
+    t = run.tables["economics"]
+    frame = pd.DataFrame(
+        {
+            "Samlinger": t["n_sessions"].astype(int),
+            "Avgift (kr)": t["fee"],
+            "Villige til å betale": t["share_willing"],
+            "Deltakere": t["participants"].round(1),
+            "Deltakere, fra": t["participants_lo"],
+            "Deltakere, til": t["participants_hi"],
+            "Inntekt (kr)": t["revenue"].round(0),
+            "Kostnader (kr)": t["costs"].round(0),
+            "Overskudd (kr)": t["surplus"].round(0),
+            "Overskudd, fra (kr)": t["surplus_lo"].round(0),
+            "Overskudd, til (kr)": t["surplus_hi"].round(0),
+            "Risiko for tap": t["p_loss"],
+            "Deltakere for å gå i balanse": t["break_even"].map(lambda v: v if v != float("inf") else None),
+        }
+    )
+    formats = {"Villige til å betale": "0 %", "Risiko for tap": "0 %"}
+    formats |= {c: "# ##0" for c in frame.columns if "(kr)" in c}
+    return [("Økonomi", frame, {c: 13 for c in frame.columns}, formats)]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pipeline.config import load_programme
 from pipeline.deliver.board import write_board_paper
+from pipeline.deliver.findings import economics_section, economics_sheet
 from pipeline.deliver.landing import landing_page, run_page
 from pipeline.deliver.pdf import write_pdfs
 from pipeline.deliver.workbook import write_workbook
@@ -29,8 +30,8 @@ def write_deliverables(
     programme = load_programme(run.manifest["programme_file"])
     out = store.reports
     written = [
-        write_workbook(run, out / WORKBOOK),
-        write_board_paper(run, programme.name, programme.weights, out / BOARD_PAPER),
+        write_workbook(run, out / WORKBOOK, economics_sheet(run)),
+        write_board_paper(run, programme.name, programme.weights, out / BOARD_PAPER, economics_section(run)),
     ]
     if pdfs is None:
         pdfs = write_pdfs([out / f"{name}.html" for name, _title in reports], out / PDF_DIR)

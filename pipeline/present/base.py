@@ -31,6 +31,8 @@ class Run:
     contributor_names: dict[str, str]
     needs_summary: dict[str, Any]
     plan_summary: dict[str, Any]
+    economics_summary: dict[str, Any]
+    programme: Any  # the programme file as loaded (config.Programme)
 
 
 def load_run(workdir: str | Path) -> Run:
@@ -60,6 +62,8 @@ def load_run(workdir: str | Path) -> Run:
         "plan_overview",
         "plan_changes",
         "evaluation",
+        "economics",
+        "economics_segments",
     )
     manifest = store.read_json("run_manifest")
     programme = load_programme(manifest["programme_file"])
@@ -73,6 +77,8 @@ def load_run(workdir: str | Path) -> Run:
         {c.id: c.name for c in programme.contributors},
         store.read_json("needs_summary"),
         store.read_json("plan_summary"),
+        store.read_json("economics_summary"),
+        programme,
     )
 
 

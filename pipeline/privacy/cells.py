@@ -24,8 +24,9 @@ def suppress_small_cells(
     value_columns = list(value_columns)
     out = df.copy()
     out["suppressed"] = out[n_column] < k
-    groups = [list(group_by)] if group_by else []
-    index_groups = out.groupby(groups[0], sort=False).groups.values() if groups else [out.index]
+    keys = list(group_by)
+    by = keys[0] if len(keys) == 1 else keys  # one key as a scalar: pandas' group keys stay scalars
+    index_groups = out.groupby(by, sort=False).groups.values() if keys else [out.index]
     for idx in index_groups:
         part = out.loc[idx]
         if part["suppressed"].sum() == 1 and len(part) > 1:

@@ -1,0 +1,254 @@
+"""Programme economics for partners: the recommendation in one sentence, demand and surplus by fee, three
+against four gatherings, each party's share, sensitivity to the uptake assumption and the assumptions."""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pandas as pd
+
+from pipeline.present.base import HTML, Run, bullets, format_percent, table
+from pipeline.text import format_number
+
+PARTY_NAMES = {"sin": "Smart Innovation Norway", "osr": "Osloregionen", "olt": "Olympiatoppen"}
+KINDS = {
+    "per_gathering": "per samling",
+    "per_participant": "per deltaker",
+    "per_participant_gathering": "per deltaker og samling",
+    "one_off": "én gang",
+}
+
+
+def kroner(value: float) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    return f"{format_number(round(value, -3) if abs(value) >= 10_000 else value, 0)} kr"
+
+
+def configured(run: Run) -> bool:
+    return bool(run.economics_summary.get("configured"))
+
+
+def party(run: Run, pid: str) -> str:
+    return run.contributor_names.get(pid, PARTY_NAMES.get(pid, pid))
+
+
+def variant_sentence(run: Run, n: int) -> str:
+    s = run.economics_summary["by_sessions"][str(n)]
+    risk = format_percent(run.economics_summary["max_loss_probability"])
+    if s["fee"] is None:
+        return (
+            f"Med {n} samlinger gir ingen avgift lavere risiko for tap enn {risk} med disse forutsetningene; "
+            f"lavest risiko har {kroner(s['lowest_risk_fee'])} ({format_percent(s['lowest_risk'])} "
+            "risiko for "
+            f"tap, forventet {kroner(s['surplus'])})."
+        )
+    return (
+        f"Med {n} samlinger: en deltakeravgift på {kroner(s['fee'])} gir trolig "
+        f"{format_number(s['participants'], 0)} "
+        f"deltakere ({format_number(s['participants_lo'], 0)}–{format_number(s['participants_hi'], 0)}), et "
+        f"forventet overskudd på {kroner(s['surplus'])} (fra {kroner(s['surplus_lo'])} til "
+        f"{kroner(s['surplus_hi'])}) og {format_percent(s['p_loss'])} risiko for tap."
+    )
+
+
+def recommendation(run: Run) -> HTML:
+    """The recommendation in one sentence first, then the other gathering count."""
+    if not configured(run):
+        return HTML(
+            "<p>Programfilen har ingen økonomi ([economics]): legg inn kostnader, avgifter og fordeling for "
+            "å få en anbefaling.</p>"
+        )
+    lead, rest = recommendation_sentences(run)
+    return HTML(f"<p><strong>Anbefaling: {html.escape(lead)}</strong></p>" + bullets([rest]).body)
+
+
+def recommendation_sentences(run: Run) -> tuple[str, str]:
+    """(the recommendation, the other gathering count in one sentence)."""
+    chosen = int(run.economics_summary["chosen_sessions"])
+    other = 7 - chosen
+    by = run.economics_summary["by_sessions"]
+    if by[str(chosen)]["fee"] is not None:
+        lead, rest = variant_sentence(run, chosen), variant_sentence(run, other)
+    elif by[str(other)]["fee"] is not None:
+        lead = (
+            f"Av hensyn til økonomien bør programmet ha {other} samlinger, ikke {chosen}. "
+            + variant_sentence(run, other)
+        )
+        rest = variant_sentence(run, chosen)
+    else:
+        lead = "Ingen avgift gir lav nok risiko for tap. " + variant_sentence(run, chosen)
+        rest = variant_sentence(run, other)
+    return lead, rest
+
+
+def recommended_fees(run: Run) -> dict[int, float | None]:
+    return {int(n): v["fee"] for n, v in run.economics_summary.get("by_sessions", {}).items()}
+
+
+def demand_figure(run: Run) -> HTML:
+    if not configured(run):
+        return HTML("")
+    chosen = str(run.economics_summary["chosen_sessions"])
+    main = run.economics_summary["by_sessions"][chosen]
+    from pipeline import figures  # figures imports present: not at module level
+
+    return figures.demand_chart(run.tables["economics"], main["fee"] or main["lowest_risk_fee"])
+
+
+def surplus_figure(run: Run) -> HTML:
+    if not configured(run):
+        return HTML("")
+    from pipeline import figures
+
+    return figures.surplus_chart(run.tables["economics"], recommended_fees(run))
+
+
+def fee_table(run: Run, n_sessions: int | None = None) -> HTML:
+    """A row per 2 000 kr of fee (and the recommended fee): participants, revenue, costs, surplus, risk."""
+    if not configured(run):
+        return HTML("")
+    n = n_sessions or int(run.economics_summary["chosen_sessions"])
+    t = run.tables["economics"].loc[lambda d: d["n_sessions"] == n]
+    keep = set(recommended_fees(run).values()) - {None}
+    t = t.loc[(t["fee"] % 2000 == 0) | t["fee"].isin(keep)]
+    shown = pd.DataFrame(
+        {
+            "Avgift": t["fee"].map(kroner),
+            "Villige til å betale": t["share_willing"].map(format_percent),
+            "Deltakere (intervall)": [
+                f"{format_number(m, 0)} ({format_number(lo, 0)}–{format_number(hi, 0)})"
+                for m, lo, hi in zip(
+                    t["participants"], t["participants_lo"], t["participants_hi"], strict=True
+                )
+            ],
+            "Inntekt": t["revenue"].map(kroner),
+            "Kostnader": t["costs"].map(kroner),
+            "Overskudd": t["surplus"].map(kroner),
+            "Risiko for tap": t["p_loss"].map(format_percent),
+            "Deltakere for å gå i balanse": t["break_even"].map(
+                lambda v: "aldri" if not np.isfinite(v) else format_number(v, 0)
+            ),
+        }
+    )
+    return table(shown)
+
+
+def sessions_table(run: Run) -> HTML:
+    """Three against four gatherings at each count's recommended fee."""
+    if not configured(run):
+        return HTML("")
+    rows = []
+    for n, s in sorted(run.economics_summary["by_sessions"].items()):
+        rows.append(
+            {
+                "Samlinger": n,
+                "Anbefalt avgift": kroner(s["fee"]) if s["fee"] is not None else "ingen med lav nok risiko",
+                "Deltakere": format_number(s["participants"], 0),
+                "Faste kostnader": kroner(s["fixed_costs"]),
+                "Kostnad per deltaker": kroner(s["cost_per_participant"]),
+                "Deltakere for å gå i balanse": "aldri"
+                if not np.isfinite(s["break_even"])
+                else format_number(s["break_even"], 0),
+                "Forventet overskudd": kroner(s["surplus"]),
+                "Risiko for tap": format_percent(s["p_loss"]),
+            }
+        )
+    return table(pd.DataFrame(rows))
+
+
+def shares_table(run: Run) -> HTML:
+    """Each party's expected share at the recommended fee of each gathering count."""
+    if not configured(run):
+        return HTML("")
+    rows = []
+    for n, s in sorted(run.economics_summary["by_sessions"].items()):
+        for pid, value in s["shares"].items():
+            rows.append({"Samlinger": n, "Part": party(run, pid), "Forventet andel": kroner(value)})
+    note = (
+        f"<p>Et overskudd etter alle kostnader deles {split_text(run)}; et underskudd bæres av "
+        f"{html.escape(party(run, run.programme.economics.loss_carried_by))}. Olympiatoppens honorar er en "
+        "kostnad i Smart Innovation Norways budsjett (eget avtaleforhold).</p>"
+    )
+    return HTML(note + table(pd.DataFrame(rows)).body)
+
+
+def split_text(run: Run) -> str:
+    parts = [f"{format_percent(v)} til {party(run, k)}" for k, v in run.programme.economics.split]
+    return html.escape(", ".join(parts[:-1]) + " og " + parts[-1] if len(parts) > 1 else parts[0])
+
+
+def sensitivity_table(run: Run) -> HTML:
+    if not configured(run):
+        return HTML("")
+    rows = [
+        {
+            "Oppslutning": f"{s['level']} ({format_percent(s['uptake'])})",
+            "Avgift": kroner(s["fee"]),
+            "Deltakere": format_number(s["participants"], 0),
+            "Forventet overskudd": kroner(s["surplus"]),
+            "Risiko for tap": format_percent(s["p_loss"]),
+            "Beste avgift med denne oppslutningen": kroner(s["best_fee"])
+            if s["best_fee"] is not None
+            else "ingen med lav nok risiko",
+        }
+        for s in run.economics_summary["uptake_sensitivity"]
+    ]
+    return table(pd.DataFrame(rows))
+
+
+def segments_table(run: Run) -> HTML:
+    if not configured(run):
+        return HTML("")
+    seg = run.tables["economics_segments"]
+    names = {"role": "Rolle", "size_band": "Kommunestørrelse"}
+    shown = pd.DataFrame(
+        {
+            "Inndeling": seg["segment_type"].map(lambda v: names.get(v, v)),
+            "Gruppe": seg["segment"],
+            "Svar": [
+                f"<{run.min_cell}" if sup else format_number(n)
+                for n, sup in zip(seg["n"], seg["suppressed"], strict=True)
+            ],
+            "Villige til å betale avgiften": [
+                "–" if sup else format_percent(v)
+                for v, sup in zip(seg["share_willing"], seg["suppressed"], strict=True)
+            ],
+        }
+    )
+    return table(shown, "Ingen grupper å vise.")
+
+
+def assumptions(run: Run) -> HTML:
+    """The programme file's figures, in Norwegian, with the method in plain words."""
+    if not configured(run):
+        return HTML("")
+    e = run.programme.economics
+    summary = run.economics_summary
+    costs = pd.DataFrame(
+        {
+            "Kostnad": [c.name for c in e.costs],
+            "Beløp": [kroner(c.amount) for c in e.costs],
+            "Gjelder": [KINDS[c.kind] for c in e.costs],
+            "Betales av": [party(run, c.carried_by) for c in e.costs],
+        }
+    )
+    items = [
+        f"{format_number(e.eligible)} ledere kan delta (målgruppen i medlemskommunene).",
+        f"Av dem som er villige til å betale avgiften, melder {format_percent(e.uptake)} seg på "
+        f"(vi regner med et sted mellom {format_percent(e.uptake_low)} og {format_percent(e.uptake_high)}).",
+        f"Høyst {e.capacity} deltakere." if e.capacity else "Ingen øvre grense for antall deltakere.",
+        f"Betalingsviljen bygger på {summary['answered']} svar; "
+        f"{summary['dont_know'] + summary['no_answer']} "
+        "svarte ikke eller svarte «Vet ikke» og er holdt utenfor (vi antar at de ligner de andre).",
+        "Svarene er gitt i intervaller. Vi antar at betalingsviljen er jevnt fordelt innenfor hvert "
+        "intervall; "
+        f"det åpne øverste intervallet regnes til {format_number(e.open_band_factor, 1)} ganger starten.",
+        f"Usikkerheten er regnet ut med {format_number(e.resamples)} omtrekninger av svarene, med "
+        "oppslutningen "
+        "trukket innenfor intervallet og tilfeldig påmelding.",
+        "Metoden svarer til Gabor–Granger-logikken (etterspørsel lest av ved hver pris); Van Westendorps "
+        "prismåler krever fire prisspørsmål som undersøkelsen ikke stilte.",
+    ]
+    return HTML(bullets(items).body + table(costs).body)
