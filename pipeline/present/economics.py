@@ -23,7 +23,8 @@ KINDS = {
 def kroner(value: float) -> str:
     if value is None or pd.isna(value):
         return "–"
-    return f"{format_number(round(value, -3) if abs(value) >= 10_000 else value, 0)} kr"
+    rounded = round(value, -3) if abs(value) >= 10_000 else value
+    return f"{format_number(rounded, 0)}\u00a0kr"  # no line break before "kr"
 
 
 def configured(run: Run) -> bool:
@@ -132,7 +133,9 @@ def fee_table(run: Run, n_sessions: int | None = None) -> HTML:
             ),
         }
     )
-    return table(shown)
+    chosen = n == int(run.economics_summary["chosen_sessions"])
+    note = f"<p>Tabellen gjelder {n} samlinger{' (valgt i programfilen)' if chosen else ''}.</p>"
+    return HTML(note + table(shown).body)
 
 
 def sessions_table(run: Run) -> HTML:
