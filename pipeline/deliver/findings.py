@@ -153,34 +153,3 @@ def economics_lines(run: Run) -> list[str]:
 def economics_section(run: Run) -> list[tuple[str, list[str]]]:
     lines = economics_lines(run)
     return [("Økonomi", lines)] if lines else []
-
-
-def economics_sheet(run: Run) -> list:
-    """The workbook's 'Økonomi' sheet: one row per fee and gathering count."""
-    import pandas as pd
-
-    from pipeline.present import economics
-
-    if not economics.configured(run):
-        return []
-    t = run.tables["economics"]
-    frame = pd.DataFrame(
-        {
-            "Samlinger": t["n_sessions"].astype(int),
-            "Avgift (kr)": t["fee"],
-            "Villige til å betale": t["share_willing"],
-            "Deltakere": t["participants"].round(1),
-            "Deltakere, fra": t["participants_lo"],
-            "Deltakere, til": t["participants_hi"],
-            "Inntekt (kr)": t["revenue"].round(0),
-            "Kostnader (kr)": t["costs"].round(0),
-            "Overskudd (kr)": t["surplus"].round(0),
-            "Overskudd, fra (kr)": t["surplus_lo"].round(0),
-            "Overskudd, til (kr)": t["surplus_hi"].round(0),
-            "Risiko for tap": t["p_loss"],
-            "Deltakere for å gå i balanse": t["break_even"].map(lambda v: v if v != float("inf") else None),
-        }
-    )
-    formats = {"Villige til å betale": "0 %", "Risiko for tap": "0 %"}
-    formats |= {c: "# ##0" for c in frame.columns if "(kr)" in c}
-    return [("Økonomi", frame, {c: 13 for c in frame.columns}, formats)]

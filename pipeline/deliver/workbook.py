@@ -207,6 +207,35 @@ def flat_frame(run: Run) -> pd.DataFrame:
     )
 
 
+def economics_sheet(run: Run) -> list:
+    """The workbook's 'Økonomi' sheet: one row per fee and gathering count."""
+    from pipeline.present import economics
+
+    if not economics.configured(run):
+        return []
+    t = run.tables["economics"]
+    frame = pd.DataFrame(
+        {
+            "Samlinger": t["n_sessions"].astype(int),
+            "Avgift (kr)": t["fee"],
+            "Villige til å betale": t["share_willing"],
+            "Deltakere": t["participants"].round(1),
+            "Deltakere, fra": t["participants_lo"],
+            "Deltakere, til": t["participants_hi"],
+            "Inntekt (kr)": t["revenue"].round(0),
+            "Kostnader (kr)": t["costs"].round(0),
+            "Overskudd (kr)": t["surplus"].round(0),
+            "Overskudd, fra (kr)": t["surplus_lo"].round(0),
+            "Overskudd, til (kr)": t["surplus_hi"].round(0),
+            "Risiko for tap": t["p_loss"],
+            "Deltakere for å gå i balanse": t["break_even"].map(lambda v: v if v != float("inf") else None),
+        }
+    )
+    formats = {"Villige til å betale": "0 %", "Risiko for tap": "0 %"}
+    formats |= {c: "# ##0" for c in frame.columns if "(kr)" in c}
+    return [("Økonomi", frame, {c: 13 for c in frame.columns}, formats)]
+
+
 def write_workbook(run: Run, path: Path, extra: list[tuple[str, pd.DataFrame, dict, dict]] = ()) -> Path:
     """The workbook, byte-stable. `extra`: more sheets (title, frame, widths, formats), e.g. the economics."""
     wb = Workbook()

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from pipeline.config import load_programme
 from pipeline.deliver.board import write_board_paper
-from pipeline.deliver.findings import economics_section, economics_sheet
+from pipeline.deliver.findings import economics_section
 from pipeline.deliver.landing import landing_page, run_page
 from pipeline.deliver.pdf import write_pdfs
-from pipeline.deliver.workbook import write_workbook
+from pipeline.deliver.workbook import economics_sheet, write_workbook
 from pipeline.present.base import load_run
 from pipeline.store import Store
 
