@@ -83,6 +83,7 @@ def landing_page(run: Run, name: str, weights: dict[str, float], documents: list
         )
         parts.append(f"<h3>Samling {g.session}: {esc(g.title)}</h3><ul>{topics}</ul>")
     new = findings.new_needs(run)
+    money = findings.economics_lines(run)
     parts += [
         "<h2>Nye behov utenfor katalogen</h2>",
         items(new) if new else "<p>Lederne tar ikke opp noe som katalogen ikke dekker.</p>",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from pipeline.config import load_programme
 from pipeline.deliver.board import write_board_paper
 from pipeline.deliver.findings import economics_section
 from pipeline.deliver.landing import landing_page, run_page
@@ -27,7 +26,7 @@ def write_deliverables(
     """The workbook, the board paper, the PDFs (unless `pdfs` were printed already, as the reports were
     rendered) and the landing pages; `reports`: (name, title) of every partner report, in order."""
     run = load_run(store.workdir)
-    programme = load_programme(run.manifest["programme_file"])
+    programme = run.programme
     out = store.reports
     written = [
         write_workbook(run, out / WORKBOOK, economics_sheet(run)),
