@@ -87,11 +87,7 @@ def landing_page(run: Run, name: str, weights: dict[str, float], documents: list
     parts += [
         "<h2>Nye behov utenfor katalogen</h2>",
         items(new) if new else "<p>Lederne tar ikke opp noe som katalogen ikke dekker.</p>",
-        *(
-            ["<h2>Økonomi</h2>", items(findings.economics_lines(run))]
-            if findings.economics_lines(run)
-            else []
-        ),
+        *(["<h2>Økonomi</h2>", items(money)] if money else []),
         "<h2>Hva er usikkert</h2>",
         items(findings.caveats(run)),
         "<h2>Slik er belegget samlet inn og vektet</h2>",
