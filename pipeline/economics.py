@@ -34,6 +34,7 @@ import pandas as pd
 
 from pipeline.config import EconomicsSettings
 from pipeline.errors import PipelineError
+from pipeline.text import is_dont_know
 
 NUMBER = re.compile(r"\d[\d\s\u202f\u00a0.]*")
 OPEN_TOP = ("eller mer", "eller mere", "og mer", "og over", "eller over", "over", "mer enn", "minst")
@@ -249,8 +250,6 @@ def economics_tables(
     """(fee x gatherings table for 3 and 4 gatherings; the summary: recommendation per count, uptake
     sensitivity, answers left out; the bands as read). `answers`: one willingness-to-pay answer per
     respondent (missing for no answer)."""
-    from pipeline.needs.preferences import is_dont_know
-
     given = answers.dropna().astype(str)
     unsure = given.map(is_dont_know)
     bands = reach(parse_bands(sorted(set(given[~unsure]))), settings.open_band_factor)

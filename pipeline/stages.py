@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipeline import economics, evaluation, interviews, needs, plan, privacy, rank, report, survey, themes
 from pipeline.config import PROJ_ROOT, Programme
 from pipeline.errors import InputError, PipelineError, PlanInfeasibleError
+from pipeline.lazy import lazy_module
 from pipeline.manifest import (
     check_upstream,
     other_files,
@@ -24,7 +24,20 @@ from pipeline.manifest import (
 )
 from pipeline.privacy import tables as privacy_tables
 from pipeline.store import Store, write_csv
-from pipeline.themes import review
+
+# each stage runs in its own process under make: import what a stage uses when it first uses it, so the
+# economics stage does not pay for scikit-learn, nor ingest for scipy's solver (measured in the note)
+economics = lazy_module("pipeline.economics")
+evaluation = lazy_module("pipeline.evaluation")
+interviews = lazy_module("pipeline.interviews")
+needs = lazy_module("pipeline.needs")
+plan = lazy_module("pipeline.plan")
+privacy = lazy_module("pipeline.privacy")
+rank = lazy_module("pipeline.rank")
+report = lazy_module("pipeline.report")
+survey = lazy_module("pipeline.survey")
+themes = lazy_module("pipeline.themes")
+review = lazy_module("pipeline.themes.review")
 
 log = logging.getLogger(__name__)
 

@@ -167,3 +167,11 @@ def format_number(value: float | None, decimals: int = 0) -> str:
         return "–"
     value = 0.0 if abs(value) < 0.5 * 10**-decimals else value
     return f"{value:,.{decimals}f}".replace(",", THIN_SPACE).replace(".", ",")
+
+
+DONT_KNOW = ("vet ikke", "usikker", "ikke sikker", "ønsker ikke å svare", "ingen formening", "vil ikke svare")
+
+
+def is_dont_know(answer: str) -> bool:
+    """'Vet ikke' and its kin: not a position on the scale, so it goes last in any order."""
+    return answer.strip().lower().rstrip(".").startswith(DONT_KNOW)

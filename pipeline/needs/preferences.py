@@ -7,6 +7,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from pipeline.text import is_dont_know
+
 PREFERENCE_COLUMNS = ["item_id", "answer", "order", "n", "share", "cumulative_share"]
 
 
@@ -21,14 +23,6 @@ def answer_order(answer: str) -> float:
         return np.inf
     value = float(m.group(0).replace(" ", ""))
     return value - 0.5 if text.strip().lower().startswith(("under", "mindre enn", "inntil")) else value
-
-
-DONT_KNOW = ("vet ikke", "usikker", "ikke sikker", "ønsker ikke å svare", "ingen formening", "vil ikke svare")
-
-
-def is_dont_know(answer: str) -> bool:
-    """'Vet ikke' and its kin: not a position on the scale, so it goes last in any order."""
-    return answer.strip().lower().rstrip(".").startswith(DONT_KNOW)
 
 
 def summarise_preferences(respondents: pd.DataFrame, items: list[str]) -> pd.DataFrame:
