@@ -24,7 +24,8 @@ def kroner(value: float) -> str:
     if value is None or pd.isna(value):
         return "–"
     rounded = round(value, -3) if abs(value) >= 10_000 else value
-    return f"{format_number(rounded, 0)}\u00a0kr"  # no line break before "kr"
+    text = format_number(rounded, 0).replace("-", "\u2212", 1)  # a minus sign, not a hyphen
+    return f"{text}\u00a0kr"  # no line break before "kr"
 
 
 def configured(run: Run) -> bool:
