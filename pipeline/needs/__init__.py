@@ -17,8 +17,6 @@ import pandas as pd
 from pipeline.config import NeedsSettings
 from pipeline.needs.bootstrap import bootstrap_mwds, ranks, summarise
 from pipeline.needs.preferences import median_answer, preferred_sessions, summarise_preferences
-from pipeline.needs.profile_tables import need_profile_tables
-from pipeline.needs.profile_text import profile_evidence, topics_served
 from pipeline.needs.scores import (
     PRIORITY_NAMES,
     AreaMatrix,
@@ -30,6 +28,22 @@ from pipeline.needs.scores import (
 )
 from pipeline.needs.segments import UNKNOWN_SIZE, add_size_band, load_municipalities, size_band
 from pipeline.privacy import suppress_small_cells
+
+# the profiles need scikit-learn and scipy.stats (about 0.8 s to import): loaded when first asked for, so
+# a stage that only bands municipalities by size does not pay for them
+LAZY = {
+    "need_profile_tables": "pipeline.needs.profile_tables",
+    "profile_evidence": "pipeline.needs.profile_text",
+    "topics_served": "pipeline.needs.profile_text",
+}
+
+
+def __getattr__(name: str):
+    if name in LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(LAZY[name]), name)
+    raise AttributeError(f"module 'pipeline.needs' has no attribute {name!r}")
 
 NEEDS_COLUMNS = [
     "area",
