@@ -45,6 +45,7 @@ def __getattr__(name: str):
         return getattr(importlib.import_module(LAZY[name]), name)
     raise AttributeError(f"module 'pipeline.needs' has no attribute {name!r}")
 
+
 NEEDS_COLUMNS = [
     "area",
     "area_label",
