@@ -20,6 +20,10 @@ NOTEBOOK_DIR = PROJ_ROOT / "notebooks"
 TEMPLATE_DIR = PROJ_ROOT / "pipeline" / "resources" / "templates"
 TEMPLATE = "rapport"  # nbconvert's lab template without third-party scripts
 KERNEL_NAME = "survey-pipeline"
+# The kernel's own log stays quiet below CRITICAL: when papermill shuts a kernel down, jupyter_client sends it
+# an interrupt first, and a kernel that is still answering a message then logs "KeyboardInterrupt caught in
+# kernel" at ERROR on a run that went well. Errors in a report's cells reach papermill as messages, not log.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 AUDIENCES = ("partner", "analyst")  # one execution, two exports
 
 
@@ -52,6 +56,22 @@ def kernel_name() -> str:
     return KERNEL_NAME if KERNEL_NAME in KernelSpecManager().find_kernel_specs() else "python3"
 
 
+def execute_notebook(source: Path, target: Path, parameters: dict[str, Any], kernel: str) -> None:
+    """Run one notebook with papermill into `target`, the kernel's own log quiet (`KERNEL_ARGUMENTS`)."""
+    import papermill as pm
+
+    pm.execute_notebook(
+        str(source),
+        str(target),
+        parameters=parameters,
+        kernel_name=kernel,
+        progress_bar=False,
+        log_output=False,
+        extra_arguments=KERNEL_ARGUMENTS,
+    )  # no `cwd`: papermill's os.chdir is process-wide and races between the two rendering threads; the
+    # notebooks read the run from the absolute `workdir` parameter
+
+
 def render_report(
     store: Store,
     spec: ReportSpec,
@@ -62,22 +82,17 @@ def render_report(
     """Execute one report notebook with papermill, once, and export it twice: for partners (no code, no
     prompts) and for analysts (with code). Returns the two HTML files."""
     import nbformat
-    import papermill as pm
     from nbconvert import HTMLExporter
 
     executed_dir = store.reports / "notebooks"
     executed_dir.mkdir(parents=True, exist_ok=True)
     executed = executed_dir / f"{spec.name}.ipynb"
-    pm.execute_notebook(
-        str(notebook_dir / spec.notebook),
-        str(executed),
-        parameters={**notebook_parameters(store), **(parameters or {})},
-        kernel_name=kernel or kernel_name(),
-        progress_bar=False,
-        log_output=False,
-        extra_arguments=["--IPKernelApp.log_level=ERROR"],
-    )  # no `cwd`: papermill's os.chdir is process-wide and races between the two rendering threads; the
-    # notebooks read the run from the absolute `workdir` parameter
+    execute_notebook(
+        notebook_dir / spec.notebook,
+        executed,
+        {**notebook_parameters(store), **(parameters or {})},
+        kernel or kernel_name(),
+    )
     node = stable_notebook(nbformat.read(executed, as_version=4), str(store.workdir.resolve()))
     nbformat.write(node, executed)
     written = []

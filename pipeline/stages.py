@@ -50,7 +50,8 @@ def ingest(programme: Programme, store: Store) -> dict[str, int]:
     inputs = programme.inputs
     book = survey.read_codebook(inputs.codebook)
     id_column = book.loc[book["type"] == "respondent_id", "column"].iloc[0]
-    raw = survey.read_export(inputs.survey, inputs.survey_sheet, id_column)
+    expected = book.loc[book["type"] != "ignore", "column"].tolist()
+    raw = survey.read_export(inputs.survey, inputs.survey_sheet, id_column, expected)
     tables = survey.tidy_survey(raw, book, inputs.survey)
     if not tables.likert["value"].notna().any():
         raise InputError(
@@ -82,8 +83,9 @@ def ingest(programme: Programme, store: Store) -> dict[str, int]:
         )
     if summary["respondent_ids"]["contact_like"]:
         log.warning(
-            "%s, column '%s': %d respondent ids are e-mail addresses or phone numbers; they are replaced by "
-            "project ids (R0001 …) in every output. Export anonymous ids if the survey tool allows it.",
+            "%s, column '%s': %d respondent ids are e-mail addresses or written as phone numbers; they are "
+            "replaced by project ids (R0001 …) in every output. Export anonymous ids if the survey tool "
+            "allows it.",
             inputs.survey.name,
             id_column,
             summary["respondent_ids"]["contact_like"],
@@ -112,6 +114,7 @@ def ingest(programme: Programme, store: Store) -> dict[str, int]:
     )
     if not tables.report["balanced"]:  # a bug, not a user error: refuse to go on
         raise PipelineError("ingest lost rows: rows read != kept + quarantined; see ingest_report.json")
+    warn_faulty_rows(inputs.survey.name, tables.report["quarantined"])
     log.info(
         "survey: %d rows read, %d kept, %d quarantined",
         tables.report["rows_read"],
@@ -128,6 +131,22 @@ def ingest(programme: Programme, store: Store) -> dict[str, int]:
         "interviews": int(turns["interview_id"].nunique()),
         "turns": len(turns),
     }
+
+
+def warn_faulty_rows(file: str, quarantined: list[dict]) -> None:
+    """One warning per kind of row held out because the file is faulty (cut off, extra fields, another
+    delimiter), with the rows and what to do; empty rows and earlier submissions are routine."""
+    by_kind: dict[str, list[dict]] = {}
+    for q in quarantined:
+        if q["kind"] not in ("empty", "no_id", "no_answers", "duplicate"):
+            by_kind.setdefault(q["kind"], []).append(q)
+    for rows in by_kind.values():
+        log.warning(
+            "%s: %s held out: %s.",
+            file,
+            survey.row_list([q["row"] for q in rows]),
+            rows[0]["reason"],
+        )
 
 
 def needs_stage(programme: Programme, store: Store) -> dict[str, int]:

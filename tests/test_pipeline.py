@@ -12,6 +12,7 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.config import DEFAULT_CONFIG, load_programme
+from pipeline.deliver.chromium import HIDE_VARIABLE, find_chromium
 from pipeline.errors import ConfigError, InputError
 from pipeline.privacy import shipped_names
 from pipeline.stages import run_stage
@@ -27,8 +28,19 @@ CONTRACT_FILES = [f"{folder}/{file}" for folder, file in DATASETS.values()] + [
     "reports/styresak.docx",
     "reports/programplan.xlsx",
     "data/processed/economics_summary.json",
-    *[f"reports/pdf/{name}.pdf" for name in ("oversikt", "behov", "temaer", "programplan", "okonomi")],
 ]
+PDFS = [f"reports/pdf/{name}.pdf" for name in ("oversikt", "behov", "temaer", "programplan", "okonomi")]
+HAS_CHROMIUM = find_chromium() is not None  # also False with PIPELINE_NO_CHROMIUM set
+needs_chromium = pytest.mark.skipif(
+    not HAS_CHROMIUM,
+    reason="Chromium is not installed (apt-get install -y chromium) or is hidden by PIPELINE_NO_CHROMIUM: "
+    "the PDF path is not tested",
+)
+
+
+def expected_files() -> set[str]:
+    """The output contract of a whole run on this machine: the PDFs only where Chromium is."""
+    return set(CONTRACT_FILES) | (set(PDFS) if HAS_CHROMIUM else set())
 
 
 CHDIR_CALLS: list[str] = []  # directories the sample run changed into (reports render two at a time)
@@ -63,7 +75,9 @@ def files_under(root: Path) -> set[str]:
 
 def test_sample_run_writes_the_output_contract(sample_run: Path) -> None:
     written = files_under(sample_run)
-    assert set(CONTRACT_FILES) <= written
+    assert expected_files() <= written
+    if not HAS_CHROMIUM:
+        assert not any(f.startswith("reports/pdf/") for f in written)
     assert any(
         f.startswith("reports/") and f.endswith(".html") and f != "reports/index.html" for f in written
     )
@@ -223,7 +237,7 @@ def test_run_writes_only_under_workdir(project: Path, tmp_path: Path) -> None:
     workdir = tmp_path / "elsewhere"
     assert main(["run", "--config", str(project), "--workdir", str(workdir), "-q"]) == 0
     assert files_under(project.parent) == before
-    assert set(CONTRACT_FILES) <= files_under(workdir)
+    assert expected_files() <= files_under(workdir)
 
 
 def test_runs_are_deterministic(project: Path, tmp_path: Path) -> None:
@@ -471,6 +485,7 @@ def test_board_paper_has_its_headings_every_placed_topic_and_uses_styles(sample_
     assert 500 <= words <= 2000, words  # two to four pages
 
 
+@needs_chromium
 def test_every_partner_report_has_a_pdf_with_pages_and_the_plan_as_text(sample_run: Path) -> None:
     from pypdf import PdfReader
 
@@ -519,8 +534,9 @@ def test_landing_page_shows_findings_and_moves_the_run_details_to_their_own_page
     for heading in ("De største behovene", "Programmet", "Nye behov", "Hva er usikkert", "Ord og begreper"):
         assert heading in index
     assert index.index("De største behovene") < index.index("Rapporter og dokumenter")
-    for link in ("programplan.html", "pdf/programplan.pdf", "styresak.docx", "programplan.xlsx"):
+    for link in ("programplan.html", "styresak.docx", "programplan.xlsx"):
         assert f"href='{link}'" in index
+    assert ("href='pdf/programplan.pdf'" in index) == HAS_CHROMIUM  # a link only to a PDF that was printed
     assert "SHA-256" not in index and "survey_rows_read" not in index and "ingest" not in index
     assert "Kontrollsum" in about and "rader lest i eksporten" in about
     assert "<script" not in index and "<script" not in about
@@ -530,8 +546,8 @@ def test_deliverables_are_byte_identical_run_to_run(sample_run: Path, tmp_path: 
     from pipeline.deliver import write_deliverables
     from pipeline.report import REPORTS
 
-    before = {p: (sample_run / p).read_bytes() for p in ("reports/styresak.docx", "reports/programplan.xlsx")}
-    before["reports/pdf/oversikt.pdf"] = (sample_run / "reports/pdf/oversikt.pdf").read_bytes()
+    kept = ["reports/styresak.docx", "reports/programplan.xlsx", "reports/index.html"]
+    before = {p: (sample_run / p).read_bytes() for p in kept + (PDFS[:1] if HAS_CHROMIUM else [])}
     write_deliverables(Store(sample_run), [(s.name, s.title) for s in REPORTS])
     for path, data in before.items():
         assert (sample_run / path).read_bytes() == data, path
@@ -542,18 +558,41 @@ def test_without_chromium_everything_else_is_written_and_the_log_says_how_to_ins
 ) -> None:
     import shutil
 
-    from pipeline.deliver import pdf, write_deliverables
+    from pipeline.deliver import chromium, write_deliverables
     from pipeline.report import REPORTS
 
     work = tmp_path / "copy"
     shutil.copytree(sample_run, work)
-    shutil.rmtree(work / "reports/pdf")
+    # a PDF from an earlier run with Chromium would no longer match the pages: it must go
+    (work / "reports/pdf").mkdir(parents=True, exist_ok=True)
+    (work / "reports/pdf/oversikt.pdf").write_bytes(b"%PDF-1.4 from an earlier run")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pdf, "find_chromium", lambda: None)
+        patch.delenv(HIDE_VARIABLE, raising=False)
+        patch.setattr(chromium.shutil, "which", lambda name: None)  # a machine without the browser
         written = write_deliverables(Store(work), [(s.name, s.title) for s in REPORTS])
     assert {p.name for p in written} >= {"styresak.docx", "programplan.xlsx", "index.html"}
     assert "apt-get install -y chromium" in caplog.text
     assert "pdf/" not in (work / "reports/index.html").read_text(encoding="utf-8")
+    assert not (work / "reports/pdf/oversikt.pdf").exists()
+
+
+def test_the_environment_variable_hides_chromium_from_the_pipeline(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from pipeline.deliver import chromium, pdf
+    from pipeline.errors import PipelineError
+
+    monkeypatch.setattr(chromium.shutil, "which", lambda name: f"/usr/bin/{name}")  # as if installed
+    monkeypatch.setenv(HIDE_VARIABLE, "0")
+    assert chromium.find_chromium() == "/usr/bin/chromium"
+    monkeypatch.setenv(HIDE_VARIABLE, "1")
+    assert chromium.find_chromium() is None
+    with pytest.raises(PipelineError, match=HIDE_VARIABLE):
+        chromium.require_chromium()
+    page = tmp_path / "side.html"
+    page.write_text("<p>x</p>", encoding="utf-8")
+    assert pdf.write_pdfs([page], tmp_path / "pdf") == []
+    assert HIDE_VARIABLE in caplog.text
 
 
 def test_economics_reach_the_report_the_workbook_and_the_board_paper(sample_run: Path) -> None:

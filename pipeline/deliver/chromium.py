@@ -3,6 +3,7 @@ it the run completes and says how to install it."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -23,6 +24,7 @@ FLAGS = [
     "--hide-scrollbars",
 ]
 INSTALL_HINT = "Install Debian's package (apt-get install -y chromium) and run `make reports` again."
+HIDE_VARIABLE = "PIPELINE_NO_CHROMIUM"  # set, and not 0: run as on a machine without Chromium
 PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:[0-9]{14}[^)]*\)")
 NODE_ID = re.compile(rb"node(\d{8})")  # tagged-PDF element ids: the page's DOM node counters
 
@@ -36,7 +38,14 @@ def stable_node_ids(data: bytes) -> bytes:
     return NODE_ID.sub(lambda m: b"node%08d" % new[int(m.group(1))], data)
 
 
+def chromium_hidden() -> bool:
+    return os.environ.get(HIDE_VARIABLE, "").strip() not in ("", "0")
+
+
 def find_chromium() -> str | None:
+    """The browser's path, or None when it is missing or hidden by PIPELINE_NO_CHROMIUM."""
+    if chromium_hidden():
+        return None
     for name in ("chromium", "chromium-browser", "google-chrome"):
         path = shutil.which(name)
         if path:
@@ -46,6 +55,8 @@ def find_chromium() -> str | None:
 
 def require_chromium() -> str:
     path = find_chromium()
+    if path is None and chromium_hidden():
+        raise PipelineError(f"Chromium is hidden by {HIDE_VARIABLE}; unset it to print or take screenshots.")
     if path is None:
         raise PipelineError(f"Chromium not found. {INSTALL_HINT}")
     return path

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.present.base import Run, format_percent
+from pipeline.present.base import Run, format_percent, too_few_needs
 from pipeline.text import format_number
 
 
@@ -19,10 +19,16 @@ class Gathering:
 
 
 def top_needs(run: Run, n: int = 3) -> list[str]:
-    """The largest needs, one sentence each, with how sure we are."""
+    """The largest needs, one sentence each, with how sure we are; an area fewer than `min_cell` leaders
+    answered is named without its score, and when that holds for every area, one sentence says why."""
+    if too_few_needs(run):
+        return [too_few_needs(run)]
     needs = run.tables["needs"].sort_values("rank").head(n)
     out = []
     for r in needs.itertuples(index=False):
+        if r.n < run.min_cell:
+            out.append(f"{r.area_label}: bare {r.n} har svart på dette området, for få til å si noe sikkert.")
+            continue
         sure = (
             "helt sikkert blant de største"
             if r.p_top >= 0.95

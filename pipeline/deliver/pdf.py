@@ -8,16 +8,24 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from pipeline.deliver.chromium import INSTALL_HINT, find_chromium, print_pdf
+from pipeline.deliver.chromium import HIDE_VARIABLE, INSTALL_HINT, chromium_hidden, find_chromium, print_pdf
 
 log = logging.getLogger(__name__)
 
 
 def write_pdfs(pages: list[Path], out: Path, quiet: bool = False) -> list[Path]:
     """`out/<page>.pdf` for every page, two at a time; [] (and, unless `quiet`, a warning saying how to
-    install it) without Chromium."""
+    install it) without Chromium. Without it, a PDF an earlier run printed of one of `pages` is removed:
+    it would no longer match the page."""
     if find_chromium() is None:
-        if not quiet:
+        stale = [out / f"{page.stem}.pdf" for page in pages if (out / f"{page.stem}.pdf").is_file()]
+        for path in stale:
+            path.unlink()
+        if stale:
+            log.warning("removed %d PDF(s) of an earlier run, which no longer match the reports", len(stale))
+        if not quiet and chromium_hidden():
+            log.warning("no PDF written: Chromium is hidden by %s.", HIDE_VARIABLE)
+        elif not quiet:
             log.warning("no PDF written: Chromium is not installed. %s", INSTALL_HINT)
         return []
     with ThreadPoolExecutor(max_workers=2) as pool:

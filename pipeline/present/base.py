@@ -98,6 +98,20 @@ NUMERIC_CELL = re.compile(r"^[<–-]?\s*\d[\d\s\u202f,.]*(\s*%)?(\s*\(.*\))?$|^�
 EMPTY = "Det er ingenting å vise her for disse dataene."
 
 
+def too_few_needs(run: Run) -> str:
+    """'' when enough leaders answered the importance and competence items to rank needs; otherwise the
+    sentence that says why they are not ranked (fewer than `min_cell`: one person's answers are theirs)."""
+    needs = run.tables["needs"]
+    answered = int(needs["n"].max()) if len(needs) else 0
+    if answered >= run.min_cell:
+        return ""
+    who = "én leder" if answered == 1 else f"{answered} ledere"
+    return (
+        f"Bare {who} har svart på spørsmålene om viktighet og kompetanse. Det er færre enn {run.min_cell}, "
+        "den minste gruppen rapportene viser, så behovene vises og rangeres ikke."
+    )
+
+
 def table(df: pd.DataFrame, empty: str = EMPTY) -> HTML:
     """A DataFrame as an HTML table; cell text is escaped. Columns of numbers are right-aligned, text columns
     left-aligned, as a reader expects. An empty frame is a sentence (`empty`: why), never a bare header."""

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipeline.present.base import HTML, Run, bullets, format_number, format_percent, table
+from pipeline.present.base import HTML, Run, bullets, format_number, format_percent, table, too_few_needs
 
 
 def needs_table(run: Run) -> HTML:
-    """Areas by Borich MWDS, with interval, rank interval, probability of top n, quadrants and priority."""
+    """Areas by Borich MWDS, with interval, rank interval, probability of top n, quadrants and priority; a
+    sentence instead when fewer than `min_cell` leaders answered."""
+    if too_few_needs(run):
+        return bullets([too_few_needs(run)])
     needs = run.tables["needs"].sort_values("rank")
     top_n = int(run.needs_summary.get("top_n", 3))
 
@@ -50,13 +53,19 @@ def preferences_table(run: Run, item: str, heading: str) -> HTML:
 
 
 def needs_headline(run: Run) -> HTML:
-    """The needs in a few sentences: the top areas with their probability, and the programme preferences."""
+    """The needs in a few sentences: the top areas with their probability, and the programme preferences.
+    No claim on areas fewer than `min_cell` leaders answered."""
     needs = run.tables["needs"].sort_values("rank")
     summary = run.needs_summary
     top_n = int(summary.get("top_n", 3))
-    sure = needs.loc[needs["p_top"] >= 0.9, "area_label"].tolist()
-    first = needs.loc[needs["priority"] == 1, "area_label"].tolist()
-    items = [f"Størst behov etter Borich-skår: {', '.join(needs['area_label'].head(top_n))}."]
+    enough = needs["n"] >= run.min_cell
+    sure = needs.loc[enough & (needs["p_top"] >= 0.9), "area_label"].tolist()
+    first = needs.loc[enough & (needs["priority"] == 1), "area_label"].tolist()
+    items = (
+        [too_few_needs(run)]
+        if too_few_needs(run)
+        else [f"Størst behov etter Borich-skår: {', '.join(needs.loc[enough, 'area_label'].head(top_n))}."]
+    )
     if sure:
         items.append(f"Med minst 90 % sannsynlighet blant de {top_n} største behovene: {', '.join(sure)}.")
     if first:

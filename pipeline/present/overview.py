@@ -47,12 +47,54 @@ def headline(run: Run) -> HTML:
         f"Alle {format_number(report.get('rows_read', 0))} rader i eksporten er gjort rede for: "
         + (
             f"{format_number(report.get('rows_kept', 0))} brukt, "
-            f"{format_number(report.get('rows_quarantined', 0))} holdt utenfor (f.eks. dobbelt innsending)."
+            f"{format_number(report.get('rows_quarantined', 0))} holdt utenfor: "
+            + held_out(report.get("quarantined", []))
+            + "."
             if report.get("rows_quarantined", 0)
             else "alle er brukt."
         ),
     ]
+    resplit = sum(len(rows) for rows in report.get("rows_read_with_other_delimiter", {}).values())
+    if resplit:
+        items.append(
+            f"{format_number(resplit)} {'rad' if resplit == 1 else 'rader'} i eksporten hadde et annet "
+            "skilletegn enn resten av filen. De er lest og brukt, men filen bør kontrolleres."
+        )
     return bullets(items)
+
+
+HELD_OUT = {  # why a row of the export was not used, by the kind the ingest report gives it
+    "empty": ("tom rad", "tomme rader"),
+    "no_id": ("rad uten svar-ID", "rader uten svar-ID"),
+    "no_answers": ("rad uten svar", "rader uten svar"),
+    "duplicate": ("tidligere innsending fra samme person", "tidligere innsendinger fra samme person"),
+    "cut_off": ("siste rad er avkuttet", "avkuttede rader"),
+    "extra_fields": ("rad med flere felt enn overskriften", "rader med flere felt enn overskriften"),
+    "one_cell": ("rad med feil skilletegn", "rader med feil skilletegn"),
+    "other": ("rad som ikke kunne leses", "rader som ikke kunne leses"),
+}
+MUST_BE_FIXED = ("cut_off", "extra_fields", "one_cell", "other")
+
+
+def held_out(quarantined: list[dict]) -> str:
+    """The rows held out, counted by why ('3 tomme rader, 1 rad med flere felt …'), with a word on what to
+    do when a row was held out because the file is faulty."""
+    counts: dict[str, int] = {}
+    for q in quarantined:
+        kind = q.get("kind", "other")
+        counts[kind] = counts.get(kind, 0) + 1
+    parts = [
+        f"{format_number(n)} {HELD_OUT[kind][n != 1]}"
+        for kind, n in sorted(counts.items(), key=lambda kv: list(HELD_OUT).index(kv[0]))
+    ]
+    text = ", ".join(parts[:-1]) + (" og " if len(parts) > 1 else "") + parts[-1]
+    faulty = sum(counts.get(kind, 0) for kind in MUST_BE_FIXED)
+    if faulty:
+        text += (
+            f" ({'raden' if faulty == 1 else 'radene'} med feil i filen bør rettes, og analysen kjøres på "
+            "nytt)"
+        )
+    return text
 
 
 def interviews_table(run: Run) -> HTML:

@@ -12,6 +12,7 @@ may be quoted, and small-cell protection of what partners see.
 """
 
 from pipeline.privacy.cells import OTHER, format_count, group_rare, group_rare_columns, suppress_small_cells
+from pipeline.privacy.identifiers import redact_identifying
 from pipeline.privacy.ids import contact_like_ids, project_ids, replace_ids
 from pipeline.privacy.names import find_names, is_ordinary, shipped_names
 from pipeline.privacy.patterns import fnr_check_digits, is_valid_fnr, looks_like_contact
@@ -35,6 +36,7 @@ __all__ = [
     "looks_like_contact",
     "project_ids",
     "pseudonymise_column",
+    "redact_identifying",
     "replace_ids",
     "shipped_keep",
     "shipped_names",

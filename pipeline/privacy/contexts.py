@@ -85,7 +85,8 @@ POSSESSIVE = re.compile(r"^\s+(?![a-zæøå]+(?:r|te|de)\b)[a-zæøå]")
 # before a lower-case name: 'kollegaen min agnieszka', 'snakket med zainab'
 LOWERCASE_PRE = re.compile(
     rf"(?:\b(?:{RELATION})\s+(?:min|mi|mitt|vår)|\b(?:snakket|snakka|pratet|prata|snakker|prater)\s+med"
-    r"|\b(?:ringte|ring|møtte|spurte)|\b(?:jeg|eg) og)\s+$",
+    r"|\b(?:ringte|ring|møtte|spurte)|\b(?:jeg|eg) og|\b(?:heter|heiter|het)"
+    r"|\b(?:navnet|namnet) (?:mitt|hans|hennes) er|\b(?:mitt|hans|hennes) (?:navn|namn) er)\s+$",
     re.IGNORECASE,
 )
 # after a lower-case name: 'krzysztof og jeg', 'hodan, hun sier'

@@ -85,9 +85,55 @@ def replace_self_descriptions(text: str) -> tuple[str, dict[str, int]]:
     return "".join(out), counts
 
 
+# a sentence about the history of one's own municipality: a merger, a founding ('[KOMMUNE] kommune ble
+# etablert 1. januar 2020, som en sammenslåing av [STED], [STED] og [STED]') points to one municipality
+PLACE_HISTORY = re.compile(
+    r"\b(?:sammenslå\w*|samanslå\w*|slått sammen|slått saman|slo (?:seg|oss) sammen|slo (?:seg|oss) saman|"
+    r"slutta seg saman|(?:ble|blei|vart) (?:etablert|oppretta|opprettet|danna|dannet)|kommunereform\w*)",
+    re.IGNORECASE,
+)
+PLACE_OR_YEAR = re.compile(r"\[(?:KOMMUNE|STED)\]|\b(?:18|19|20)\d\d\b")
+# a number of inhabitants, or a span or growth of them ('vokser med 1500 til 2000 innbyggere i året'), in a
+# sentence about one's own municipality (not 'kommuner under 5000 innbyggere')
+POPULATION = re.compile(
+    r"\d[\d\s.\u202f\u00a0]*(?:\s*(?:til|og|-|–)\s*\d[\d\s.\u202f\u00a0]*)?\s*(?:tusen\s+)?"
+    r"(?:nye\s+|flere\s+|fleire\s+)?(?:innbygg\w*|fastboende)\b",
+    re.IGNORECASE,
+)
+OWN_PLACE = re.compile(r"\bkommunen\b|\bkommuna\b|\[(?:KOMMUNE|STED)\]", re.IGNORECASE)
+
+
+def points_to_a_place(sentence: str) -> bool:
+    """True for a sentence that would let a reader name the speaker's municipality: its history (merged or
+    founded, with a place or a year) or its number of inhabitants."""
+    if PLACE_HISTORY.search(sentence) and PLACE_OR_YEAR.search(sentence):
+        return True
+    return bool(POPULATION.search(sentence) and (WE.search(sentence) or OWN_PLACE.search(sentence)))
+
+
 def is_self_description(text: str) -> bool:
     """True for a text that describes its writer: their tenure, the size of their municipality, or an
     introduction ('jeg er [ROLLE] i …', 'jeg heter …'). A role alone ('som [ROLLE] ser jeg …') is not."""
     return any(p in text for p in (PLACEHOLDER_TENURE, PLACEHOLDER_COUNT)) or bool(
         SELF_INTRODUCTION.search(text)
     )
+
+
+REDACTED = "[…]"
+
+
+def redact_identifying(text: str) -> str:
+    """`text` with every sentence that describes its writer (`is_self_description`) or points to their
+    municipality (`points_to_a_place`) replaced by '[…]' (one mark for a run of such sentences)."""
+    if not isinstance(text, str) or not text:
+        return text
+    out: list[str] = []
+    for sentence in SENTENCE_BREAK.split(text):
+        if not sentence.strip():
+            continue
+        if is_self_description(sentence) or points_to_a_place(sentence):
+            if not out or out[-1].strip() != REDACTED:
+                out.append(REDACTED + (" " if sentence.endswith((" ", "\n")) else ""))
+            continue
+        out.append(sentence)
+    return " ".join(part.strip() for part in out if part.strip())

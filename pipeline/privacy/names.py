@@ -58,6 +58,7 @@ __all__ = [
     "inflected",
     "is_ordinary",
     "list_patterns",
+    "lowercase_listed_names",
     "sentence_initial",
     "shipped_names",
     "stop_words",
@@ -74,6 +75,48 @@ def list_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     )
     alone = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
     return full, alone
+
+
+def lowercase_listed_names(
+    text: str, protected: Iterable[tuple[int, int]] = ()
+) -> list[tuple[int, int, str]]:
+    """Names typed in lower case ('jeg heter kari nordmann', 'ola hansen'): a listed first name that is no
+    ordinary word (not on the list of names that are also words: 'per', 'liv', 'dag'), with the word after
+    it when that is a listed surname or a word too rare in Norwegian to be a verb or a common noun
+    ('kvamme'; not 'sa', 'mener', 'foreslo'). Returns (start, end, the name capitalised), so that
+    'kari nordmann' and 'Kari Nordmann' are one person."""
+    first, surnames, ambiguous = shipped_names()
+    blocked = sorted(protected)
+    tokens = [
+        m
+        for m in TOKEN.finditer(text)
+        if not any(s <= m.start() < e for s, e in blocked)
+        and not (m.start() > 0 and text[m.start() - 1] == "[")
+    ]
+    found = []
+    i = 0
+    while i < len(tokens):
+        m, word = tokens[i], tokens[i].group(0)
+        if word != word.lower() or word.capitalize() not in first or word.capitalize() in ambiguous:
+            i += 1
+            continue
+        words, end = [word], m.end()
+        if i + 1 < len(tokens) and text[m.end() : tokens[i + 1].start()] == " ":
+            nxt = tokens[i + 1].group(0)
+            after = text[m.end() :]
+            surname = nxt.capitalize() in surnames or (
+                nxt.lower() not in stop_words()
+                and zipf(nxt.lower()) < COMMON_ZIPF
+                and not FINITE_VERB.match(after)
+                and not POST_CONTEXT.match(after)
+            )
+            if nxt == nxt.lower() and surname:
+                words.append(nxt)
+                end = tokens[i + 1].end()
+                i += 1
+        found.append((m.start(), end, " ".join(w.capitalize() for w in words)))
+        i += 1
+    return found
 
 
 def sentence_initial(text: str, start: int) -> bool:

@@ -57,6 +57,10 @@ def is_valid_fnr(number: str) -> bool:
 
 
 def looks_like_contact(value: str) -> bool:
-    """True when a value (e.g. a respondent id) is an e-mail address or a Norwegian phone number."""
+    """True when a value (e.g. a respondent id) is an e-mail address or is written as a Norwegian phone
+    number: with the country code (+47, 0047) or grouped ('412 34 567', '41 23 45 67'). A bare run of
+    eight digits is not taken for one: survey tools number their responses that way."""
     value = str(value).strip()
-    return bool(EMAIL.fullmatch(value) or PHONE.fullmatch(value))
+    if EMAIL.fullmatch(value):
+        return True
+    return bool(PHONE.fullmatch(value)) and not value.isdigit()

@@ -132,6 +132,7 @@ class Pseudonymiser:
         if self._name_re is not None:
             text = self._name_re.sub(self._person, text)
         text = self._listed(alone, text)
+        text = self._listed_lowercase(text)
         text, counts = replace_self_descriptions(text)
         for kind, n in counts.items():
             if n:
@@ -183,6 +184,15 @@ class Pseudonymiser:
             return self._known_or_new(words)
 
         return pattern.sub(replace, text)
+
+    def _listed_lowercase(self, text: str) -> str:
+        """Listed names typed in lower case (`names.lowercase_listed_names`); the kept proper nouns stay."""
+        protected = [m.span() for m in PLACEHOLDER_ANY.finditer(text)]
+        protected += [m.span() for m in keep_pattern(self._keep).finditer(text)]
+        for start, end, name in reversed(name_rules.lowercase_listed_names(text, protected)):
+            self.found["name_list", text[start:end]] += 1
+            text = text[:start] + self._known_or_new(name.split(" ")) + text[end:]
+        return text
 
     def _known_or_new(self, words: list[str]) -> str:
         if len(words) == 1:

@@ -8,7 +8,7 @@
 """
 
 from pipeline.survey.codebook import draft_codebook, parse_scale, read_codebook, write_codebook
-from pipeline.survey.reading import parse_timestamp, read_export
+from pipeline.survey.reading import parse_timestamp, read_export, row_list
 from pipeline.survey.tidy import SurveyTables, parse_likert, split_choices, tidy_survey
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "parse_timestamp",
     "read_codebook",
     "read_export",
+    "row_list",
     "split_choices",
     "tidy_survey",
     "write_codebook",

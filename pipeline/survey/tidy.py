@@ -205,6 +205,7 @@ def tidy_survey(raw: pd.DataFrame, codebook: pd.DataFrame, source: Path | str) -
         "balanced": int(len(raw)) == int(len(respondents)) + len(quarantine),
         "partial_completions": int((respondents["status"] == "partial").sum()),
         "columns_not_in_codebook": unknown_columns,
+        "rows_read_with_other_delimiter": raw.attrs.get("other_delimiter", {}),
         "quarantined": quarantine,
     }
     report["summary"] = (
@@ -237,8 +238,31 @@ def _id_text(value: Any) -> str:
     return str(value).strip()
 
 
+QUARANTINE_KINDS = (  # (kind, how its reason begins or ends): what the reports say about the row
+    ("empty", "empty row"),
+    ("no_id", "no respondent id"),
+    ("no_answers", "no answers at all"),
+    ("duplicate", "duplicate submission"),
+    ("cut_off", "it was cut off"),
+    ("extra_fields", "an unquoted delimiter"),
+    ("one_cell", "read as one cell"),
+)
+
+
+def quarantine_kind(reason: str) -> str:
+    """The kind of a quarantine reason ('other' for one this list does not know)."""
+    return next((kind for kind, words in QUARANTINE_KINDS if words in reason), "other")
+
+
 def _q(source: Path, row: int, column: str, value: Any, reason: str) -> dict[str, Any]:
-    return {"file": source.name, "row": int(row), "column": column, "value": str(value), "reason": reason}
+    return {
+        "file": source.name,
+        "row": int(row),
+        "column": column,
+        "value": str(value),
+        "reason": reason,
+        "kind": quarantine_kind(reason),
+    }
 
 
 def _check_columns(book: pd.DataFrame, headers: list[str], source: Path) -> None:

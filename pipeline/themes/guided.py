@@ -21,6 +21,7 @@ from scipy.sparse import csr_matrix, identity
 from scipy.sparse.linalg import splu
 from sklearn.preprocessing import normalize
 
+from pipeline.privacy import redact_identifying
 from pipeline.themes.documents import DOC_COLUMNS
 from pipeline.themes.model import knn_graph, normalised_affinity, theme_id
 
@@ -73,10 +74,15 @@ def guided_scores(
 def doc_topics(
     docs: pd.DataFrame, topic_ids: list[str], scores: np.ndarray, assigned: np.ndarray
 ) -> pd.DataFrame:
-    """Long table of documents and the catalogue topics they carry."""
+    """Long table of documents and the catalogue topics they carry; the text without the sentences that
+    describe the writer or point to their municipality (`privacy.redact_identifying`), as it is written to
+    the processed tables."""
     i, j = np.nonzero(assigned)
     base = docs.iloc[i][DOC_COLUMNS]
-    return base.assign(topic_id=[topic_ids[t] for t in j], score=scores[i, j]).reset_index(drop=True)
+    texts = {k: redact_identifying(t) for k, t in zip(docs["doc_id"], docs["text"], strict=True)}
+    return base.assign(
+        text=base["doc_id"].map(texts), topic_id=[topic_ids[t] for t in j], score=scores[i, j]
+    ).reset_index(drop=True)
 
 
 def match_themes(

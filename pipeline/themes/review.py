@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.errors import InputError
+from pipeline.privacy import redact_identifying
 from pipeline.store import spreadsheet_safe, stable_zip, unprotect_cell
 
 SHEET = "Koding"
@@ -32,6 +33,7 @@ COLUMNS = {
     "reviewed": "Riktige temaer",
     "comment": "Kommentar",
 }
+EXCEL_ERRORS = frozenset({"#NAME?", "#REF!", "#VALUE!", "#N/A", "#DIV/0!", "#NUM!", "#NULL!"})
 NONE_WORDS = frozenset({"ingen", "-", "0", "ingen tema", "none"})
 SOURCE_NAMES = {"survey": "Fritekstsvar", "interview": "Intervju"}
 
@@ -66,7 +68,7 @@ def coding_sheet(
             COLUMNS["key"]: document_keys(docs).to_numpy(),
             COLUMNS["source"]: docs["source"].map(SOURCE_NAMES).to_numpy(),
             COLUMNS["question"]: docs["question"].fillna("").astype(str).to_numpy(),
-            COLUMNS["text"]: docs["text"].to_numpy(),
+            COLUMNS["text"]: docs["text"].map(redact_identifying).to_numpy(),  # as every processed table
             COLUMNS["machine"]: ["; ".join(topic_ids[j] for j in np.nonzero(row)[0]) for row in assigned],
             COLUMNS["confidence"]: conf.round(2),
             COLUMNS["reviewed"]: "",
@@ -154,6 +156,27 @@ def read_sheet(path: Path, name: str = SHEET) -> pd.DataFrame:
     return frame[name].map(lambda v: unprotect_cell(str(v)))
 
 
+def formula_cells(path: Path, column: str, name: str = SHEET) -> dict[int, str]:
+    """{sheet row: formula} for the cells of `column` that hold a formula (a topic typed as '=digital',
+    which Excel shows as #NAME?) instead of text."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=False)
+    try:
+        rows = workbook[name].iter_rows(values_only=True)
+        header = [str(v).strip() if v is not None else "" for v in next(rows, ())]
+        if column not in header:
+            return {}
+        at = header.index(column)
+        return {
+            line: row[at]
+            for line, row in enumerate(rows, start=2)
+            if at < len(row) and isinstance(row[at], str) and row[at].startswith("=")
+        }
+    finally:
+        workbook.close()
+
+
 @dataclass(frozen=True)
 class Review:
     keys: list[str]  # reviewed document keys
@@ -170,11 +193,21 @@ def read_review(path: Path, topic_ids: list[str], keys: pd.Series) -> Review:
         raise InputError(path, f"sheet '{SHEET}' lacks the column(s) {missing}.", hint="Keep the headings.")
     known_keys = set(keys)
     known_topics = {t.lower(): t for t in topic_ids}
+    formulas = formula_cells(path, COLUMNS["reviewed"])
     seen: dict[str, int] = {}
     out_keys, rows = [], []
     for i, (key, value) in enumerate(zip(sheet[COLUMNS["key"]], sheet[COLUMNS["reviewed"]], strict=True)):
         line = i + 2  # the heading is row 1
         key, value = str(key).strip(), str(value).strip()
+        if line in formulas or value in EXCEL_ERRORS:
+            shown = formulas.get(line, value)
+            raise InputError(
+                path,
+                f"sheet '{SHEET}', row {line}, column '{COLUMNS['reviewed']}': '{shown}' is a formula, not "
+                "topic ids (Excel shows such a cell as #NAME?).",
+                hint="Type the topic ids without '=' in front (or start the cell with an apostrophe: "
+                "'digital), save and run again.",
+            )
         if not value:
             continue
         if key in seen:
