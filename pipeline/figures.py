@@ -34,8 +34,25 @@ def embed(fig: Figure, alt: str, caption: str = "") -> HTML:
     )
 
 
-def mwds_chart(needs: pd.DataFrame, confidence: float = 0.9) -> HTML:
-    """Borich MWDS per leadership area with its bootstrap interval, highest need on top."""
+def too_few(needs: pd.DataFrame, min_cell: int) -> tuple[pd.DataFrame, HTML | None]:
+    """(the areas at least `min_cell` leaders answered; a sentence to show instead of the figure when there
+    are none): one person's answers are not drawn."""
+    if "n" not in needs:
+        return needs, None
+    shown = needs.loc[needs["n"] >= min_cell]
+    if shown.empty:
+        most = int(needs["n"].max()) if len(needs) else 0
+        who = "ingen ledere" if most == 0 else "én leder" if most == 1 else f"{most} ledere"
+        return shown, HTML(f"<p>Figuren vises ikke fordi bare {who} har svart.</p>")
+    return shown, None
+
+
+def mwds_chart(needs: pd.DataFrame, confidence: float = 0.9, min_cell: int = 1) -> HTML:
+    """Borich MWDS per leadership area with its bootstrap interval, highest need on top; only areas at least
+    `min_cell` leaders answered."""
+    needs, instead = too_few(needs, min_cell)
+    if instead is not None:
+        return instead
     needs = needs.sort_values("mwds")
     fig, ax = plt.subplots(figsize=(8.5, 0.42 * len(needs) + 1.4))
     err = np.vstack([needs["mwds"] - needs["mwds_lo"], needs["mwds_hi"] - needs["mwds"]])
@@ -131,9 +148,13 @@ def _scatter(
     return fig
 
 
-def ipa_chart(needs: pd.DataFrame, centre: tuple[float, float] | None = None) -> HTML:
+def ipa_chart(needs: pd.DataFrame, centre: tuple[float, float] | None = None, min_cell: int = 1) -> HTML:
     """Importance-performance analysis: competence (x) against importance (y), crosshairs at the means or at
-    `centre` (importance, competence), as the table's quadrants were drawn."""
+    `centre` (importance, competence), as the table's quadrants were drawn; only areas at least `min_cell`
+    leaders answered."""
+    needs, instead = too_few(needs, min_cell)
+    if instead is not None:
+        return instead
     names = {
         (False, True): "Konsentrer innsatsen her",
         (True, True): "Fortsett det gode arbeidet",
@@ -158,8 +179,12 @@ def ipa_chart(needs: pd.DataFrame, centre: tuple[float, float] | None = None) ->
     )
 
 
-def lff_chart(needs: pd.DataFrame) -> HTML:
-    """Locus for Focus: importance (x) against discrepancy (y); the shaded high-high quadrant is the focus."""
+def lff_chart(needs: pd.DataFrame, min_cell: int = 1) -> HTML:
+    """Locus for Focus: importance (x) against discrepancy (y); the shaded high-high quadrant is the focus;
+    only areas at least `min_cell` leaders answered."""
+    needs, instead = too_few(needs, min_cell)
+    if instead is not None:
+        return instead
     names = {
         (True, True): "Fokus: høy viktighet, stort gap",
         (False, True): "Lav viktighet, stort gap",

@@ -471,7 +471,7 @@ def test_a_row_with_another_delimiter_that_does_not_fit_is_held_out_with_its_rea
     assert q["row"] == 4 and q["kind"] == "one_cell" and "Correct the row" in q["reason"]
     assert "survey.csv: row 4 held out" in caplog.text
     said = held_out(quarantined(report))
-    assert "feil skilletegn" in said and "dobbelt" not in said and "bør rettes" in said
+    assert "feil skilletegn" in said and "dobbelt" not in said and "Rett opp raden" in said
 
 
 def test_a_very_long_answer_is_kept_and_flagged(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -570,9 +570,20 @@ def test_one_respondent_is_not_called_certain(tmp_path: Path) -> None:
     assert needs["n"].max() == 1 < run.min_cell
     said = " ".join(findings.top_needs(run))
     assert "sikkert" not in said and "Borich-skår" not in said
-    assert "Bare én leder har svart" in said and f"færre enn {run.min_cell}" in said
-    for html in (needs_headline(run).body, needs_table(run).body):
-        assert "Bare én leder har svart" in html and "90 %" not in html
+    assert "Bare én leder har svart" in said and f"færre enn {run.min_cell} svar" in said
+    assert "Bare én leder har svart" in needs_headline(run).body
+    assert "Borich" not in needs_table(run).body and "90 %" not in needs_headline(run).body
+    from pipeline.present.profiles import profiles_headline
+
+    assert "for få svar til å se etter behovsprofiler" in profiles_headline(run).body
+    from pipeline import figures
+
+    for chart in (
+        figures.mwds_chart(needs, 0.9, run.min_cell),
+        figures.ipa_chart(needs, None, run.min_cell),
+        figures.lff_chart(needs, run.min_cell),
+    ):
+        assert "<img" not in chart.body and "vises ikke fordi bare én leder" in chart.body  # not drawn
 
 
 def test_a_row_with_empty_trailing_fields_is_kept_and_with_filled_ones_is_held_out_and_said(
@@ -589,7 +600,8 @@ def test_a_row_with_empty_trailing_fields_is_kept_and_with_filled_ones_is_held_o
     assert report["survey"]["rows_kept"] == len(ROWS) - 1
     assert "survey.csv: row 6 held out: 10 fields where the header row has 8" in caplog.text
     said = held_out(quarantined(report))
-    assert "1 rad med flere felt enn overskriften" in said and "dobbelt" not in said
+    assert said.startswith("(rad med flere felt enn overskriftsraden)") and "dobbelt" not in said
+    assert "Rett opp raden i eksportfilen" in said
 
 
 def two_row_header_xlsx(root: Path, item_separator: str = " - ") -> None:

@@ -94,9 +94,9 @@ def evidence(run: Run, weights: dict[str, float]) -> list[str]:
     writers = run.tables["free_text"]["respondent_id"].nunique()
     municipalities = f" fra {r['municipality'].nunique()} kommuner" if "municipality" in r else ""
     out = [
-        f"{format_number(len(r))} ledere{municipalities} svarte på medlemsundersøkelsen; "
-        f"{format_number(writers)} av dem skrev med egne ord hva de trenger.",
-        f"{interviews} dybdeintervjuer med toppledere utdyper svarene.",
+        f"{format_number(len(r))} {'leder' if len(r) == 1 else 'ledere'}{municipalities} svarte på "
+        f"medlemsundersøkelsen; {format_number(writers)} av dem skrev med egne ord hva de trenger.",
+        f"{interviews} dybdeintervju{'' if interviews == 1 else 'er'} med toppledere utdyper svarene.",
         "Behovet for hvert lederområde er målt med Borich-skår: hvor viktig området er, og hvor stort gapet "
         "er til hvor godt rustet lederne føler seg.",
         "Hvert tema i katalogen er vurdert etter tre slags belegg: behovet i undersøkelsen, hvor mange som "
@@ -119,7 +119,10 @@ def caveats(run: Run) -> list[str]:
     out = [
         "Vi kjenner ikke svarprosenten: undersøkelsen gikk til medlemmene, og vi vet ikke hvor mange som "
         "fikk den. De som svarte, kan være de mest interesserte.",
-        f"{format_percent(complete)} fullførte hele skjemaet; de andre svarene er brukt så langt de gikk.",
+        "Alle fullførte hele skjemaet."
+        if complete == 1
+        else f"{format_percent(complete)} fullførte hele skjemaet; de andre svarene er brukt så langt de "
+        "gikk.",
         f"Grupper med færre enn {run.min_cell} svar vises ikke, for å verne den enkelte.",
     ]
     interviews = run.tables["turns"]["interview_id"].nunique()

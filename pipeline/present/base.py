@@ -105,10 +105,10 @@ def too_few_needs(run: Run) -> str:
     answered = int(needs["n"].max()) if len(needs) else 0
     if answered >= run.min_cell:
         return ""
-    who = "én leder" if answered == 1 else f"{answered} ledere"
+    who = "ingen ledere" if answered == 0 else "én leder" if answered == 1 else f"{answered} ledere"
     return (
-        f"Bare {who} har svart på spørsmålene om viktighet og kompetanse. Det er færre enn {run.min_cell}, "
-        "den minste gruppen rapportene viser, så behovene vises og rangeres ikke."
+        f"Bare {who} har svart på spørsmålene om viktighet og kompetanse. Rapportene viser ikke resultater "
+        f"for grupper med færre enn {run.min_cell} svar, så behovene blir verken vist eller rangert."
     )
 
 

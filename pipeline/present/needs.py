@@ -11,7 +11,7 @@ def needs_table(run: Run) -> HTML:
     """Areas by Borich MWDS, with interval, rank interval, probability of top n, quadrants and priority; a
     sentence instead when fewer than `min_cell` leaders answered."""
     if too_few_needs(run):
-        return bullets([too_few_needs(run)])
+        return HTML("")  # the headline says why
     needs = run.tables["needs"].sort_values("rank")
     top_n = int(run.needs_summary.get("top_n", 3))
 

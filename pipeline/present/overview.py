@@ -36,6 +36,7 @@ def headline(run: Run) -> HTML:
     r = run.tables["respondents"]
     report = run.ingest_report.get("survey", {})
     turns = run.tables["turns"]
+    interviews = turns["interview_id"].nunique()
     informants = turns.loc[turns["role"] == "informant"].groupby("interview_id")["speaker"].nunique().sum()
     items = [
         f"{format_number(len(r))} ledere"
@@ -43,22 +44,22 @@ def headline(run: Run) -> HTML:
         + " svarte på undersøkelsen; "
         f"{format_percent((r['status'] == 'complete').mean())} fullførte hele skjemaet.",
         f"{format_number(run.tables['free_text']['respondent_id'].nunique())} skrev minst ett fritekstsvar.",
-        f"{turns['interview_id'].nunique()} dybdeintervjuer med {informants} toppledere er med i grunnlaget.",
-        f"Alle {format_number(report.get('rows_read', 0))} rader i eksporten er gjort rede for: "
+        f"{interviews} dybdeintervju{'' if interviews == 1 else 'er'} "
+        f"med {informants} toppleder{'' if informants == 1 else 'e'} er med i grunnlaget.",
+        f"Eksporten har {format_number(report.get('rows_read', 0))} rader. "
         + (
-            f"{format_number(report.get('rows_kept', 0))} brukt, "
-            f"{format_number(report.get('rows_quarantined', 0))} holdt utenfor: "
+            f"{format_number(report.get('rows_kept', 0))} er brukt, og "
+            f"{format_number(report.get('rows_quarantined', 0))} er holdt utenfor "
             + held_out(report.get("quarantined", []))
-            + "."
             if report.get("rows_quarantined", 0)
-            else "alle er brukt."
+            else "Alle er brukt."
         ),
     ]
     resplit = sum(len(rows) for rows in report.get("rows_read_with_other_delimiter", {}).values())
     if resplit:
         items.append(
-            f"{format_number(resplit)} {'rad' if resplit == 1 else 'rader'} i eksporten hadde et annet "
-            "skilletegn enn resten av filen. De er lest og brukt, men filen bør kontrolleres."
+            f"Av de {format_number(report.get('rows_read', 0))} radene bruker {format_number(resplit)} et "
+            "annet skilletegn enn filen ellers. De er lest og brukt, men kontroller filen."
         )
     return bullets(items)
 
@@ -67,9 +68,12 @@ HELD_OUT = {  # why a row of the export was not used, by the kind the ingest rep
     "empty": ("tom rad", "tomme rader"),
     "no_id": ("rad uten svar-ID", "rader uten svar-ID"),
     "no_answers": ("rad uten svar", "rader uten svar"),
-    "duplicate": ("tidligere innsending fra samme person", "tidligere innsendinger fra samme person"),
+    "duplicate": (
+        "eldre innsending fra en som svarte på nytt",
+        "eldre innsendinger fra ledere som svarte på nytt",
+    ),
     "cut_off": ("siste rad er avkuttet", "avkuttede rader"),
-    "extra_fields": ("rad med flere felt enn overskriften", "rader med flere felt enn overskriften"),
+    "extra_fields": ("rad med flere felt enn overskriftsraden", "rader med flere felt enn overskriftsraden"),
     "one_cell": ("rad med feil skilletegn", "rader med feil skilletegn"),
     "other": ("rad som ikke kunne leses", "rader som ikke kunne leses"),
 }
@@ -77,23 +81,23 @@ MUST_BE_FIXED = ("cut_off", "extra_fields", "one_cell", "other")
 
 
 def held_out(quarantined: list[dict]) -> str:
-    """The rows held out, counted by why ('3 tomme rader, 1 rad med flere felt …'), with a word on what to
-    do when a row was held out because the file is faulty."""
+    """Why the rows were held out, in brackets ('(3 tomme rader og 1 rad med flere felt …)'; one reason
+    alone without its count), with a sentence on what to do when the file itself is faulty."""
     counts: dict[str, int] = {}
     for q in quarantined:
         kind = q.get("kind", "other")
         counts[kind] = counts.get(kind, 0) + 1
-    parts = [
-        f"{format_number(n)} {HELD_OUT[kind][n != 1]}"
-        for kind, n in sorted(counts.items(), key=lambda kv: list(HELD_OUT).index(kv[0]))
-    ]
-    text = ", ".join(parts[:-1]) + (" og " if len(parts) > 1 else "") + parts[-1]
+    ordered = sorted(counts.items(), key=lambda kv: list(HELD_OUT).index(kv[0]))
+    if len(ordered) == 1:
+        kind, n = ordered[0]
+        parts = [HELD_OUT[kind][n != 1]]
+    else:
+        parts = [f"{format_number(n)} {HELD_OUT[kind][n != 1]}" for kind, n in ordered]
+    text = "(" + ", ".join(parts[:-1]) + (" og " if len(parts) > 1 else "") + parts[-1] + ")."
     faulty = sum(counts.get(kind, 0) for kind in MUST_BE_FIXED)
     if faulty:
-        text += (
-            f" ({'raden' if faulty == 1 else 'radene'} med feil i filen bør rettes, og analysen kjøres på "
-            "nytt)"
-        )
+        which = "Raden" if faulty == 1 else "Radene"
+        text += f" Rett opp {which.lower()} i eksportfilen og kjør analysen på nytt."
     return text
 
 

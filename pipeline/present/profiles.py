@@ -8,7 +8,7 @@ import html
 import pandas as pd
 
 from pipeline.needs.segments import segment_order
-from pipeline.present.base import HTML, Run, bullets, format_number, format_percent, table
+from pipeline.present.base import HTML, Run, bullets, format_number, format_percent, table, too_few_needs
 from pipeline.privacy import format_count
 
 CLEAR_PROBABILITY = 0.8  # mean probability of membership above which the profiles are clear-cut
@@ -46,6 +46,8 @@ def profiles_headline(run: Run) -> HTML:
     diagnostics = run.store.read_json("profile_diagnostics")
     not_placed = int(diagnostics.get("not_placed", 0))
     items = []
+    if too_few_needs(run):
+        return bullets(["Det er for få svar til å se etter behovsprofiler."])
     if len(summary) < 2:
         items.append(
             "Svarene viser ingen tydelige behovsprofiler: lederne skiller seg ikke i grupper med ulike behov "
@@ -66,7 +68,8 @@ def profiles_headline(run: Run) -> HTML:
                 + "."
             )
     if not_placed:
-        items.append(f"{not_placed} respondenter svarte på for få lederområder til å få en profil.")
+        who = "leder" if not_placed == 1 else "ledere"
+        items.append(f"{not_placed} {who} svarte på for få lederområder til å få en profil.")
     return bullets(items)
 
 
