@@ -74,7 +74,20 @@ def replan(
 def rethemes(programme: Programme, store: Store, n_themes: int) -> pd.DataFrame:
     """Themes with another number of themes: label, size and the nearest catalogue topic share."""
     docs, _non = themes.collect_documents(store.read("free_text"), store.read("turns"))
+    meaning = themes.embed_corpus(  # from the run's cache: nothing is embedded twice
+        programme.themes.embeddings,
+        programme.path,
+        docs["text"].tolist(),
+        [themes.topic_text(t) for t in programme.topics],
+        store,
+    )
     found = themes.discover_themes(
-        docs, programme.topics, programme.themes, len(store.read("respondents")), n_themes=n_themes
+        docs,
+        programme.topics,
+        programme.themes,
+        len(store.read("respondents")),
+        n_themes=n_themes,
+        embeddings=meaning.documents,
+        topic_embeddings=meaning.topics,
     )
     return found.table[["theme_id", "label", "n_docs", "topic_title", "emerging"]]

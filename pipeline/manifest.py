@@ -93,6 +93,8 @@ def update_manifest(
     )
     if stage == "ingest":  # replacements per source and kind, never the values
         manifest["privacy"] = store.read_json("ingest_report").get("privacy", {})
+    if stage == "themes":  # which sentence encoder (model and weights) the themes stand on, if any
+        manifest["encoder"] = store.read_json("theme_diagnostics").get("representation", {})
     stages = manifest.setdefault("stages", {})
     stages[stage] = {"rows": rows}
     store.write_json("run_manifest", manifest)

@@ -234,8 +234,23 @@ def themes_stage(programme: Programme, store: Store) -> dict[str, int]:
             "%s ([themes].review) does not exist yet: write it with `python -m pipeline review`",
             settings.review,
         )
+    meaning = themes.embed_corpus(
+        settings.embeddings,
+        programme.path,
+        docs["text"].tolist(),
+        [themes.topic_text(t) for t in programme.topics],
+        store,
+        progress=True,
+    )
     found = themes.discover_themes(
-        docs, programme.topics, settings, len(respondents), progress=True, review=reviewed
+        docs,
+        programme.topics,
+        settings,
+        len(respondents),
+        progress=True,
+        review=reviewed,
+        embeddings=meaning.documents,
+        topic_embeddings=meaning.topics,
     )
     model, doc_themes, table = found.model, found.doc_themes, found.table
     segments = {"role": programme.needs.role_item, "size_band": "size_band"}
@@ -287,6 +302,7 @@ def themes_stage(programme: Programme, store: Store) -> dict[str, int]:
             "chosen_by": "programme file ([themes].n_themes)" if settings.n_themes else "diagnostics",
             "k_range": [settings.k_min, settings.k_max],
             "n_neighbors": model.n_neighbors_,
+            "representation": meaning.describe(),
             "candidates": model.diagnostics_.round(4).to_dict(orient="records"),
             "documents": len(docs),
             "survey_documents": int((docs["source"] == "survey").sum()),

@@ -231,6 +231,11 @@ class Store:
             )
         return path
 
+    def embedding_cache(self, identity: str) -> Path:
+        """The cache of one sentence encoder's vectors (`pipeline.themes.embedding_cache`)."""
+        slug = "".join(c if c.isalnum() or c in "-." else "_" for c in identity)
+        return self.interim / "embeddings" / f"{slug}.parquet"
+
     def processed_file(self, file: str) -> Path:
         self.processed.mkdir(parents=True, exist_ok=True)
         return self.processed / file

@@ -122,6 +122,15 @@ class ThemeSettings:
     review: Path | None = None  # an analyst's filled coding sheet (`python -m pipeline review` writes it)
     new_need_min_respondents: int = 5  # a new need is raised by at least this many respondents ...
     new_need_min_interviews: int = 2  # ... or in at least this many interviews
+    # the sentence encoder: "e5-small" (bundled), "none" (words alone) or a model folder
+    embeddings: str | Path = "e5-small"
+
+
+def check_model_folder(folder: Path) -> str:
+    """'' when `folder` holds a sentence encoder as `[themes].embeddings` reads it (onnx/model.onnx and
+    tokenizer.json), else what is missing."""
+    missing = [p for p in ("onnx/model.onnx", "tokenizer.json") if not (folder / p).is_file()]
+    return f"{folder} lacks {', '.join(missing)}" if missing else ""
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from pipeline.config.models import (
     Sessions,
     ThemeSettings,
     Topic,
+    check_model_folder,
 )
 from pipeline.config.reader import Reader
 from pipeline.errors import ConfigError
@@ -334,7 +335,23 @@ def theme_settings(r: Reader, base: Path) -> ThemeSettings:
         minimum[key] = r.get(key, int, getattr(d, key))
         if minimum[key] < 1:
             raise r.fail(key, "must be at least 1.")
-    return ThemeSettings(n, k_min, k_max, r.get("seed", int, d.seed), related, review, **minimum)
+    embeddings = r.get("embeddings", str, d.embeddings)
+    if embeddings not in ("e5-small", "none"):
+        folder = Path(embeddings).expanduser()
+        folder = folder if folder.is_absolute() else (base / folder).resolve()
+        if not folder.is_dir():
+            raise r.fail(
+                "embeddings",
+                f'\'{embeddings}\' is neither "e5-small", "none" nor a model folder ({folder} does not '
+                "exist).",
+            )
+        problem = check_model_folder(folder)
+        if problem:
+            raise r.fail("embeddings", f"{problem}: a model folder holds onnx/model.onnx and tokenizer.json.")
+        embeddings = folder
+    return ThemeSettings(
+        n, k_min, k_max, r.get("seed", int, d.seed), related, review, **minimum, embeddings=embeddings
+    )
 
 
 def replanning(root: Reader, programme: Programme) -> None:

@@ -113,7 +113,21 @@ def headline(run: Run) -> HTML:
     ]
     if emerging:
         items.append("Ikke dekket av katalogen (mulige nye temaer): " + "; ".join(emerging) + ".")
+    items.append(representation(run.store.read_json("theme_diagnostics").get("representation") or {}))
     return bullets(items)
+
+
+def representation(described: dict) -> str:
+    """What the themes stand on, in one sentence: the words alone, or the words and a language model."""
+    if not described.get("encoder"):
+        return (
+            "Temaene bygger på ordene i svarene alene: svar som sier det samme med andre ord, kan havne i "
+            "ulike temaer."
+        )
+    return (
+        "Temaene bygger både på ordene i svarene og på meningen i dem, målt med en språkmodell "
+        f"({described['encoder']}), slik at svar som sier det samme med andre ord, havner sammen."
+    )
 
 
 def prevalence_table(run: Run, segment_type: str, heading: str) -> HTML:

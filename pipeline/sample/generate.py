@@ -51,6 +51,19 @@ def load_answers() -> list[S.Answer]:
     return out
 
 
+def load_word_senses() -> pd.DataFrame:
+    """The planted word-sense cases: answers that use a topic's seed word in another sense ('egen tid og
+    energi' is no energy topic), with the word and the topic they must not carry."""
+    texts = files("pipeline.sample").joinpath("texts")
+    rows = []
+    for name in ("answers_utfordringer.jsonl", "answers_tema_annet.jsonl"):
+        for line in texts.joinpath(name).read_text(encoding="utf-8").splitlines():
+            d = json.loads(line) if line.strip() else {}
+            if "trap" in d:
+                rows.append((d["id"], d["question"], d["trap"]["term"], d["trap"]["not_topic"], d["text"]))
+    return pd.DataFrame(rows, columns=["answer_id", "question", "term", "not_topic", "text"])
+
+
 def load_interviews() -> list[dict[str, Any]]:
     folder = files("pipeline.sample").joinpath("texts").joinpath("interviews")
     names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".json"))
@@ -200,8 +213,15 @@ def build_sample(seed: int = SEED) -> tuple[dict[str, bytes], dict[str, bytes]]:
     def csv(df: pd.DataFrame) -> bytes:
         return df.to_csv(index=False, lineterminator="\n", float_format="%.6f").encode("utf-8")
 
+    senses = load_word_senses()
+    senses.insert(
+        0,
+        "respondent_id",
+        [free_text.loc[free_text["answer_id"] == a, "respondent_id"].iloc[0] for a in senses["answer_id"]],
+    )
     truth = {
         "answers.csv": csv(truth_answers),
+        "word_senses.csv": csv(senses),
         "interview_turns.csv": csv(
             pd.DataFrame(turn_rows, columns=["interview_id", "turn", "role", "speaker", "themes", "n_words"])
         ),

@@ -12,8 +12,15 @@
 """
 
 from pipeline.themes.describe import assign_documents, describe_themes, theme_label
-from pipeline.themes.discover import CatalogueMapping, Discovery, discover_themes, map_to_catalogue
+from pipeline.themes.discover import (
+    CatalogueMapping,
+    Discovery,
+    discover_themes,
+    map_to_catalogue,
+    topic_text,
+)
 from pipeline.themes.documents import collect_documents, split_passages
+from pipeline.themes.embedding_cache import Meaning, embed_corpus
 from pipeline.themes.features import TextFeatures
 from pipeline.themes.guided import assign, doc_topics, guided_scores, match_themes
 from pipeline.themes.model import MIN_DOCUMENTS, ThemeModel, theme_id
@@ -23,6 +30,9 @@ from pipeline.themes.seeds import expand_catalogue, expand_seed_terms, load_rela
 __all__ = [
     "CatalogueMapping",
     "Discovery",
+    "Meaning",
+    "embed_corpus",
+    "topic_text",
     "discover_themes",
     "MIN_DOCUMENTS",
     "TextFeatures",

@@ -15,7 +15,14 @@ import pandas as pd
 from pipeline.config import ThemeSettings, Topic
 from pipeline.themes.describe import assign_documents, describe_themes
 from pipeline.themes.emerging import judge_new_needs, unsupported_topics
-from pipeline.themes.guided import assign, guided_scores, match_themes
+from pipeline.themes.guided import (
+    assign,
+    assign_with_meaning,
+    guided_scores,
+    match_themes,
+    meant_seeds,
+    semantic_scores,
+)
 from pipeline.themes.model import ThemeModel
 from pipeline.themes.seeds import (
     expand_catalogue,
@@ -31,12 +38,15 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class CatalogueMapping:
-    seeds: np.ndarray  # documents x topics: the document uses a seed or related term of the topic
+    seeds: np.ndarray  # documents x topics: the document uses a seed or related term of the topic (and,
+    # with an encoder, means it: the match is kept only where the document is close to the topic in meaning)
     scores: np.ndarray  # documents x topics, after spreading the seeds
     assigned: np.ndarray  # documents x topics: the topics each document carries
     seed_terms: pd.DataFrame  # one row per topic and seed or related term: how many documents use it
     reviewed: np.ndarray | None = None  # documents an analyst reviewed (their labels override the machine)
     machine: np.ndarray | None = None  # documents x topics: the machine's coding without the review
+    matched: np.ndarray | None = None  # documents x topics: every seed-term match, meant or not
+    meaning: np.ndarray | None = None  # documents x topics: standardised semantic similarity (encoder)
 
 
 @dataclass(frozen=True)
@@ -54,11 +64,14 @@ def map_to_catalogue(
     topics: Sequence[Topic],
     related_terms: bool | Path,
     review: tuple[np.ndarray, np.ndarray] | None = None,
+    topic_embeddings: np.ndarray | None = None,
 ) -> CatalogueMapping:
     """The documents of a fitted model related to the catalogue topics: seed terms widened by the related
     terms (`[themes].related_terms`), matched, and spread over the model's graph. `review` (documents
     reviewed, their labels): reviewed documents take the analyst's topics, and spread them instead of their
-    seed terms; the machine's own coding is kept beside it for the agreement."""
+    seed terms; the machine's own coding is kept beside it for the agreement. `topic_embeddings` (one row
+    per topic, from `topic_text`), with a model fitted with embeddings: meaning joins the words
+    (`guided.assign_with_meaning`)."""
     related = load_related_terms(related_terms)
     for topic in topics:
         for term in topic.seed_terms:
@@ -73,17 +86,32 @@ def map_to_catalogue(
     seed_terms = expand_catalogue(catalogue, related)
     terms = sorted({term for own in seed_terms.values() for term in own})
     hits = term_matrix(texts, terms)
-    seeds = topic_matrix(hits, terms, list(seed_terms.values()))
-    scores = guided_scores(model.features_matrix_, seeds, model.fit_index_)
+    matched = topic_matrix(hits, terms, list(seed_terms.values()))
     used = seed_term_table(catalogue, seed_terms, dict(zip(terms, hits.sum(axis=0).tolist(), strict=True)))
-    machine = assign(scores, seeds)
+    meaning = None
+    if topic_embeddings is not None and model.embeddings_ is not None:
+        meaning = semantic_scores(model.embeddings_, topic_embeddings, model.embedding_mean_)
+    seeds = matched if meaning is None else meant_seeds(matched, meaning)
+
+    def coded(taught: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        scores = guided_scores(model.features_matrix_, taught, model.fit_index_)
+        return scores, (
+            assign(scores, taught) if meaning is None else assign_with_meaning(scores, taught, meaning)
+        )
+
+    scores, machine = coded(seeds)
     if review is None or not review[0].any():
-        return CatalogueMapping(seeds, scores, machine, used)
+        return CatalogueMapping(seeds, scores, machine, used, matched=matched, meaning=meaning)
     reviewed, labels = review
-    taught = np.where(reviewed[:, None], labels, seeds)
-    scores = guided_scores(model.features_matrix_, taught, model.fit_index_)
-    assigned = np.where(reviewed[:, None], labels, assign(scores, taught))
-    return CatalogueMapping(seeds, scores, assigned, used, reviewed, machine)
+    scores, assigned = coded(np.where(reviewed[:, None], labels, seeds))
+    assigned = np.where(reviewed[:, None], labels, assigned)
+    return CatalogueMapping(seeds, scores, assigned, used, reviewed, machine, matched, meaning)
+
+
+def topic_text(topic: Topic) -> str:
+    """What a topic means, for the encoder: its title, description and seed terms."""
+    parts = [topic.title.strip(), (topic.description or "").strip(), ", ".join(topic.seed_terms)]
+    return ". ".join(p.rstrip(".") for p in parts if p)
 
 
 def discover_themes(
@@ -94,16 +122,19 @@ def discover_themes(
     n_themes: int | None = None,
     progress: bool = False,
     review: tuple[np.ndarray, np.ndarray] | None = None,
+    embeddings: np.ndarray | None = None,
+    topic_embeddings: np.ndarray | None = None,
 ) -> Discovery:
     """Themes of `docs` (from `collect_documents`); `n_themes` overrides the programme file's setting;
-    `review` as in `map_to_catalogue`."""
+    `review` as in `map_to_catalogue`; `embeddings` (one row per document) and `topic_embeddings` (one per
+    topic) from the sentence encoder, or None for words alone."""
     if n_themes is not None:
         settings = replace(settings, n_themes=n_themes)
     texts = docs["text"].tolist()
     model = ThemeModel(
         n_themes=settings.n_themes, k_range=(settings.k_min, settings.k_max), random_state=settings.seed
-    ).fit(texts, progress=progress)
-    mapping = map_to_catalogue(model, texts, topics, settings.related_terms, review)
+    ).fit(texts, progress=progress, embeddings=embeddings)
+    mapping = map_to_catalogue(model, texts, topics, settings.related_terms, review, topic_embeddings)
     matches = match_themes(model.labels_, mapping.assigned, [t.id for t in topics], model.n_themes_)
     doc_themes = assign_documents(docs, model)
     table = describe_themes(model, docs, doc_themes, matches, n_respondents, {t.id: t.title for t in topics})
