@@ -314,6 +314,17 @@ def themes_stage(programme: Programme, store: Store) -> dict[str, int]:
             ),
             "related_terms_added": int((found.mapping.seed_terms["source"] == "related").sum()),
             "reviewed_documents": int(mapping.reviewed.sum()) if mapping.reviewed is not None else 0,
+            "review_model": themes.held_out_kappa(
+                model,
+                docs["text"].tolist(),
+                programme.topics,
+                settings.related_terms,
+                reviewed,
+                meaning.topics,
+                settings.seed,
+            )
+            if reviewed is not None
+            else None,
             "unsupported_topics": list(found.unsupported),
         },
     )

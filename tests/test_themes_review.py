@@ -135,3 +135,28 @@ def test_agreement_kappa_precision_recall() -> None:
     # kappa of topic a: observed 3/4, expected 0.5*0.25 + 0.5*0.75 = 0.5 -> 0.5
     assert table.loc["a", "kappa"] == pytest.approx(0.5)
     assert table.loc["alle", "documents"] == 4
+
+
+def test_the_model_score_is_kappa_on_reviewed_rows_it_did_not_learn_from() -> None:
+    from pipeline.config import Topic
+    from pipeline.themes import ThemeModel, held_out_kappa
+
+    rng = np.random.default_rng(0)
+    recruit = ["sykepleiere", "søkere", "rekruttering", "lærere", "stillinger", "vikarer"]
+    digital = ["digitalisering", "systemer", "velferdsteknologi", "data", "automatisering", "skyen"]
+    texts, truth = [], []
+    for i in range(80):
+        words = recruit if i % 2 == 0 else digital
+        texts.append(" ".join(rng.choice(words, size=5)) + f" svar {i}")
+        truth.append([i % 2 == 0, i % 2 == 1])
+    truth = np.array(truth)
+    topics = [Topic("rekr", "Rekruttering", "", ("lærer",), ()), Topic("dig", "Digitalt", "", ("skyen",), ())]
+    model = ThemeModel(n_themes=2, random_state=1).fit(texts)
+    reviewed = np.zeros(len(texts), dtype=bool)
+    reviewed[:49] = True
+    assert held_out_kappa(model, texts, topics, False, (reviewed, truth)) is None  # fewer than 50 reviewed
+    reviewed[:60] = True
+    score = held_out_kappa(model, texts, topics, False, (reviewed, truth))
+    assert score["rows"] == 60 and score["folds"] == 5 and score["kappa"] > 0.8
+    shuffled = truth[rng.permutation(len(truth))]  # a reviewer who codes at random: no agreement to learn
+    assert held_out_kappa(model, texts, topics, False, (reviewed, shuffled))["kappa"] < 0.3

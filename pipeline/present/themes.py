@@ -244,4 +244,17 @@ def review_summary(run: Run) -> HTML:
         f"analytikeren er {format_number(kappa, 2)} (Cohens kappa: 1 er fullt samsvar, 0 er det man ville "
         "fått ved tilfeldighet).</p>"
     )
+    score = run.store.read_json("theme_diagnostics").get("review_model")
+    if score:
+        intro += (
+            f"<p>Modellens treffsikkerhet på kontrollerte svar den ikke har lært av: kappa "
+            f"{format_number(score['kappa'], 2)} (hver femtedel av de {format_number(score['rows'])} "
+            "kontrollerte svarene er kodet ut fra de fire andre femtedelene). To menneskelige kodere når "
+            "gjerne 0,75–0,80.</p>"
+        )
+    else:
+        intro += (
+            "<p>Når minst 50 svar er kontrollert, vises også modellens treffsikkerhet på svar den ikke har "
+            "lært av.</p>"
+        )
     return HTML(intro + table(shown).body)

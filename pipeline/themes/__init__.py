@@ -16,6 +16,7 @@ from pipeline.themes.discover import (
     CatalogueMapping,
     Discovery,
     discover_themes,
+    held_out_kappa,
     map_to_catalogue,
     topic_text,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "Discovery",
     "Meaning",
     "embed_corpus",
+    "held_out_kappa",
     "topic_text",
     "discover_themes",
     "MIN_DOCUMENTS",

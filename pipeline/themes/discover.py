@@ -108,6 +108,42 @@ def map_to_catalogue(
     return CatalogueMapping(seeds, scores, assigned, used, reviewed, machine, matched, meaning)
 
 
+MIN_REVIEWED_FOR_SCORE = 50  # reviewed rows before the model's held-out score is shown
+SCORE_FOLDS = 5
+
+
+def held_out_kappa(
+    model: ThemeModel,
+    texts: list[str],
+    topics: Sequence[Topic],
+    related_terms: bool | Path,
+    review: tuple[np.ndarray, np.ndarray],
+    topic_embeddings: np.ndarray | None = None,
+    seed: int = 2021,
+) -> dict[str, float] | None:
+    """The model's score as coding tools show it: Cohen's kappa of the machine against the reviewer on
+    reviewed rows the model did not learn from (5-fold: each fifth of the reviewed rows is coded from the
+    other four fifths). None below `MIN_REVIEWED_FOR_SCORE` reviewed rows."""
+    from pipeline.themes.review import agreement
+
+    reviewed, labels = review
+    rows = np.flatnonzero(reviewed)
+    if len(rows) < MIN_REVIEWED_FOR_SCORE:
+        return None
+    order = np.random.default_rng(seed).permutation(rows)
+    machine, reviewer = [], []
+    for fold in range(SCORE_FOLDS):
+        held = order[fold::SCORE_FOLDS]
+        taught = reviewed.copy()
+        taught[held] = False
+        coded = map_to_catalogue(model, texts, topics, related_terms, (taught, labels), topic_embeddings)
+        machine.append(coded.assigned[held])
+        reviewer.append(labels[held])
+    table = agreement(np.vstack(machine), np.vstack(reviewer), [t.id for t in topics])
+    overall = table.loc[table["topic_id"] == "alle"].iloc[0]
+    return {"kappa": float(overall["kappa"]), "rows": int(len(rows)), "folds": SCORE_FOLDS}
+
+
 def topic_text(topic: Topic) -> str:
     """What a topic means, for the encoder: its title, description and seed terms."""
     parts = [topic.title.strip(), (topic.description or "").strip(), ", ".join(topic.seed_terms)]
