@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from sklearn.preprocessing import normalize
 
 from pipeline.config import ThemeSettings, Topic
 from pipeline.themes.describe import assign_documents, describe_themes
@@ -150,6 +151,20 @@ def topic_text(topic: Topic) -> str:
     return ". ".join(p.rstrip(".") for p in parts if p)
 
 
+def word_similarity(model: ThemeModel) -> np.ndarray:
+    """Each document's cosine with each theme's centroid on the words alone (the leaders' own words): a
+    new need must be coherent in what its documents say, not only close in an encoder's space."""
+    if model.embeddings_ is None:
+        return model.similarity_
+    words = normalize(model.features_matrix_[:, : -model.embeddings_.shape[1]])
+    centroids = normalize(
+        np.vstack(
+            [np.asarray(words[model.labels_ == t].mean(axis=0)).ravel() for t in range(model.n_themes_)]
+        )
+    )
+    return np.asarray(words @ centroids.T)
+
+
 def discover_themes(
     docs: pd.DataFrame,
     topics: Sequence[Topic],
@@ -178,7 +193,7 @@ def discover_themes(
         table,
         texts,
         model.labels_,
-        model.similarity_,
+        word_similarity(model),
         settings.new_need_min_respondents,
         settings.new_need_min_interviews,
     )
