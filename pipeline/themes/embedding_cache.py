@@ -93,14 +93,22 @@ def embed_corpus(
     topic_texts: list[str],
     store: Store | None = None,
     progress: bool = False,
+    rows: np.ndarray | None = None,
 ) -> Meaning:
     """The documents' and topics' embeddings by the encoder `[themes].embeddings` names (`source`: the
     programme file, for messages), cached in `store`'s work dir; no embeddings for 'none' or where the
-    default encoder cannot run here."""
+    default encoder cannot run here. `rows`: embed these documents only (the theme model's fitted subset
+    of a large corpus, `model.fit_rows`); the others' rows are NaN and they stand on their words."""
     encoder = None if setting == NONE else load_encoder(setting, source)
     if encoder is None:
         return Meaning(None, None, None, None)
     cache = store.embedding_cache(encoder.identity) if store is not None else None
-    documents = embed_texts(encoder, texts, cache, progress)
+    if rows is None or len(rows) == len(texts):
+        documents = embed_texts(encoder, texts, cache, progress)
+    else:
+        some = embed_texts(encoder, [texts[i] for i in rows], cache, progress)
+        documents = np.full((len(texts), some.shape[1]), np.nan, dtype=np.float32)
+        documents[rows] = some
+        log.info("themes: %d of %d documents embedded (the fitted subset)", len(rows), len(texts))
     topics = embed_texts(encoder, topic_texts, cache)
     return Meaning(encoder.label, encoder.identity, documents, topics, encoder.sha256)

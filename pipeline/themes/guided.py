@@ -61,21 +61,26 @@ def assign(scores: np.ndarray, seeds: np.ndarray, min_score: float = MIN_SCORE) 
 
 
 def standardised(scores: np.ndarray) -> np.ndarray:
-    """Each column as z-scores over the documents."""
+    """Each column as z-scores over the documents (rows of NaN, documents without an embedding, stay NaN
+    and do not count)."""
     if not scores.size:
         return scores
-    return (scores - scores.mean(axis=0)) / np.maximum(scores.std(axis=0), 1e-9)
+    return (scores - np.nanmean(scores, axis=0)) / np.maximum(np.nanstd(scores, axis=0), 1e-9)
 
 
 def semantic_scores(documents: np.ndarray, topics: np.ndarray, mean: np.ndarray) -> np.ndarray:
     """documents x topics: z-scored cosine of each document's (centred) embedding with each topic's
-    embedding centred the same way (`mean`: the corpus's mean embedding)."""
-    return standardised(documents @ normalize(topics - mean).T)
+    embedding centred the same way (`mean`: the corpus's mean embedding); NaN for a document without an
+    embedding (a row of zeros: a large corpus embeds the fitted subset only)."""
+    similarity = documents @ normalize(topics - mean).T
+    similarity[~documents.any(axis=1)] = np.nan
+    return standardised(similarity)
 
 
 def meant_seeds(seeds: np.ndarray, meaning: np.ndarray) -> np.ndarray:
-    """The seed matches a document means: those of a topic it is closer to than the average document."""
-    return seeds & (meaning > 0)
+    """The seed matches a document means: those of a topic it is closer to than the average document (all
+    of them for a document without an embedding)."""
+    return seeds & ((meaning > 0) | np.isnan(meaning))
 
 
 def assign_with_meaning(
@@ -83,13 +88,17 @@ def assign_with_meaning(
 ) -> np.ndarray:
     """documents x topics booleans: a document with seed matches it means carries exactly those; any other
     takes the topic with the best standardised spread score plus semantic similarity, when the spreading
-    reached that topic or the document is closer to it than the average document."""
+    reached that topic or the document is closer to it than the average document. A document without an
+    embedding is coded on its words (`assign`)."""
     if not scores.size:
         return seeds.copy()
+    known = ~np.isnan(meaning).any(axis=1, keepdims=True)
+    meaning = np.nan_to_num(meaning)
     combined = standardised(scores) + meaning
     best = combined >= combined.max(axis=1, keepdims=True)
     reached = (scores >= min_score) | (meaning > 0)
-    return np.where(seeds.any(axis=1, keepdims=True), seeds, best & reached)
+    new = np.where(seeds.any(axis=1, keepdims=True), seeds, best & reached)
+    return np.where(known, new, assign(scores, seeds, min_score))
 
 
 def guided_scores(

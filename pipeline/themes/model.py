@@ -67,6 +67,17 @@ def knn_graph(X: csr_matrix, n_neighbors: int) -> csr_matrix:
     return graph.maximum(graph.T).tocsr()
 
 
+MAX_FIT_DOCS = 4000
+
+
+def fit_rows(n: int, max_fit_docs: int = MAX_FIT_DOCS, seed: int = 2021) -> np.ndarray:
+    """The documents the model's graph is built on: all, or a seeded random subset of `max_fit_docs` (the
+    rest join the nearest theme). A large corpus needs embeddings for these rows only."""
+    if n <= max_fit_docs:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(seed).choice(n, max_fit_docs, replace=False))
+
+
 def centred(embeddings: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
     """Unit rows of `embeddings` less their mean (over `rows`, default all)."""
     mean = embeddings[rows if rows is not None else slice(None)].mean(axis=0)
@@ -198,7 +209,7 @@ class ThemeModel(BaseEstimator):
         n_neighbors: int | None = None,
         char_weight: float = 2.0,
         random_state: int = 2021,
-        max_fit_docs: int = 4000,
+        max_fit_docs: int = MAX_FIT_DOCS,
         stability_runs: int = 3,
         min_stability: float = 0.9,
         embedding_weight: float = 0.5,
@@ -229,13 +240,18 @@ class ThemeModel(BaseEstimator):
         words_matrix = self.features_.fit_transform(texts)
         words = self.features_.word_presence(words_matrix)
         n = len(texts)
-        rng = np.random.default_rng(seed)
-        fit_idx = (
-            np.sort(rng.choice(n, self.max_fit_docs, replace=False))
-            if n > self.max_fit_docs
-            else np.arange(n)
-        )
-        E = None if embeddings is None else centred(np.asarray(embeddings, dtype=np.float32), fit_idx)
+        fit_idx = fit_rows(n, self.max_fit_docs, seed)
+        E = None
+        if embeddings is not None:
+            raw = np.asarray(embeddings, dtype=np.float32)
+            embedded = ~np.isnan(raw).any(axis=1)
+            if not embedded[fit_idx].all():
+                raise ValueError("every fitted document needs its embedding (see fit_rows)")
+            self.embedding_mean_ = raw[fit_idx].mean(axis=0)
+            E = np.zeros_like(raw)  # a document without an embedding stands on its words alone
+            E[embedded] = normalize(raw[embedded] - self.embedding_mean_)
+        else:
+            self.embedding_mean_ = None
         w = self.embedding_weight
         X = joined(words_matrix, E, w)
         Xf = X[fit_idx]
@@ -279,9 +295,6 @@ class ThemeModel(BaseEstimator):
         self.n_themes_ = k
         self.features_matrix_ = X
         self.embeddings_ = E
-        self.embedding_mean_ = (
-            None if embeddings is None else np.asarray(embeddings, dtype=np.float32)[fit_idx].mean(axis=0)
-        )
         self.graph_ = graph
         self.labels_ = labels
         self.similarity_ = similarity
