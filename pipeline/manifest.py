@@ -9,7 +9,6 @@ another programme file or other inputs (`check_upstream`).
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,15 +17,7 @@ from pipeline import __version__
 from pipeline.config import Programme
 from pipeline.errors import StageOrderError
 from pipeline.interviews import TRANSCRIPT_SUFFIXES
-from pipeline.store import Store
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+from pipeline.store import Store, sha256_file
 
 
 def transcript_files(programme: Programme) -> list[Path]:

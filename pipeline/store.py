@@ -6,6 +6,7 @@ Everything is written under the work dir: `data/interim`, `data/processed`, `rep
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -159,6 +160,15 @@ PRODUCED_BY = {
     "economics_segments": "economics",
     "economics_summary": "economics",
 }
+
+
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file, read in blocks (inputs in the manifest, a model's weights)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 @contextmanager

