@@ -53,6 +53,28 @@ def topic_vectors(topics: list[Topic]) -> np.ndarray | None:
     return encode([topic_text(t) for t in topics])
 
 
+def with_meaning(
+    texts: list[str], topics: list[Topic], k: int, unit: str
+) -> tuple[ThemeModel | None, np.ndarray | None, list[tuple[str, np.ndarray]]]:
+    """The pipeline with the encoder on labelled data: (the model fitted with embeddings, the topics'
+    embeddings, the rows of the guided table: the zero-shot baseline and the new default); (None, None, [])
+    where the encoder cannot run here. `unit`: what a row of the data is, for the table."""
+    embeddings, vectors = encode(texts), topic_vectors(topics)
+    if embeddings is None:
+        return None, None, []
+    meant = ThemeModel(n_themes=k, random_state=2021).fit(texts, embeddings=embeddings)
+    mapped = map_to_catalogue(meant, texts, topics, True, topic_embeddings=vectors)
+    zero_shot = mapped.meaning == mapped.meaning.max(axis=1)[:, None]
+    return (
+        meant,
+        vectors,
+        [
+            (f"baseline: zero-shot, each {unit} to its most similar topic", zero_shot),
+            ("new: seed matches it means, then spread + semantic (default)", mapped.assigned),
+        ],
+    )
+
+
 def sample_documents(config_dir: Path, truth_dir: Path) -> pd.DataFrame:
     """Substantive answers and informant passages of the sample with their planted themes."""
     import tempfile
@@ -229,16 +251,8 @@ def sample_benchmark(config_dir: Path, truth_dir: Path) -> str:
         ]
     candidate = out_of_fold(model.features_matrix_, mapping.seeds, mapping.assigned)
     runs.append(("candidate: out-of-fold classifier on the seed matches", candidate))
-    embeddings, vectors = encode(texts), topic_vectors(planted)
-    meant = None
-    if embeddings is not None:
-        meant = ThemeModel(n_themes=len(themes), random_state=2021).fit(texts, embeddings=embeddings)
-        with_meaning = map_to_catalogue(meant, texts, planted, True, topic_embeddings=vectors)
-        zero_shot = with_meaning.meaning == with_meaning.meaning.max(axis=1)[:, None]
-        runs += [
-            ("baseline: zero-shot, each document to its most similar theme", zero_shot),
-            ("new: seed matches it means, then spread + semantic (default)", with_meaning.assigned),
-        ]
+    meant, vectors, encoded = with_meaning(texts, planted, len(themes), "document")
+    runs += encoded
     lines = []
     for method, predicted in runs:
         for subset, mask in subsets:
@@ -247,7 +261,7 @@ def sample_benchmark(config_dir: Path, truth_dir: Path) -> str:
                 f"| {method} | {subset} | {f1_score(t, p, average='micro'):.3f} | "
                 f"{(p & t).sum() / max(p.sum(), 1):.3f} | {(p & t).sum() / t.sum():.3f} |"
             )
-    predicted = mapping.assigned if meant is None else with_meaning.assigned  # the pipeline's default
+    predicted = runs[-1][1]  # the pipeline's default: with the encoder where it runs
     hits = (predicted & truth).sum(axis=0)
     per_theme = [
         f"| {name} | {truth[:, j].sum()} | {hits[j] / max(predicted[:, j].sum(), 1):.3f} | "
@@ -493,16 +507,8 @@ def guided_on_sib(texts: list[str], categories: list[str]) -> str:
         ("seed + related terms, spread over the graph (today)", mapping.assigned),
         ("candidate: out-of-fold classifier on the seed matches", refined),
     ]
-    embeddings, vectors = encode(texts), topic_vectors(topics)
-    meant = None
-    if embeddings is not None:
-        meant = ThemeModel(n_themes=len(names), random_state=2021).fit(texts, embeddings=embeddings)
-        with_meaning = map_to_catalogue(meant, texts, topics, True, topic_embeddings=vectors)
-        zero_shot = with_meaning.meaning == with_meaning.meaning.max(axis=1)[:, None]
-        rows += [
-            ("baseline: zero-shot, each sentence to its most similar topic", zero_shot),
-            ("new: seed matches it means, then spread + semantic (default)", with_meaning.assigned),
-        ]
+    meant, vectors, encoded = with_meaning(texts, topics, len(names), "sentence")
+    rows += encoded
     lines = [
         f"Guided assignment (blind seed terms; {mapping.seeds.any(axis=1).mean():.0%} of the sentences use "
         "one):",

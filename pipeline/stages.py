@@ -134,11 +134,12 @@ def ingest(programme: Programme, store: Store) -> dict[str, int]:
 
 
 def warn_faulty_rows(file: str, quarantined: list[dict]) -> None:
-    """One warning per kind of row held out because the file is faulty (cut off, extra fields, another
-    delimiter), with the rows and what to do; empty rows and earlier submissions are routine."""
+    """One warning per kind of row held out because the file is faulty (`survey.FILE_FAULTS`: cut off,
+    extra fields, another delimiter), with the rows and what to do; empty rows and earlier submissions are
+    routine."""
     by_kind: dict[str, list[dict]] = {}
     for q in quarantined:
-        if q["kind"] not in ("empty", "no_id", "no_answers", "duplicate"):
+        if q["kind"] in survey.FILE_FAULTS:
             by_kind.setdefault(q["kind"], []).append(q)
     for rows in by_kind.values():
         log.warning(

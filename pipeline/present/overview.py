@@ -8,6 +8,7 @@ import pandas as pd
 from pipeline.needs.preferences import answer_order
 from pipeline.present.base import HTML, Run, bullets, format_number, format_percent, table
 from pipeline.privacy import format_count, group_rare, suppress_small_cells
+from pipeline.survey.tidy import FILE_FAULTS
 
 
 def respondents_by(run: Run, column: str, heading: str) -> HTML:
@@ -77,7 +78,6 @@ HELD_OUT = {  # why a row of the export was not used, by the kind the ingest rep
     "one_cell": ("rad med feil skilletegn", "rader med feil skilletegn"),
     "other": ("rad som ikke kunne leses", "rader som ikke kunne leses"),
 }
-MUST_BE_FIXED = ("cut_off", "extra_fields", "one_cell", "other")
 
 
 def held_out(quarantined: list[dict]) -> str:
@@ -94,7 +94,7 @@ def held_out(quarantined: list[dict]) -> str:
     else:
         parts = [f"{format_number(n)} {HELD_OUT[kind][n != 1]}" for kind, n in ordered]
     text = "(" + ", ".join(parts[:-1]) + (" og " if len(parts) > 1 else "") + parts[-1] + ")."
-    faulty = sum(counts.get(kind, 0) for kind in MUST_BE_FIXED)
+    faulty = sum(counts.get(kind, 0) for kind in FILE_FAULTS)
     if faulty:
         which = "Raden" if faulty == 1 else "Radene"
         text += f" Rett opp {which.lower()} i eksportfilen og kjør analysen på nytt."

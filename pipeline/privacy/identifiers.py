@@ -122,18 +122,21 @@ def is_self_description(text: str) -> bool:
 REDACTED = "[…]"
 
 
+def identifying(text: str) -> bool:
+    """True when a sentence of `text` describes its writer (`is_self_description`) or points to their
+    municipality (`points_to_a_place`)."""
+    return any(is_self_description(s) or points_to_a_place(s) for s in SENTENCE_BREAK.split(text))
+
+
 def redact_identifying(text: str) -> str:
-    """`text` with every sentence that describes its writer (`is_self_description`) or points to their
-    municipality (`points_to_a_place`) replaced by '[…]' (one mark for a run of such sentences)."""
+    """`text` with every identifying sentence replaced by '[…]' (one mark for a run of such sentences)."""
     if not isinstance(text, str) or not text:
         return text
     out: list[str] = []
-    for sentence in SENTENCE_BREAK.split(text):
-        if not sentence.strip():
-            continue
-        if is_self_description(sentence) or points_to_a_place(sentence):
-            if not out or out[-1].strip() != REDACTED:
-                out.append(REDACTED + (" " if sentence.endswith((" ", "\n")) else ""))
-            continue
-        out.append(sentence)
-    return " ".join(part.strip() for part in out if part.strip())
+    for sentence in (s.strip() for s in SENTENCE_BREAK.split(text)):
+        if sentence and identifying(sentence):
+            if not out or out[-1] != REDACTED:
+                out.append(REDACTED)
+        elif sentence:
+            out.append(sentence)
+    return " ".join(out)

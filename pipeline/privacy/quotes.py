@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.privacy.identifiers import REDACTED, SENTENCE_BREAK, is_self_description, points_to_a_place
+from pipeline.privacy.identifiers import REDACTED, identifying
 
 QUOTE_MAX_WORDS = 60
 ABOUT_THE_INTERVIEW = re.compile(
@@ -20,12 +20,7 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 def is_quotable(text: str) -> bool:
     """True for a text that may be shown to partners as a quote: none of its sentences describes the writer
     or points to their municipality, it is not about the interview, and nothing in it was redacted."""
-    return not (
-        is_self_description(text)
-        or REDACTED in text
-        or any(points_to_a_place(s) for s in SENTENCE_BREAK.split(text))
-        or ABOUT_THE_INTERVIEW.search(text)
-    )
+    return not (REDACTED in text or identifying(text) or ABOUT_THE_INTERVIEW.search(text))
 
 
 def shorten_quote(text: str, max_words: int = QUOTE_MAX_WORDS) -> str:

@@ -9,9 +9,10 @@
 
 from pipeline.survey.codebook import draft_codebook, parse_scale, read_codebook, write_codebook
 from pipeline.survey.reading import parse_timestamp, read_export, row_list
-from pipeline.survey.tidy import SurveyTables, parse_likert, split_choices, tidy_survey
+from pipeline.survey.tidy import FILE_FAULTS, SurveyTables, parse_likert, split_choices, tidy_survey
 
 __all__ = [
+    "FILE_FAULTS",
     "SurveyTables",
     "draft_codebook",
     "parse_likert",

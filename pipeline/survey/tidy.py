@@ -249,6 +249,9 @@ QUARANTINE_KINDS = (  # (kind, how its reason begins or ends): what the reports 
 )
 
 
+FILE_FAULTS = frozenset({"cut_off", "extra_fields", "one_cell", "other"})  # the file must be corrected
+
+
 def quarantine_kind(reason: str) -> str:
     """The kind of a quarantine reason ('other' for one this list does not know)."""
     return next((kind for kind, words in QUARANTINE_KINDS if words in reason), "other")

@@ -103,12 +103,10 @@ def embed_corpus(
     if encoder is None:
         return Meaning(None, None, None, None)
     cache = store.embedding_cache(encoder.identity) if store is not None else None
-    if rows is None or len(rows) == len(texts):
-        documents = embed_texts(encoder, texts, cache, progress)
-    else:
-        some = embed_texts(encoder, [texts[i] for i in rows], cache, progress)
-        documents = np.full((len(texts), some.shape[1]), np.nan, dtype=np.float32)
-        documents[rows] = some
+    rows = np.arange(len(texts)) if rows is None else rows
+    both = embed_texts(encoder, [texts[i] for i in rows] + list(topic_texts), cache, progress)
+    documents = np.full((len(texts), both.shape[1]), np.nan, dtype=np.float32)
+    documents[rows] = both[: len(rows)]
+    if len(rows) < len(texts):
         log.info("themes: %d of %d documents embedded (the fitted subset)", len(rows), len(texts))
-    topics = embed_texts(encoder, topic_texts, cache)
-    return Meaning(encoder.label, encoder.identity, documents, topics, encoder.sha256)
+    return Meaning(encoder.label, encoder.identity, documents, both[len(rows) :], encoder.sha256)
