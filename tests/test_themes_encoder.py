@@ -194,3 +194,20 @@ def test_a_large_corpus_embeds_the_fitted_subset_and_codes_the_rest_on_words() -
     assert (mapping.assigned[rows] == truth[rows]).all(axis=1).mean() > 0.9  # meaning carries the rest
     with pytest.raises(ValueError, match="every fitted document needs its embedding"):
         ThemeModel(n_themes=2, max_fit_docs=40, random_state=8).fit(texts, embeddings=embeddings)
+
+
+def test_the_largest_themes_named_in_the_report_leave_out_mixed_leftovers() -> None:
+    import pandas as pd
+
+    from pipeline.present.themes import mixed
+
+    themes = pd.DataFrame(
+        {
+            "emerging_reason": [
+                "dekkes av katalogen",
+                "for sammensatt: svarene handler om mange ulike ting",
+                None,
+            ]
+        }
+    )
+    assert mixed(themes).tolist() == [False, True, False]

@@ -102,6 +102,12 @@ def quotes(run: Run, per_theme: int = 2) -> HTML:
     return HTML("".join(parts))
 
 
+def mixed(themes: pd.DataFrame) -> pd.Series:
+    """Themes of leftovers from many topics ('for sammensatt'): no theme a reader can act on, so not named
+    among the largest."""
+    return themes["emerging_reason"].fillna("").str.startswith("for sammensatt")
+
+
 def headline(run: Run) -> HTML:
     """The themes in a few lines."""
     themes = run.tables["themes"].sort_values("n_docs", ascending=False)
@@ -109,7 +115,7 @@ def headline(run: Run) -> HTML:
     items = [
         f"{len(themes)} temaer i {format_number(int(themes['n_docs'].sum()))} fritekstsvar og "
         "intervjuutsnitt.",
-        "Størst: " + "; ".join(theme_names(themes).head(3)) + ".",
+        "Størst: " + "; ".join(theme_names(themes).loc[~mixed(themes)].head(3)) + ".",
     ]
     if emerging:
         items.append("Ikke dekket av katalogen (mulige nye temaer): " + "; ".join(emerging) + ".")
