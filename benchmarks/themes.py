@@ -561,6 +561,116 @@ def sib_benchmark(path: Path) -> str:
     return "\n\n".join(parts)
 
 
+def unexplained(embeddings: np.ndarray, topic_embeddings: np.ndarray) -> np.ndarray:
+    """Documents no topic explains in meaning, by chance: the best of their standardised similarities to
+    the K topics is below the median of the best of K independent standard normal draws."""
+    from scipy.stats import norm
+
+    from pipeline.themes.guided import semantic_scores
+
+    k = topic_embeddings.shape[0]
+    meaning = semantic_scores(embeddings, topic_embeddings, embeddings.mean(axis=0))
+    return meaning.max(axis=1) < norm.ppf(0.5 ** (1 / k))
+
+
+def best_cluster(labels: np.ndarray, truth: np.ndarray) -> tuple[float, float, float]:
+    """(F1, purity, recall) of the cluster that best recovers the documents `truth`."""
+    best = (0.0, 0.0, 0.0)
+    for c in np.unique(labels):
+        members = labels == c
+        purity, recall = truth[members].mean(), (truth & members).sum() / max(truth.sum(), 1)
+        f1 = 2 * purity * recall / (purity + recall) if purity + recall else 0.0
+        best = max(best, (float(f1), float(purity), float(recall)))
+    return best
+
+
+def residual_clusters(
+    texts: list[str],
+    embeddings: np.ndarray,
+    topic_embeddings: np.ndarray,
+    needs: dict[str, np.ndarray],
+    k_range: tuple[int, int],
+) -> dict[str, tuple[tuple[float, float, float], tuple[float, float, float], float]]:
+    """For each uncovered need (documents `needs[name]`): the best cluster of today's discovery on all
+    documents, and of the candidate that clusters only the documents no topic explains (`unexplained`),
+    with the share of the need's documents that the candidate keeps."""
+    whole = ThemeModel(k_range=k_range, random_state=2021).fit(texts, embeddings=embeddings)
+    rest = np.flatnonzero(unexplained(embeddings, topic_embeddings))
+    part = ThemeModel(k_range=k_range, random_state=2021).fit(
+        [texts[i] for i in rest], embeddings=embeddings[rest]
+    )
+    out = {}
+    for name, truth in needs.items():
+        _, purity, recall = best_cluster(part.labels_, truth[rest])
+        kept = truth[rest].sum() / max(truth.sum(), 1)
+        recall *= kept  # of all the need's documents
+        f1 = 2 * purity * recall / (purity + recall) if purity + recall else 0.0
+        out[name] = (best_cluster(whole.labels_, truth), (f1, purity, recall), kept)
+    return out
+
+
+def uncovered_benchmark(config_dir: Path, truth_dir: Path, sib: Path) -> str:
+    """Candidate for new needs (issue 26, part 5): cluster only the documents no catalogue topic explains in
+    meaning, against today's discovery on all documents, on the sample's two uncovered needs and on SIB-200
+    with each category left out of the catalogue in turn."""
+    from benchmarks.sib200_seeds import SIB_SEEDS
+    from pipeline.config import load_programme
+
+    docs = sample_documents(config_dir, truth_dir)
+    texts = docs["text"].tolist()
+    embeddings = encode(texts)
+    if embeddings is None:
+        return "Clustering what no topic explains: skipped (the encoder cannot run here)."
+    topics = list(load_programme(config_dir / "programme.toml").topics)
+    rows = []
+    needs = {n: docs["themes"].str.contains(n).to_numpy() for n in ("beredskap", "etikk")}
+    for name, (whole, part, kept) in residual_clusters(
+        texts, embeddings, topic_vectors(topics), needs, (5, 14)
+    ).items():
+        rows.append(("sample", f"'{name}' (not in the catalogue)", whole, part, kept))
+    names = list(SIB_SEEDS)
+    catalogue = [Topic(t.replace("/", "_"), t, "", tuple(SIB_SEEDS[t]), ()) for t in names]
+    for lang in ("nob", "nno"):
+        one = sib.with_name(f"sib200_{lang}.tsv")
+        if not one.is_file():
+            continue
+        data = pd.read_csv(one, sep="\t")
+        texts = data["text"].tolist()
+        embeddings, vectors = encode(texts), topic_vectors(catalogue)
+        found = []
+        for left_out in range(len(names)):
+            keep = [j for j in range(len(names)) if j != left_out]
+            truth = (data["category"] == names[left_out]).to_numpy()
+            found += residual_clusters(texts, embeddings, vectors[keep], {"x": truth}, (3, 10)).values()
+        whole = tuple(np.mean([f[0][i] for f in found]) for i in range(3))
+        part = tuple(np.mean([f[1][i] for f in found]) for i in range(3))
+        rows.append(
+            (
+                f"SIB-200 {lang}",
+                "each category left out in turn (mean of 7)",
+                whole,
+                part,
+                np.mean([f[2] for f in found]),
+            )
+        )
+    lines = [
+        "Clustering what no topic explains (candidate, not adopted): a document is unexplained when its best "
+        "standardised similarity to the K topics is below the median best of K chance draws; only those are "
+        "clustered. The best cluster of the uncovered need, today (all documents) beside the candidate "
+        "(purity: share of the cluster that is the need; a new need is counted found at purity >= 50 %):",
+        "",
+        "| data | uncovered need | today: F1 | today: purity | candidate: F1 | candidate: purity | "
+        "candidate: recall | share of the need left unexplained |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for data, need, whole, part, kept in rows:
+        lines.append(
+            f"| {data} | {need} | {whole[0]:.2f} | {whole[1]:.0%} | {part[0]:.2f} | {part[1]:.0%} | "
+            f"{part[2]:.0%} | {kept:.0%} |"
+        )
+    return "\n".join(lines)
+
+
 # --------------------------------------------------------------------------------------------- scale
 def scale_once(n: int | str, config: Path | str, embeddings: str = "none") -> dict[str, float]:
     """Child process: (with `embeddings` = 'e5-small', the documents embedded, cold) themes model + guided
@@ -632,6 +742,7 @@ def run(config: Path, truth_dir: Path, sib: Path) -> str:
     if truth_dir.is_dir():
         parts.append(sample_benchmark(config.parent, truth_dir))
         parts.append(new_needs_benchmark(config.parent, truth_dir))
+        parts.append(uncovered_benchmark(config.parent, truth_dir, sib))
     parts.append(sib_benchmark(sib))
     parts.append(
         "Scale (answers recombined from the sample, through ThemeModel.fit and the guided mapping):\n\n"

@@ -211,3 +211,25 @@ def test_the_largest_themes_named_in_the_report_leave_out_mixed_leftovers() -> N
         }
     )
     assert mixed(themes).tolist() == [False, True, False]
+
+
+def test_a_seed_word_used_in_another_sense_carries_no_topic() -> None:
+    from pipeline.themes.guided import meant_seeds
+
+    # one document per row; topics: energy, recovery, climate
+    seeds = np.array([[True, False, False], [True, False, True], [True, True, False], [True, False, False]])
+    meaning = np.array(
+        [
+            [0.4, 1.8, -0.2],  # says "energi" but is closer to recovery, whose terms it does not use
+            [1.2, -0.5, 0.9],  # uses two topics' terms and means both: closer to each than to recovery
+            [-0.3, 0.7, 0.1],  # closer to energy than the average document? no: energy is dropped
+            [np.nan, np.nan, np.nan],  # not embedded: its words decide
+        ]
+    )
+    kept = meant_seeds(seeds, meaning)
+    assert kept.tolist() == [
+        [False, False, False],
+        [True, False, True],
+        [False, True, False],
+        [True, False, False],
+    ]
