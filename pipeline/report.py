@@ -25,6 +25,9 @@ KERNEL_NAME = "survey-pipeline"
 # kernel" at ERROR on a run that went well. Errors in a report's cells reach papermill as messages, not log.
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 AUDIENCES = ("partner", "analyst")  # one execution, two exports
+ANALYST_TAG = (
+    "analyst"  # a notebook cell with this tag is left out of the partners' export (settings, commands)
+)
 
 
 @dataclass(frozen=True)
@@ -103,9 +106,12 @@ def render_report(
             language_code="nb",
             anchor_link_text="",
         )
+        shown = node
         if audience == "partner":
             exporter.exclude_input = exporter.exclude_input_prompt = exporter.exclude_output_prompt = True
-        body, _ = exporter.from_notebook_node(node, resources={"metadata": {"name": spec.title}})
+            shown = nbformat.from_dict(node)  # a copy without the analysts' own cells
+            shown.cells = [c for c in shown.cells if ANALYST_TAG not in c.metadata.get("tags", [])]
+        body, _ = exporter.from_notebook_node(shown, resources={"metadata": {"name": spec.title}})
         target = store.reports / f"{spec.name}{'' if audience == 'partner' else '_analytiker'}.html"
         target.write_text(body, encoding="utf-8")
         written.append(target)

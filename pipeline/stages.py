@@ -458,6 +458,7 @@ def plan_stage(programme: Programme, store: Store) -> dict[str, int]:
     sensitivity.loc[sensitivity["topic_id"].isin(thread_ids), "p_in_programme"] = 1.0
     p_in = sensitivity.set_index("topic_id")["p_in_programme"]
     tables, missing, variants, reasons = [], [], {}, {}
+    candidates = plan.new_need_candidates(store.read("themes"))
     pair = plan.affinity_pairs(affinity)
     terms = plan.order_terms(programme, settings.cohesion)
     changes = pd.DataFrame(columns=plan.CHANGE_COLUMNS)
@@ -489,7 +490,7 @@ def plan_stage(programme: Programme, store: Store) -> dict[str, int]:
         table_n = plan.plan_table(
             programme, ranking, result, chosen, affinity, p_in if chosen else None, settings.cohesion
         )
-        table_n = plan.mark_weak(table_n, settings.min_score)
+        table_n = plan.mark_weak(table_n, settings.min_score, bool(candidates))
         table_n = pd.concat(
             [table_n, plan.thread_rows(full, ranking, threads, count, chosen, p_in if chosen else None)],
             ignore_index=True,
@@ -549,7 +550,7 @@ def plan_stage(programme: Programme, store: Store) -> dict[str, int]:
             "cohesion_weight": settings.cohesion,
             "min_score": settings.min_score,
             "fill_all_slots": settings.fill_all_slots,
-            "candidates": plan.new_need_candidates(store.read("themes")),
+            "candidates": candidates,
             "replan": {
                 "previous_plan": bool(previous),
                 "delivered": held,

@@ -14,6 +14,7 @@ from importlib.resources import files
 
 import pandas as pd
 
+MINUS = "\u2212"  # the minus sign, not a hyphen
 THIN_SPACE = "\u202f"  # narrow no-break space: thousands separator and before "%"
 WORD_PATTERN = r"[a-zæøåäöéèêóòôâüñ]+(?:-[a-zæøåäöéèêóòôâüñ]+)*"
 PLACEHOLDER = re.compile(r"\[(?:PERSON-\d+|E-POST|TELEFON|FNR|KOMMUNE|STED|ROLLE|TID|ANTALL)\]")
@@ -166,7 +167,12 @@ def format_number(value: float | None, decimals: int = 0) -> str:
     if value is None or pd.isna(value):
         return "–"
     value = 0.0 if abs(value) < 0.5 * 10**-decimals else value
-    return f"{value:,.{decimals}f}".replace(",", THIN_SPACE).replace(".", ",")
+    return f"{value:,.{decimals}f}".replace(",", THIN_SPACE).replace(".", ",").replace("-", MINUS)
+
+
+def format_percent(share: float | None, decimals: int = 0) -> str:
+    """A share as a Norwegian percentage, the sign held to its number: 0.143 -> '14 %'."""
+    return "–" if share is None or pd.isna(share) else f"{format_number(100 * share, decimals)}{THIN_SPACE}%"
 
 
 DONT_KNOW = ("vet ikke", "usikker", "ikke sikker", "ønsker ikke å svare", "ingen formening", "vil ikke svare")
@@ -175,3 +181,27 @@ DONT_KNOW = ("vet ikke", "usikker", "ikke sikker", "ønsker ikke å svare", "ing
 def is_dont_know(answer: str) -> bool:
     """'Vet ikke' and its kin: not a position on the scale, so it goes last in any order."""
     return answer.strip().lower().rstrip(".").startswith(DONT_KNOW)
+
+
+NUMBER_WORDS = (
+    "null",
+    "ett",
+    "to",
+    "tre",
+    "fire",
+    "fem",
+    "seks",
+    "sju",
+    "åtte",
+    "ni",
+    "ti",
+    "elleve",
+    "tolv",
+)
+
+
+def count_words(n: int, one: str, many: str) -> str:
+    """'tre programtemaer', 'ett programtema': a count written out (a sentence never starts with a
+    numeral), in digits above twelve."""
+    word = NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else str(n)
+    return f"{word} {one if n == 1 else many}"

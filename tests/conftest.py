@@ -3,10 +3,33 @@ written into a temp folder, so tests never depend on the shipped sample's detail
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
 import pytest
+
+from pipeline.cli import main
+
+CHDIR_CALLS: list[str] = []  # directories the sample run changed into (reports render two at a time)
+START_DIR = os.getcwd()
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole pipeline on the shipped sample, once for the test session."""
+    workdir = tmp_path_factory.mktemp("sample")
+    real_chdir = os.chdir
+
+    def chdir(path: str) -> None:
+        CHDIR_CALLS.append(str(path))
+        real_chdir(path)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "chdir", chdir)
+        assert main(["run", "--workdir", str(workdir), "-q"]) == 0
+    return workdir
+
 
 PROGRAMME = """
 [programme]

@@ -18,6 +18,7 @@ from pipeline.privacy import shipped_names
 from pipeline.stages import run_stage
 from pipeline.store import DATASETS, Store
 from pipeline.survey import read_codebook, read_export, tidy_survey
+from tests.conftest import CHDIR_CALLS, START_DIR
 
 CONTRACT_FILES = [f"{folder}/{file}" for folder, file in DATASETS.values()] + [
     "data/interim/ingest_report.json",
@@ -41,25 +42,6 @@ needs_chromium = pytest.mark.skipif(
 def expected_files() -> set[str]:
     """The output contract of a whole run on this machine: the PDFs only where Chromium is."""
     return set(CONTRACT_FILES) | (set(PDFS) if HAS_CHROMIUM else set())
-
-
-CHDIR_CALLS: list[str] = []  # directories the sample run changed into (reports render two at a time)
-START_DIR = os.getcwd()
-
-
-@pytest.fixture(scope="module")
-def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    workdir = tmp_path_factory.mktemp("sample")
-    real_chdir = os.chdir
-
-    def chdir(path: str) -> None:
-        CHDIR_CALLS.append(str(path))
-        real_chdir(path)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(os, "chdir", chdir)
-        assert main(["run", "--workdir", str(workdir), "-q"]) == 0
-    return workdir
 
 
 def test_run_never_changes_the_working_directory(sample_run: Path) -> None:
@@ -467,14 +449,33 @@ def placed_titles(sample_run: Path) -> list[str]:
     return plan.loc[plan["chosen"], "title"].drop_duplicates().tolist()
 
 
-def test_board_paper_has_its_headings_every_placed_topic_and_uses_styles(sample_run: Path) -> None:
+def test_board_paper_is_a_saksframlegg_in_a4_norwegian(sample_run: Path) -> None:
     from docx import Document
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
 
     doc = Document(str(sample_run / "reports/styresak.docx"))
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
-    for heading in ("Bakgrunn", "Slik er behovene kartlagt", "De største behovene", "Forslag til program"):
-        assert heading in headings
-    assert headings[-1] == "Forslag til vedtak"
+    for heading in (
+        "Bakgrunn",
+        "Kunnskapsgrunnlag",
+        "Forslag til program",
+        "Vurdering",
+        "Økonomiske konsekvenser",
+        "Forslag til vedtak",
+    ):
+        assert heading in headings, heading
+    assert headings[-1] == "Vedlegg" and headings[-2] == "Forslag til vedtak"
+    header = [[c.text for c in row.cells] for row in doc.tables[0].rows]
+    assert [label for label, _ in header] == ["Saksnr.", "Utvalg", "Møtedato", "Saksbehandler"]
+    decisions = [p.text for p in doc.paragraphs if p.style.name == "List Number"]
+    assert len(decisions) >= 3 and all(d.startswith("Styret ") for d in decisions)
+    assert not any("slik det er skissert" in d for d in decisions)
+    section = doc.sections[0]
+    assert abs(section.page_width - Mm(210)) < Mm(1) and abs(section.page_height - Mm(297)) < Mm(1)
+    lang = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    assert lang.find(qn("w:lang")).get(qn("w:val")) == "nb-NO"
+    assert "PAGE" in section.footer._element.xml  # page numbers
     text = "\n".join(p.text for p in doc.paragraphs)
     for title in placed_titles(sample_run):
         assert title in text, title
@@ -609,7 +610,10 @@ def test_economics_reach_the_report_the_workbook_and_the_board_paper(sample_run:
     assert "Økonomi" in load_workbook(sample_run / "reports/programplan.xlsx").sheetnames
     doc = Document(str(sample_run / "reports/styresak.docx"))
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
-    assert "Økonomi" in headings and headings.index("Økonomi") < headings.index("Forslag til vedtak")
+    economics = headings.index("Økonomiske konsekvenser")
+    assert economics < headings.index("Forslag til vedtak")
+    following = doc.paragraphs[[p.text for p in doc.paragraphs].index("Økonomiske konsekvenser") + 1].text
+    assert following.startswith("Anbefaling:")
 
 
 def test_pdf_element_ids_are_renumbered_so_two_prints_match() -> None:

@@ -70,6 +70,7 @@ TABLES = (
     "plan",
     "interviews",
     "economics",
+    "board",
 )
 
 
@@ -105,6 +106,7 @@ def load_programme(path: Path | str) -> Programme:
         needs=sections.needs_settings(root.table_of("needs", False)),
         plan=sections.plan_settings(root.table_of("plan", False)),
         interviews=sections.interview_settings(root.table_of("interviews", False)),
+        board=sections.board_settings(root.table_of("board", False)),
         sha256=hashlib.sha256(raw_bytes).hexdigest(),
     )
     topics = sections.topics(root, programme)

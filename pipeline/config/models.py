@@ -54,6 +54,7 @@ class Sessions:
     count: int
     slots: tuple[int, ...]
     delivered: int = 0  # gatherings already held: frozen as the previous plan had them
+    titles: tuple[str, ...] = ()  # the designers' own title of each gathering (else its strongest topic's)
 
     def slots_for(self, count: int) -> tuple[int, ...]:
         """Slots per session for a plan with `count` sessions (the 3-versus-4 comparison)."""
@@ -70,6 +71,18 @@ class Privacy:
     write_mapping: bool = False
     places: bool = True  # replace Norwegian places (and the respondents' municipalities) in every text
     keep: tuple[str, ...] = ()  # proper nouns that are not persons and may stay (a project's name)
+
+
+@dataclass(frozen=True)
+class BoardSettings:
+    """The case header of the board paper (saksframlegg); every field is optional and left blank for the
+    secretariat to fill in when not set."""
+
+    board: str = "Styret"  # the body that decides, e.g. "Styret i Osloregionen"
+    case_number: str = ""  # saksnummer, e.g. "12/2021"
+    meeting_date: str = ""  # møtedato, as written, e.g. "14. desember 2021"
+    case_officer: str = ""  # saksbehandler
+    author: str = "Osloregionen"  # the organisation the paper comes from
 
 
 @dataclass(frozen=True)
@@ -148,6 +161,7 @@ class Programme:
     plan: PlanSettings = PlanSettings()
     interviews: InterviewSettings = InterviewSettings()
     economics: EconomicsSettings | None = None
+    board: BoardSettings = BoardSettings()
     sha256: str = field(default="", compare=False)
 
     def topic(self, topic_id: str) -> Topic:

@@ -10,6 +10,7 @@ from pipeline.config.models import (
     LEVELS,
     SESSION_COUNTS,
     WEIGHT_KEYS,
+    BoardSettings,
     Contributor,
     Inputs,
     InterviewSettings,
@@ -78,7 +79,7 @@ def inputs(r: Reader, base: Path) -> Inputs:
 
 
 def sessions(r: Reader) -> Sessions:
-    r.refuse_unknown({"count", "slots", "delivered"})
+    r.refuse_unknown({"count", "slots", "delivered", "titles"})
     count = r.get("count", int)
     if count not in SESSION_COUNTS:
         raise r.fail("count", f"must be 3 or 4 gatherings, not {count}.")
@@ -92,7 +93,10 @@ def sessions(r: Reader) -> Sessions:
     delivered = r.get("delivered", int, 0)
     if not 0 <= delivered < count:
         raise r.fail("delivered", f"must be between 0 and {count - 1} (gatherings already held of {count}).")
-    return Sessions(count, tuple(slots), delivered)
+    titles = r.get("titles", list, [])
+    if titles and (len(titles) != count or not all(isinstance(t, str) and t.strip() for t in titles)):
+        raise r.fail("titles", f"must be a list of {count} titles, one per gathering, none of them empty.")
+    return Sessions(count, tuple(slots), delivered, tuple(t.strip() for t in titles))
 
 
 def contributors(root: Reader) -> tuple[Contributor, ...]:
@@ -245,6 +249,12 @@ def privacy(r: Reader) -> Privacy:
         r.get("places", bool, d.places),
         r.texts("keep", ()),
     )
+
+
+def board_settings(r: Reader) -> BoardSettings:
+    d = BoardSettings()
+    r.refuse_unknown(set(d.__dataclass_fields__))
+    return BoardSettings(**{k: r.text(k, getattr(d, k)) for k in d.__dataclass_fields__})
 
 
 def interview_settings(r: Reader) -> InterviewSettings:

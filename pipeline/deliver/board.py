@@ -1,8 +1,10 @@
-"""The board paper (`reports/styresak.docx`): two to four pages in plain Norwegian, the form the secretariat
-brings to its board (like the founding board paper): background, how the evidence was gathered and weighed,
-the largest needs, the programme per gathering with its reasons, new needs, what is uncertain, and a
-proposed resolution. Built from the document's styles only (Title, Heading 1-2, List Bullet, Normal), never
-direct formatting, so the secretariat can apply its own template."""
+"""The board paper (`reports/styresak.docx`): a saksframlegg as a Norwegian secretariat brings it to its
+board. A case header (board, case number, meeting date, case officer: `[board]` in the programme file, left
+blank to fill in when not set), then Bakgrunn, Kunnskapsgrunnlag, Forslag til program, Vurdering (three or
+four gatherings, the weak slots, the new needs, what is uncertain), Økonomiske konsekvenser, Forslag til
+vedtak as numbered decisions, and Vedlegg. A4, Norwegian bokmål as the proofing language, page numbers in
+the footer. Built from the document's styles only (Title, Heading 1-2, List Bullet, List Number, Normal),
+never direct formatting of text, so the secretariat can apply its own template."""
 
 from __future__ import annotations
 
@@ -10,44 +12,127 @@ import io
 from pathlib import Path
 
 from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm
 
+from pipeline.config.models import BoardSettings
 from pipeline.deliver import findings
 from pipeline.present.base import Run
 from pipeline.store import stable_zip
 
+LANGUAGE = "nb-NO"
+
+
+def norwegian_a4(doc: Document) -> None:
+    """A4 with 25 mm margins, Norwegian bokmål proofing for every style, page numbers in the footer."""
+    for section in doc.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = Mm(25)
+        section.top_margin = section.bottom_margin = Mm(25)
+        footer = section.footer.paragraphs[0]
+        footer.text = "Side "
+        field = OxmlElement("w:fldSimple")
+        field.set(qn("w:instr"), "PAGE")
+        footer._p.append(field)
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for node in rpr.findall(qn("w:lang")):
+        rpr.remove(node)
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), LANGUAGE)
+    lang.set(qn("w:eastAsia"), LANGUAGE)
+    lang.set(qn("w:bidi"), "ar-SA")
+    rpr.append(lang)
+    settings = doc.settings.element
+    for node in settings.findall(qn("w:themeFontLang")):
+        node.set(qn("w:val"), LANGUAGE)
+
+
+def case_header(doc: Document, board: BoardSettings) -> None:
+    """The saksframlegg's header: who decides, case number, meeting date, case officer."""
+    rows = [
+        ("Saksnr.", board.case_number),
+        ("Utvalg", board.board),
+        ("Møtedato", board.meeting_date),
+        ("Saksbehandler", board.case_officer),
+    ]
+    table = doc.add_table(rows=len(rows), cols=2)
+    table.style = "Table Grid"
+    for (label, value), row in zip(rows, table.rows, strict=True):
+        row.cells[0].text, row.cells[1].text = label, value
+
+
+def resolution(run: Run, gatherings: int) -> list[str]:
+    """The proposed decisions, numbered: each follows from what the paper has shown."""
+    weak = findings.weak_topics(run)
+    new = run.plan_summary.get("candidates", [])
+    decisions = [
+        "Styret tar kunnskapsgrunnlaget fra medlemsundersøkelsen og intervjuene til orientering.",
+        "Styret slutter seg til at lederprogrammet planlegges med "
+        f"{findings.WORDS.get(gatherings, gatherings)} samlinger, med programtemaene og rekkefølgen i saken.",
+    ]
+    if weak:
+        instead = " eller med et av de nye behovene" if new else ""
+        decisions.append(
+            "Styret ber sekretariatet, sammen med partnerne, avgjøre før programmet lyses ut om plassene med "
+            f"svakt grunnlag i svarene skal fylles med andre programtemaer{instead}."
+        )
+    elif new:
+        decisions.append(
+            "Styret ber sekretariatet vurdere sammen med partnerne om de nye behovene skal inn i programmet."
+        )
+    if findings.economics_lines(run):
+        decisions.append(
+            "Styret ber sekretariatet fastsette deltakeravgiften på grunnlag av anbefalingen i saken og "
+            "legge fram budsjettet sammen med utlysningen."
+        )
+    else:
+        decisions.append(
+            "Styret ber sekretariatet legge fram et budsjett med kostnader, deltakeravgift og fordeling "
+            "mellom partene før programmet lyses ut."
+        )
+    return decisions
+
 
 def board_paper(
-    run: Run, name: str, weights: dict[str, float], extra: list[tuple[str, list[str]]] = ()
+    run: Run,
+    name: str,
+    weights: dict[str, float],
+    extra: list[tuple[str, list[str]]] = (),
+    attachments: list[str] = (),
 ) -> Document:
-    """`extra`: more sections (heading, paragraphs), e.g. the economics, placed before the resolution."""
+    """`extra`: the economics (heading, paragraphs), under «Økonomiske konsekvenser» when present;
+    `attachments`: the titles of the reports that go with the paper."""
+    board = getattr(run.programme, "board", None) or BoardSettings()
     doc = Document()
-    doc.core_properties.title = f"Styresak: {name}"
-    doc.core_properties.author = "Osloregionen"
+    norwegian_a4(doc)
+    doc.core_properties.title = f"Saksframlegg: {name}"
+    doc.core_properties.author = board.author
+    doc.core_properties.language = LANGUAGE
     gatherings = findings.programme(run)
-    doc.add_paragraph(f"Styresak: {name}", style="Title")
-    doc.add_paragraph(f"Kunnskapsgrunnlag og forslag til program med {len(gatherings)} samlinger.")
+    doc.add_paragraph("Saksframlegg", style="Title")
+    doc.add_paragraph(name, style="Subtitle")
+    case_header(doc, board)
 
     doc.add_heading("Bakgrunn", level=1)
     doc.add_paragraph(
         "Osloregionen vil tilby et lederprogram for ledere i medlemskommunene sammen med Olympiatoppen og "
         "Smart Innovation Norway. For å treffe det lederne faktisk trenger, ble medlemmene spurt i en "
-        "undersøkelse, og et utvalg toppledere ble intervjuet. Denne saken oppsummerer hva de svarte, og "
-        "legger fram et forslag til program."
+        "undersøkelse, og et utvalg toppledere ble intervjuet. Saken oppsummerer hva de svarte, og legger "
+        "fram et forslag til program."
     )
-    doc.add_heading("Slik er behovene kartlagt", level=1)
+
+    doc.add_heading("Kunnskapsgrunnlag", level=1)
     for line in findings.evidence(run, weights):
         doc.add_paragraph(line, style="List Bullet")
-
-    doc.add_heading("De største behovene", level=1)
+    doc.add_heading("De største behovene", level=2)
     for line in findings.top_needs(run):
         doc.add_paragraph(line, style="List Bullet")
 
     doc.add_heading("Forslag til program", level=1)
-    doc.add_paragraph(
-        "Temaene er valgt og fordelt ved optimering: den beste kombinasjonen av temaer som oppfyller reglene "
-        "(plasser per samling, bidragsyterne på hver samling), med temaer de samme lederne tar opp i samme "
-        "samling."
-    )
+    for line in findings.plan_facts(run):
+        doc.add_paragraph(line)
     for g in gatherings:
         doc.add_heading(f"Samling {g.session}: {g.title}", level=2)
         for topic, who in g.topics:
@@ -56,37 +141,39 @@ def board_paper(
         if g.order_reason:
             doc.add_paragraph(f"Plass i rekkefølgen: {g.order_reason}")
 
-    doc.add_heading("Nye behov", level=1)
-    new = findings.new_needs(run)
-    if new:
-        for line in new:
-            doc.add_paragraph(line, style="List Bullet")
-        doc.add_paragraph("Sekretariatet vil drøfte med partnerne om noen av disse bør inn i programmet.")
-    else:
-        doc.add_paragraph("Lederne tar ikke opp noe som katalogen av temaer ikke dekker.")
-
-    doc.add_heading("Hva er usikkert", level=1)
+    doc.add_heading("Vurdering", level=1)
+    doc.add_heading("Nye behov", level=2)
+    for line in findings.new_needs_lines(run):
+        doc.add_paragraph(line)
+    doc.add_heading("Hva er usikkert", level=2)
     for line in findings.caveats(run):
         doc.add_paragraph(line, style="List Bullet")
 
-    for heading, paragraphs in extra:
-        doc.add_heading(heading, level=1)
-        for text in paragraphs:
-            doc.add_paragraph(text)
+    doc.add_heading("Økonomiske konsekvenser", level=1)
+    money = [text for _heading, paragraphs in extra for text in paragraphs]
+    for text in money or findings.no_economics(run):
+        doc.add_paragraph(text)
 
     doc.add_heading("Forslag til vedtak", level=1)
-    doc.add_paragraph(
-        "Styret tar kunnskapsgrunnlaget til orientering og ber sekretariatet arbeide videre med programmet "
-        "slik det er skissert, sammen med Olympiatoppen og Smart Innovation Norway."
-    )
+    for decision in resolution(run, len(gatherings)):
+        doc.add_paragraph(decision, style="List Number")
+
+    doc.add_heading("Vedlegg", level=1)
+    for i, title in enumerate(attachments or ["Rapportene fra analysen"], start=1):
+        doc.add_paragraph(f"{i}. {title}")
     return doc
 
 
 def write_board_paper(
-    run: Run, name: str, weights: dict[str, float], path: Path, extra: list[tuple[str, list[str]]] = ()
+    run: Run,
+    name: str,
+    weights: dict[str, float],
+    path: Path,
+    extra: list[tuple[str, list[str]]] = (),
+    attachments: list[str] = (),
 ) -> Path:
     buffer = io.BytesIO()
-    board_paper(run, name, weights, extra).save(buffer)
+    board_paper(run, name, weights, extra, attachments).save(buffer)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(stable_zip(buffer.getvalue()))  # no time of writing in the file
     return path

@@ -30,9 +30,9 @@ def top_needs(run: Run, n: int = 3) -> list[str]:
             out.append(f"{r.area_label}: bare {r.n} har svart på dette området, for få til å si noe sikkert.")
             continue
         sure = (
-            "helt sikkert blant de største"
+            f"blant de {n} største i minst 95\u202f% av utregningene"
             if r.p_top >= 0.95
-            else f"blant de {n} største i {format_percent(r.p_top)} av omtrekningene"
+            else f"blant de {n} største i {format_percent(r.p_top)} av utregningene"
         )
         out.append(
             f"{r.area_label}: Borich-skår {format_number(r.mwds, 1)} "
@@ -67,10 +67,59 @@ def new_needs(run: Run) -> list[str]:
         interviews = f" og i {c['interviews']} av intervjuene" if c.get("interviews") else ""
         out.append(
             f"«{c['title']}»: tatt opp av {c['respondents']} ledere "
-            f"({format_percent(c['share_respondents'])} av dem som skrev fritekst){interviews}. Ingen tema i "
-            "katalogen dekker det."
+            f"({format_percent(c['share_respondents'])} av dem som skrev fritekst){interviews}. Ingen av "
+            "programtemaene i katalogen dekker det."
         )
     return out
+
+
+PLAIN_REASONS = {
+    "for sammensatt": "svarene handler om mange ulike ting",
+    "for få": "for få ledere tar det opp",
+    "praktiske innspill": "det er praktiske innspill om sted, tid og form, ikke et behov",
+    "mest presentasjoner": "det er mest informantenes presentasjoner av seg selv",
+}
+
+
+def uncovered(run: Run) -> list[str]:
+    """What the answers raise that no catalogue topic covers but that is not counted as a new need, each
+    with the reason in plain words: candidates for the programme group to consider."""
+    from pipeline.present.themes import theme_names
+
+    themes = run.tables["themes"]
+    out = []
+    for (_, theme), name in zip(themes.iterrows(), theme_names(themes), strict=True):
+        reason = next(
+            (v for k, v in PLAIN_REASONS.items() if str(theme["emerging_reason"]).startswith(k)), None
+        )
+        if reason is None or bool(theme["emerging"]):
+            continue
+        out.append(
+            f"{name}: {theme['n_respondents']} ledere ({format_percent(theme['share_respondents'])} av dem "
+            f"som skrev fritekst). Ikke regnet som nytt behov fordi {reason}."
+        )
+    return out
+
+
+def new_needs_lines(run: Run) -> list[str]:
+    """The one account of new needs every document gives: the new needs, or that there are none, then what
+    the catalogue does not cover but is not counted as a need."""
+    new, other = new_needs(run), uncovered(run)
+    lines = new or ["Lederne tar ikke opp noe nytt behov som katalogen mangler."]
+    if other:
+        lines.append(
+            "Disse gruppene av svar dekkes heller ikke av katalogen, men er ikke regnet som nye behov; "
+            "programgruppen kan vurdere dem:"
+        )
+        lines += other
+    return lines
+
+
+def plan_facts(run: Run) -> list[str]:
+    """The plan's central facts: topics against slots, the weak ones, what a fourth gathering adds."""
+    from pipeline.present.plan import plan_facts as facts
+
+    return facts(run)
 
 
 def weak_topics(run: Run) -> list[str]:
@@ -99,7 +148,7 @@ def evidence(run: Run, weights: dict[str, float]) -> list[str]:
         f"{interviews} dybdeintervju{'' if interviews == 1 else 'er'} med toppledere utdyper svarene.",
         "Behovet for hvert lederområde er målt med Borich-skår: hvor viktig området er, og hvor stort gapet "
         "er til hvor godt rustet lederne føler seg.",
-        "Hvert tema i katalogen er vurdert etter tre slags belegg: behovet i undersøkelsen, hvor mange som "
+        "Hvert programtema i katalogen er vurdert etter tre ting: behovet i undersøkelsen, hvor mange som "
         "nevner det i fritekst, og hvor mye det vektlegges i intervjuene.",
     ]
     total = sum(weights.values())
@@ -128,12 +177,6 @@ def caveats(run: Run) -> list[str]:
     interviews = run.tables["turns"]["interview_id"].nunique()
     if interviews < 10:
         out.append(f"Intervjuene er få ({interviews}); de utdyper, men veier mindre enn undersøkelsen.")
-    weak = weak_topics(run)
-    if weak:
-        out.append(
-            "Noen plasser i programmet har svakt belegg: " + "; ".join(weak) + ". De kan fylles med et av de "
-            "nye behovene."
-        )
     return out
 
 
@@ -157,6 +200,25 @@ def economics_lines(run: Run) -> list[str]:
         f"{economics.party(run, e.loss_carried_by)}. "
         "Se rapporten «Økonomi» for kostnadene og usikkerheten.",
     ]
+
+
+WORDS = {3: "tre", 4: "fire"}
+
+
+def no_economics(run: Run) -> list[str]:
+    """Without the programme's costs: what the leaders said they would pay, and what is missing."""
+    asked = run.tables["preferences"].loc[lambda d: d["item_id"] == "wtp"]
+    out = [
+        "Saken har ingen beregning av avgift, overskudd eller risiko for tap ennå, fordi kostnadene for "
+        "programmet ikke er lagt inn. Beregningen trenger de faste kostnadene og kostnaden per deltaker, "
+        "hvor mange ledere som er i målgruppen, og hvordan partene deler et overskudd eller et underskudd."
+    ]
+    if not asked.empty:
+        answers = "; ".join(
+            f"{a}: {format_percent(v)}" for a, v in zip(asked["answer"], asked["share"], strict=True)
+        )
+        out.append(f"I undersøkelsen svarte lederne slik på hva de er villige til å betale: {answers}.")
+    return out
 
 
 def economics_section(run: Run) -> list[tuple[str, list[str]]]:

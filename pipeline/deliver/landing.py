@@ -75,6 +75,7 @@ def landing_page(run: Run, name: str, weights: dict[str, float], documents: list
         "<h2>De største behovene</h2>",
         items(findings.top_needs(run)),
         "<h2>Programmet</h2>",
+        items(findings.plan_facts(run)),
     ]
     for g in gatherings:
         topics = "".join(
@@ -82,15 +83,15 @@ def landing_page(run: Run, name: str, weights: dict[str, float], documents: list
             for t, who in g.topics
         )
         parts.append(f"<h3>Samling {g.session}: {esc(g.title)}</h3><ul>{topics}</ul>")
-    new = findings.new_needs(run)
-    money = findings.economics_lines(run)
+    money = findings.economics_lines(run) or findings.no_economics(run)
     parts += [
         "<h2>Nye behov utenfor katalogen</h2>",
-        items(new) if new else "<p>Lederne tar ikke opp noe som katalogen ikke dekker.</p>",
-        *(["<h2>Økonomi</h2>", items(money)] if money else []),
+        items(findings.new_needs_lines(run)),
+        "<h2>Økonomi</h2>",
+        items(money),
         "<h2>Hva er usikkert</h2>",
         items(findings.caveats(run)),
-        "<h2>Slik er belegget samlet inn og vektet</h2>",
+        "<h2>Slik er svarene samlet inn og vektet</h2>",
         items(findings.evidence(run, weights)),
         "<h2>Rapporter og dokumenter</h2>",
         '<ul class="lenker">'

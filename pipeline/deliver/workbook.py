@@ -34,12 +34,17 @@ def safe(value: object) -> object:
     return value
 
 
-def sheet_from_frame(wb: Workbook, title: str, frame: pd.DataFrame, widths: dict[str, int], formats=None):
-    """One sheet: a bold frozen header row, then the frame's rows; `formats`: column -> number format."""
+def sheet_from_frame(
+    wb: Workbook, title: str, frame: pd.DataFrame, widths: dict[str, int], formats=None, empty: str = ""
+):
+    """One sheet: a bold frozen header row, then the frame's rows; `formats`: column -> number format;
+    `empty`: the sentence that stands under the header when there are no rows (why, and what fills it)."""
     ws = wb.create_sheet(title)
     ws.append([safe(c) for c in frame.columns])
     for row in frame.itertuples(index=False):
         ws.append([safe(v) for v in row])
+    if frame.empty and empty:
+        ws.append([empty])
     style_sheet(ws, list(frame.columns), widths, formats or {})
     return ws
 
@@ -58,6 +63,17 @@ def style_sheet(ws, columns: list[str], widths: dict[str, int], formats: dict[st
                 if column in formats and isinstance(cell.value, (int, float)):
                     cell.number_format = formats[column]
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    printable(ws, header_row)
+
+
+def printable(ws, header_row: int = 1) -> None:
+    """Print on A4 landscape, fitted to the page width, with the header row on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{header_row}:{header_row}"
 
 
 def contributors(run: Run, ids) -> str:
@@ -84,7 +100,7 @@ def programme_sheet(wb: Workbook, run: Run) -> None:
         for r in plan.loc[plan["session"] == g.session].itertuples(index=False):
             ws.append(
                 [
-                    safe(r.title + (" (svakt belegg)" if r.weak else "")),
+                    safe(r.title + (" (svakt grunnlag)" if r.weak else "")),
                     safe(contributors(run, r.contributors)),
                     int(r.rank),
                     round(float(r.score), 2),
@@ -254,7 +270,12 @@ def write_workbook(run: Run, path: Path, extra: list[tuple[str, pd.DataFrame, di
         },
     )
     sheet_from_frame(
-        wb, "Utelatt", left_out_frame(run), {"Tema": 44, "Hvorfor ikke med": 90}, {"Skår": DECIMAL}
+        wb,
+        "Utelatt",
+        left_out_frame(run),
+        {"Tema": 44, "Hvorfor ikke med": 90},
+        {"Skår": DECIMAL},
+        "Ingen sterke programtemaer er utelatt fra planen.",
     )
     sheet_from_frame(
         wb,
@@ -262,6 +283,7 @@ def write_workbook(run: Run, path: Path, extra: list[tuple[str, pd.DataFrame, di
         new_needs_frame(run),
         {"Nytt behov": 30, "Sitat": 80},
         {"Andel av dem som skrev fritekst": PERCENT},
+        "Lederne tar ikke opp noe nytt behov som katalogen mangler.",
     )
     sheet_from_frame(wb, "Tre eller fire samlinger", variants_frame(run), {"Tema": 50, "Valgt": 10})
     sheet_from_frame(

@@ -30,7 +30,14 @@ def write_deliverables(
     out = store.reports
     written = [
         write_workbook(run, out / WORKBOOK, economics_sheet(run)),
-        write_board_paper(run, programme.name, programme.weights, out / BOARD_PAPER, economics_section(run)),
+        write_board_paper(
+            run,
+            programme.name,
+            programme.weights,
+            out / BOARD_PAPER,
+            economics_section(run),
+            [title for _name, title in reports] + ["Arbeidsbok for programutviklerne (Excel)"],
+        ),
     ]
     if pdfs is None:
         pdfs = write_pdfs([out / f"{name}.html" for name, _title in reports], out / PDF_DIR)

@@ -13,7 +13,7 @@ from pipeline.config import Programme, Topic
 from pipeline.errors import PlanInfeasibleError
 from pipeline.plan.model import PlanResult, solve_plan, topic_values
 from pipeline.plan.placement import placement_sentence, placements
-from pipeline.text import format_number
+from pipeline.text import format_number, format_percent
 
 PLAN_COLUMNS = [
     "n_sessions",
@@ -64,6 +64,18 @@ def topic_affinity(doc_topics: pd.DataFrame, themes: pd.DataFrame, topic_ids: li
     return pd.DataFrame(rows, columns=["topic_a", "topic_b", "jaccard", "shared_themes", "affinity"])
 
 
+def evidence_clause(r: pd.Series) -> str:
+    """What the leaders said about a topic, in one clause: need, free text, interviews."""
+    parts = []
+    if not np.isnan(r["survey_need"]):
+        parts.append(f"Borich-skår {format_number(r['survey_need'], 1)}")
+    if r["free_text_prevalence"] > 0:
+        parts.append(f"nevnt av {format_percent(r['free_text_prevalence'])} av dem som skrev fritekst")
+    if r["interview_emphasis"] > 0:
+        parts.append(f"i {format_percent(r['interview_emphasis'])} av intervjuutsnittene")
+    return "; ".join(parts)
+
+
 def plan_row(
     n_sessions: int,
     chosen: bool,
@@ -112,59 +124,39 @@ def plan_table(
     for topic_id, session in result.assignment.items():
         topic = programme.topic(topic_id)
         r = info.loc[topic_id]
-        level = f"{format_number(100 * programme.needs.confidence, 0)} %"
-        why = [
-            f"Rangert nr. {int(r['rank'])} av {len(ranking)}"
-            + (
-                (
-                    f" (nr. {int(r['rank_lo'])} i minst {level} av omtrekningene)"
-                    if int(r["rank_lo"]) == int(r["rank_hi"])
-                    else f" (mellom nr. {int(r['rank_lo'])} og {int(r['rank_hi'])} i {level} av "
-                    "omtrekningene)"
-                )
-                if "rank_lo" in r
-                else ""
+        rank = f"nr. {int(r['rank'])} av {len(ranking)} i rangeringen"
+        if "rank_lo" in r and int(r["rank_lo"]) != int(r["rank_hi"]):
+            rank += f", trolig mellom nr. {int(r['rank_lo'])} og {int(r['rank_hi'])}"
+        evidence = evidence_clause(r)
+        present = [c.name for c in programme.contributors if c.every_session and c.id in topic.contributors]
+        if int(r["rank"]) > n_slots and present:
+            why_in = (
+                f"Med fordi {' og '.join(present)} skal bidra på hver samling, og dette er det sterkeste "
+                f"ledige temaet deres ({rank})"
             )
-        ]
-        evidence = []
-        if not np.isnan(r["survey_need"]):
-            evidence.append(f"Borich-skår {format_number(r['survey_need'], 2)} på tilknyttede lederområder")
-        if r["free_text_prevalence"] > 0:
-            evidence.append(
-                f"nevnt av {format_number(100 * r['free_text_prevalence'], 0)} % av dem som skrev fritekst"
-            )
-        if r["interview_emphasis"] > 0:
-            evidence.append(f"{format_number(100 * r['interview_emphasis'], 0)} % av intervjuutsnittene")
-        if evidence:
-            why.append(", ".join(evidence))
-        why.append(f"i samling {session}: " + placement_sentence(programme, placed[topic_id], session))
-        if int(r["rank"]) > n_slots:
-            present = [
-                c.name for c in programme.contributors if c.every_session and c.id in topic.contributors
-            ]
-            if present:
-                why.append(
-                    f"tatt med fordi {' og '.join(present)} skal bidra på hver samling, og dette er det "
-                    "sterkeste av temaene deres som fortsatt var ledig"
-                )
+        else:
+            why_in = f"Med som {rank}" + (f" ({evidence})" if evidence else "")
+        where = placement_sentence(programme, placed[topic_id], session)
+        where = (
+            f"står i samling {session}, men {where}"
+            if where.startswith("det kunne like gjerne")
+            else f"står i samling {session} fordi {where}"
+        )
         p_in = float(p_in_programme.get(topic_id, np.nan)) if p_in_programme is not None else np.nan
-        rationale = ". ".join(w[:1].upper() + w[1:] for w in why) + "."
+        rationale = f"{why_in}, og {where}."
         rows.append(plan_row(result.n_sessions, chosen, session, topic, r, values, p_in, rationale))
     out = pd.DataFrame(rows, columns=PLAN_COLUMNS).assign(weak=False)
     return out.sort_values(["session", "rank"], kind="stable", ignore_index=True)
 
 
-def mark_weak(table: pd.DataFrame, floor: float) -> pd.DataFrame:
-    """Flag placed topics whose evidence score is under the floor, and say so in their rationale."""
+def mark_weak(table: pd.DataFrame, floor: float, new_needs: bool = False) -> pd.DataFrame:
+    """Flag placed topics whose evidence score is under the floor, and say so in their rationale (what to do
+    about it: a new need where the leaders raised one, otherwise another topic or a free slot)."""
     weak = table["score"] < floor
-    note = (
-        f" Svakt belegg: skåren {{}} er under gulvet {format_number(floor, 2)} ([plan].min_score); vurder "
-        "et av de nye behovene i stedet."
+    note = " Få ledere ber om dette temaet, så plassen kan brukes bedre" + (
+        ", for eksempel til et av de nye behovene." if new_needs else "."
     )
-    rationale = [
-        r + note.format(format_number(sc, 2)) if w else r
-        for r, sc, w in zip(table["rationale"], table["score"], weak, strict=True)
-    ]
+    rationale = [r + note if w else r for r, w in zip(table["rationale"], weak, strict=True)]
     return table.assign(weak=weak.to_numpy(), rationale=rationale)
 
 
@@ -201,7 +193,7 @@ def left_out(
             continue
         topic = programme.topic(r.topic_id)
         if topic.excluded:
-            reason = "utelatt i programfilen (excluded)"
+            reason = "programgruppen har tatt det ut av planen"
         else:
             try:
                 forced = solve_plan(programme, values, result.n_sessions, force=(r.topic_id,))  # selection
@@ -211,7 +203,7 @@ def left_out(
                     f"skulle det inn, måtte {' og '.join(f'«{d}»' for d in dropped)} ut"
                     if dropped
                     else "det får ikke plass uten å gjøre planen svakere"
-                ) + f", og planen ville fått {format_number(100 * loss, 0)} % svakere belegg samlet"
+                ) + f", og planen som helhet ville fått {format_percent(loss)} svakere grunnlag i svarene"
                 limits = [
                     c.name
                     for c in programme.contributors

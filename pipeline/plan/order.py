@@ -221,18 +221,28 @@ def order_reasons(
                 j, a, b = link
                 clauses.append(
                     f"den ligger ved siden av samling {j} fordi {quoted(programme, [a])} og "
-                    f"{quoted(programme, [b])} tas opp av mange av de samme lederne"
+                    f"{quoted(programme, [b])} tas opp av flere av de samme lederne"
                 )
+            else:
+                clauses.append("her henger den best sammen med samlingene før og etter")
         if other.stability < best.stability - NO_DIFFERENCE:
             clauses.append("samlingen står der den sto i forrige plan")
         if len(clauses) == len(rules):  # only the tie-break decided
-            clauses.append(
-                "samlingen har det sterkeste samlede belegget og åpner derfor programmet"
-                if session == 1
-                else "rekkefølgen er ellers fri, og samlingene følger hverandre etter samlet belegg"
-            )
+            clauses.append(tie_break(best.strength, k))
         reasons[session] = sentence(clauses)
     return reasons
+
+
+def tie_break(strength: tuple[float, ...], k: int) -> str:
+    """Why gathering k + 1 sits where it does when nothing but the tie-break decided: true of the strengths
+    (the summed value of each gathering's topics, in order) and no more."""
+    strongest = strength[k] >= max(strength) - NO_DIFFERENCE
+    descending = all(a >= b - NO_DIFFERENCE for a, b in zip(strength, strength[1:], strict=False))
+    if k == 0 and strongest:
+        return "rekkefølgen er ellers fri, og programmet åpner med samlingen der temaene samlet står sterkest"
+    if descending:
+        return "rekkefølgen er ellers fri, og samlingene står etter hvor sterkt temaene deres står samlet"
+    return "rekkefølgen er ellers fri: samlingen kunne like gjerne stått et annet sted"
 
 
 def neighbour_link(groups, order, k: int, pair) -> tuple[int, str, str] | None:

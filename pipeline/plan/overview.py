@@ -4,13 +4,11 @@ the exports read the same table (`plan_overview.parquet`)."""
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 
 from pipeline.config import Programme
-from pipeline.text import format_number
+from pipeline.text import count_words, format_number, format_percent
 
 OVERVIEW_COLUMNS = [
     "n_sessions",
@@ -27,22 +25,17 @@ QUOTES_PER_GATHERING = 2
 QUOTE_MAX_WORDS = 40  # an overview quotes a sentence or two, not a whole interview passage
 
 
-def short_title(title: str) -> str:
-    """The head of a topic title: 'Rekruttere, utvikle og beholde kompetanse' -> 'Rekruttere', 'Digital
-    transformasjon i kommunen' -> 'Digital transformasjon' (an 'og' inside a head is kept: it is the
-    head's own pair, 'Samspillet mellom politikk og administrasjon')."""
-    return re.split(r",| med | i | for ", title, maxsplit=1)[0].strip()
+def gathering_title(programme: Programme, n_sessions: int, chosen: bool, session: int, lead: str) -> str:
+    """The designer's title of the gathering (`[sessions].titles`, for the chosen plan), or else the full
+    title of its best-ranked topic: never cut, never a list of topic names glued together."""
+    titles = programme.sessions.titles
+    if chosen and n_sessions == programme.sessions.count and titles:
+        return titles[session - 1]
+    return lead
 
 
-def join_heads(titles: list[str]) -> str:
-    """'Rekruttere', 'Belastning' -> 'Rekruttere og belastning'; heads with their own 'og' are listed."""
-    heads = [short_title(t) for t in titles]
-    heads = [heads[0], *[h if h[:2].isupper() else h[:1].lower() + h[1:] for h in heads[1:]]]
-    if len(heads) == 1:
-        return heads[0]
-    if any(" og " in h for h in heads):  # 'Endringsledelse og omstilling, digital transformasjon'
-        return ", ".join(heads)
-    return ", ".join(heads[:-1]) + " og " + heads[-1]
+def listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
 
 
 def evidence_line(r: pd.Series) -> str:
@@ -51,9 +44,9 @@ def evidence_line(r: pd.Series) -> str:
     if not np.isnan(r["survey_need"]):
         parts.append(f"Borich-skår {format_number(r['survey_need'], 1)}")
     if r["free_text_prevalence"] > 0:
-        parts.append(f"{format_number(100 * r['free_text_prevalence'], 0)} % i fritekst")
+        parts.append(f"{format_percent(r['free_text_prevalence'])} i fritekst")
     if r["interview_emphasis"] > 0:
-        parts.append(f"{format_number(100 * r['interview_emphasis'], 0)} % av intervjuutsnittene")
+        parts.append(f"{format_percent(r['interview_emphasis'])} av intervjuutsnittene")
     return f"Rangert nr. {int(r['rank'])}; " + ", ".join(parts) if parts else f"Rangert nr. {int(r['rank'])}"
 
 
@@ -75,15 +68,16 @@ def gathering_overview(
         own = part.loc[~part["_thread"], "title"].tolist() or titles
         best = info.loc[part["topic_id"].iloc[0]]
         ranks = [str(int(r)) for r in part["rank"]]
-        listed = ranks[0] if len(ranks) == 1 else ", ".join(ranks[:-1]) + " og " + ranks[-1]
-        count = f"{len(titles)} {'tema' if len(titles) == 1 else 'temaer'}"
+        count = count_words(len(titles), "programtema", "programtemaer")
         purpose = (
-            f"{count}, rangert nr. {listed} av {len(ranking)}. Sterkest belegg har «{titles[0]}» "
-            f"({evidence_line(best).split('; ', 1)[-1]})."
+            f"{count[:1].upper() + count[1:]}, rangert som nr. {listed(ranks)} av {len(ranking)}. "
+            f"Sterkest grunnlag i svarene har «{titles[0]}» ({evidence_line(best).split('; ', 1)[-1]})."
         )
         if part["weak"].any():
             weak = part.loc[part["weak"], "title"].tolist()
-            purpose += f" Svakt belegg for {', '.join(f'«{t}»' for t in weak)}."
+            purpose += f" {listed([f'«{t}»' for t in weak])} har svakt grunnlag: få ledere ber om " + (
+                "det." if len(weak) == 1 else "dem."
+            )
         quotes: list[str] = []
         for topic_id in part["topic_id"]:
             candidates = list(info.loc[topic_id, "quotes"])
@@ -98,7 +92,7 @@ def gathering_overview(
                 "n_sessions": int(n_sessions),
                 "chosen": bool(chosen),
                 "session": int(session),
-                "title": join_heads(own[:2]),
+                "title": gathering_title(programme, int(n_sessions), bool(chosen), int(session), own[0]),
                 "purpose": purpose,
                 "order_reason": (order_reasons or {}).get(int(n_sessions), {}).get(int(session), ""),
                 "topics": titles,

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.config import Programme
-from pipeline.text import format_number
 
 NO_COST = (
     0.005  # a move that costs less than half a per cent of the plan's cohesion costs nothing worth saying
@@ -68,15 +67,15 @@ def placements(
         topic = programme.topic(t)
         binding = []
         if g <= programme.sessions.delivered:
-            binding.append("samlingen er gjennomført")
+            binding.append("samlingen er allerede gjennomført")
         elif topic.pinned_session is not None:
-            binding.append(f"låst til samling {g} i programfilen")
+            binding.append(f"programgruppen har lagt det til samling {g}")
         for req in topic.requires:
             if req in assignment:
-                binding.append(f"bygger på «{programme.topic(req).title}» i samling {assignment[req]}")
+                binding.append(f"det bygger på «{programme.topic(req).title}» i samling {assignment[req]}")
         later = sorted(o for o, og in assignment.items() if t in programme.topic(o).requires)
         for o in later:
-            binding.append(f"må komme før «{programme.topic(o).title}» i samling {assignment[o]}")
+            binding.append(f"det må komme før «{programme.topic(o).title}» i samling {assignment[o]}")
         alone = []
         for c in programme.contributors:
             if c.every_session and c.id in topic.contributors:
@@ -86,9 +85,7 @@ def placements(
                 if theirs == [t]:
                     alone.append(c.name)
         if alone:
-            names = " og ".join(alone)
-            they = "de" if len(alone) > 1 else names
-            binding.append(f"det eneste temaet fra {names} her ({they} skal bidra på hver samling)")
+            binding.append(f"det er {' og '.join(alone)} sitt tema på denne samlingen")
         best, best_g = None, None
         for other in range(1, n_sessions + 1):
             if other == g:
@@ -110,24 +107,18 @@ def placements(
 
 
 def placement_sentence(programme: Programme, placement: Placement, session: int) -> str:
-    """The Norwegian clause(s) for one topic's gathering, specific to what decided it."""
+    """Why a topic is in its gathering, as a programme designer says it: the rules that hold it there, then
+    the topic it shares leaders with when moving it would cost cohesion, or that its place is free."""
     parts = list(placement.binding)
     if placement.best_other is None:
-        parts.append("kan ikke flyttes til en annen samling uten å bryte reglene i programfilen")
+        if not parts:
+            parts.append("reglene for programmet gir det ingen annen plass")
     elif placement.cost > NO_COST:
-        with_whom = (
-            f": det deler ledere med «{programme.topic(placement.partner).title}» her"
-            if placement.partner
-            else ""
-        )
         parts.append(
-            f"å flytte det til samling {placement.best_other}, det beste alternativet, ville senket planens "
-            f"samhørighet med {format_number(100 * placement.cost, 0 if placement.cost >= 0.01 else 1)} %"
-            f"{with_whom}"
+            f"det hører sammen med «{programme.topic(placement.partner).title}», som også står her"
+            if placement.partner
+            else "det passer best sammen med de andre temaene her"
         )
     elif not parts:
-        parts.append(
-            f"kunne like gjerne stått i samling {placement.best_other}: lederne som tar det opp, tar ikke "
-            f"oftere opp de andre temaene i samling {session}"
-        )
-    return "; ".join(parts)
+        parts.append(f"det kunne like gjerne stått i samling {placement.best_other}")
+    return " og ".join(parts) if len(parts) <= 2 else ", ".join(parts[:-1]) + " og " + parts[-1]

@@ -155,7 +155,7 @@ def changes(
         before, after = previous.get(topic_id), assignment.get(topic_id)
         r = info.loc[topic_id] if topic_id in info.index else None
         evidence = (
-            f"rangert nr. {int(r['rank'])} av {len(info)} med det oppdaterte belegget"
+            f"rangert nr. {int(r['rank'])} av {len(info)} med de oppdaterte svarene"
             if r is not None
             else ""
         )
@@ -183,9 +183,9 @@ def changes(
             if full:
                 why = f"{' og '.join(full)} har fått så mange temaer som programfilen tillater (max_topics)"
             elif came:
-                why = f"inn kom {', '.join(f'«{c}»' for c in came)} med sterkere belegg"
+                why = f"inn kom {', '.join(f'«{c}»' for c in came)} med sterkere grunnlag i svarene"
             else:
-                why = "plassen trengs til temaer med sterkere belegg"
+                why = "plassen trengs til temaer med sterkere grunnlag i svarene"
             reason = f"Tatt ut: {evidence}; {why}."
         else:
             kind = "moved"

@@ -14,11 +14,9 @@ import pandas as pd
 
 from pipeline.config import load_programme
 from pipeline.store import Store
-from pipeline.text import THIN_SPACE, format_number
+from pipeline.text import format_number, format_percent
 
-
-def format_percent(share: float, decimals: int = 0) -> str:
-    return "–" if share is None or pd.isna(share) else f"{format_number(100 * share, decimals)}{THIN_SPACE}%"
+__all__ = ["HTML", "Run", "bullets", "format_number", "format_percent", "load_run", "table"]
 
 
 @dataclass(frozen=True)

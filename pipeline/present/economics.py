@@ -58,12 +58,37 @@ def variant_sentence(run: Run, n: int) -> str:
 def recommendation(run: Run) -> HTML:
     """The recommendation in one sentence first, then the other gathering count."""
     if not configured(run):
-        return HTML(
-            "<p>Programfilen har ingen økonomi ([economics]): legg inn kostnader, avgifter og fordeling for "
-            "å få en anbefaling.</p>"
-        )
+        return not_configured(run)
     lead, rest = recommendation_sentences(run)
     return HTML(f"<p><strong>Anbefaling: {html.escape(lead)}</strong></p>" + bullets([rest]).body)
+
+
+def not_configured(run: Run) -> HTML:
+    """Without the programme's costs: the willingness to pay as the leaders gave it, and what the analysis
+    needs to say more."""
+    from pipeline.present.needs import preferences_table
+
+    asked = run.tables["preferences"].loc[lambda d: d["item_id"] == "wtp"]
+    answers = (
+        "<h2>Betalingsvilje</h2><p>Hva lederne svarte på hvor mye de er villige til å betale for hele "
+        "programmet:</p>" + preferences_table(run, "wtp", "Betalingsvilje per deltaker").body
+        if not asked.empty
+        else "<p>Undersøkelsen har ikke noe spørsmål om betalingsvilje.</p>"
+    )
+    return HTML(
+        "<p>Avgift, overskudd og risiko for tap er ikke regnet ut ennå, fordi kostnadene for programmet ikke "
+        "er lagt inn. For å få dem trenger analysen de faste kostnadene og kostnaden per deltaker for tre og "
+        "fire samlinger, hvor mange ledere som er i målgruppen, hvor mange av de villige som trolig melder "
+        "seg på, og hvordan partene deler et overskudd. Programgruppen legger disse tallene inn i "
+        "programfilen, og analysen regner dem ut ved neste kjøring.</p>" + answers
+    )
+
+
+def titled(heading: str, body: str, intro: str = "") -> HTML:
+    """A section of the report: its heading, an optional lead-in and its content (the notebook holds no
+    heading of its own, so a section without data leaves nothing behind)."""
+    lead = f"<p>{intro}</p>" if intro else ""
+    return HTML(f"<h2>{html.escape(heading)}</h2>{lead}{body}")
 
 
 def recommendation_sentences(run: Run) -> tuple[str, str]:
@@ -96,7 +121,11 @@ def demand_figure(run: Run) -> HTML:
     main = run.economics_summary["by_sessions"][chosen]
     from pipeline import figures  # figures imports present: not at module level
 
-    return figures.demand_chart(run.tables["economics"], main["fee"] or main["lowest_risk_fee"])
+    return titled(
+        "Betalingsvilje",
+        figures.demand_chart(run.tables["economics"], main["fee"] or main["lowest_risk_fee"]).body,
+        "Andelen som er villige til å betale minst en gitt avgift for hele programmet.",
+    )
 
 
 def surplus_figure(run: Run) -> HTML:
@@ -104,7 +133,9 @@ def surplus_figure(run: Run) -> HTML:
         return HTML("")
     from pipeline import figures
 
-    return figures.surplus_chart(run.tables["economics"], recommended_fees(run))
+    return titled(
+        "Overskudd etter avgift", figures.surplus_chart(run.tables["economics"], recommended_fees(run)).body
+    )
 
 
 def fee_table(run: Run, n_sessions: int | None = None) -> HTML:
@@ -159,7 +190,7 @@ def sessions_table(run: Run) -> HTML:
                 "Risiko for tap": format_percent(s["p_loss"]),
             }
         )
-    return table(pd.DataFrame(rows))
+    return titled("Tre eller fire samlinger", table(pd.DataFrame(rows)).body)
 
 
 def shares_table(run: Run) -> HTML:
@@ -175,7 +206,7 @@ def shares_table(run: Run) -> HTML:
         f"{html.escape(party(run, run.programme.economics.loss_carried_by))}. Olympiatoppens honorar er en "
         "kostnad i Smart Innovation Norways budsjett (eget avtaleforhold).</p>"
     )
-    return HTML(note + table(pd.DataFrame(rows)).body)
+    return titled("Hva partene får", note + table(pd.DataFrame(rows)).body)
 
 
 def split_text(run: Run) -> str:
@@ -199,7 +230,11 @@ def sensitivity_table(run: Run) -> HTML:
         }
         for s in run.economics_summary["uptake_sensitivity"]
     ]
-    return table(pd.DataFrame(rows))
+    return titled(
+        "Hvis oppslutningen blir en annen",
+        table(pd.DataFrame(rows)).body,
+        "Samme avgift med lavere og høyere oppslutning enn forventet.",
+    )
 
 
 def segments_table(run: Run) -> HTML:
@@ -221,7 +256,11 @@ def segments_table(run: Run) -> HTML:
             ],
         }
     )
-    return table(shown, "Ingen grupper å vise.")
+    return titled(
+        "Betalingsvilje i ulike grupper",
+        table(shown, "Ingen grupper å vise.").body,
+        "Andelen som er villige til å betale den anbefalte avgiften. Grupper med få svar vises ikke.",
+    )
 
 
 def assumptions(run: Run) -> HTML:
@@ -249,10 +288,9 @@ def assumptions(run: Run) -> HTML:
         "Svarene er gitt i intervaller. Vi antar at betalingsviljen er jevnt fordelt innenfor hvert "
         "intervall; "
         f"det åpne øverste intervallet regnes til {format_number(e.open_band_factor, 1)} ganger starten.",
-        f"Usikkerheten er regnet ut med {format_number(e.resamples)} omtrekninger av svarene, med "
-        "oppslutningen "
-        "trukket innenfor intervallet og tilfeldig påmelding.",
+        f"Usikkerheten er funnet ved å regne alt ut {format_number(e.resamples)} ganger med et tilfeldig "
+        "utvalg av svarene, oppslutningen trukket innenfor intervallet og tilfeldig påmelding.",
         "Metoden svarer til Gabor–Granger-logikken (etterspørsel lest av ved hver pris); Van Westendorps "
         "prismåler krever fire prisspørsmål som undersøkelsen ikke stilte.",
     ]
-    return HTML(bullets(items).body + table(costs).body)
+    return titled("Forutsetninger", bullets(items).body + table(costs).body)

@@ -9,29 +9,25 @@ from pipeline.present.base import HTML
 TERMS = (
     (
         "Borich-skår",
-        "Et mål på behov for opplæring: hvor viktig lederne sier et område er, ganget med hvor stort gapet "
-        "er mellom viktighet og hvor godt rustet de føler seg. Høyere skår betyr større behov.",
+        "Viser hvor stort behovet for opplæring er på et område. Skåren blir høy når lederne sier at området "
+        "er viktig og samtidig at de ikke er godt nok rustet til det. Jo høyere skår, desto større behov.",
     ),
     (
         "Intervall",
-        "Området et tall sannsynligvis ligger innenfor. Vi trekker svarene på nytt mange ganger "
-        "(omtrekninger) og ser hvor mye tallet varierer; et 90 %-intervall rommer 90 % av omtrekningene.",
+        "Området tallet med stor sannsynlighet ligger innenfor. Vi regner tallet ut på nytt mange ganger, "
+        "hver gang med et tilfeldig utvalg av de samme svarene, og ser hvor mye det varierer. Et "
+        "90\u202f%-intervall rommer 90\u202f% av disse utregningene.",
     ),
     (
-        "Omtrekninger",
-        "Samme analyse gjentatt mange ganger på et nytt utvalg av de samme svarene. Slik ser vi hvor sikre "
-        "tallene er.",
-    ),
-    (
-        "Skår for et tema",
-        "Et samlet mål på belegget for et tema: behov i undersøkelsen, hvor ofte lederne nevner det i "
-        "fritekst og i intervjuene. 0 er snittet for katalogen; en negativ skår betyr under snittet, ikke "
-        "at ingen trenger temaet.",
+        "Skår for et programtema",
+        "Et samlet mål på hvor mye lederne etterspør et programtema: behovet i undersøkelsen, hvor ofte de "
+        "nevner det i fritekst og hvor mye det vektlegges i intervjuene. 0 er snittet for katalogen. En "
+        "negativ skår betyr under snittet, ikke at ingen trenger temaet.",
     ),
     (
         "Sannsynlighet for å være med",
-        "Hvor ofte temaet kommer med i programmet når vi lar vektene mellom undersøkelse, fritekst og "
-        "intervjuer variere litt rundt de valgte.",
+        "Hvor ofte programtemaet kommer med når vi lar vektene mellom undersøkelse, fritekst og intervjuer "
+        "variere litt rundt de valgte.",
     ),
     (
         "Locus for Focus",
@@ -39,11 +35,11 @@ TERMS = (
     ),
     (
         "Nytt behov",
-        "Et tema lederne tar opp som ingen av temaene i katalogen dekker.",
+        "Noe mange ledere tar opp i svarene, som ingen av programtemaene i katalogen dekker.",
     ),
     (
-        "Svakt belegg",
-        "Et tema med skår under gulvet i programfilen: få ledere har bedt om det.",
+        "Svakt grunnlag",
+        "Et programtema med skår under grensen programgruppen har satt: få ledere har bedt om det.",
     ),
 )
 

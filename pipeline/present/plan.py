@@ -7,6 +7,7 @@ import html
 import pandas as pd
 
 from pipeline.present.base import HTML, Run, bullets, format_number, format_percent, table
+from pipeline.text import count_words
 
 
 def ranking_table(run: Run) -> HTML:
@@ -30,28 +31,76 @@ def ranking_table(run: Run) -> HTML:
     return table(shown)
 
 
+def variant_difference(run: Run) -> tuple[int, pd.DataFrame] | None:
+    """(the chosen count, the topics only one of the plans with three and four gatherings holds, `in_plan`:
+    the count of the plan that holds it), or None when one of the two plans does not exist."""
+    plan = run.tables["plan"]
+    chosen = int(plan.loc[plan["chosen"], "n_sessions"].iloc[0])
+    ids = {n: set(plan.loc[plan["n_sessions"] == n, "topic_id"]) for n in (3, 4)}
+    if not ids[3] or not ids[4]:
+        return None
+    only = plan.loc[
+        ((plan["n_sessions"] == 4) & plan["topic_id"].isin(ids[4] - ids[3]))
+        | ((plan["n_sessions"] == 3) & plan["topic_id"].isin(ids[3] - ids[4]))
+    ]
+    return chosen, only.sort_values("rank", kind="stable").rename(columns={"n_sessions": "in_plan"})
+
+
+def fourth_gathering(run: Run) -> str:
+    """One sentence: what a fourth gathering adds (or what the plan loses with three), from the two plans."""
+    found = variant_difference(run)
+    if found is None:
+        return ""
+    chosen, only = found
+    added = only.loc[only["in_plan"] == 4]
+    if added.empty:
+        return "En fjerde samling gir ikke plass til flere programtemaer, bare mer tid til de samme."
+    names = listed([f"«{t}» (nr. {r})" for t, r in zip(added["title"], added["rank"], strict=True)])
+    weak = int(added["weak"].sum())
+    who = "Det" if len(added) == 1 else "Alle" if weak == len(added) else f"{weak} av dem"
+    strength = f" {who} har svakt grunnlag i svarene." if weak else ""
+    if chosen == 4:
+        return f"Med tre samlinger i stedet for fire faller {names} ut.{strength}"
+    return f"En fjerde samling ville gitt plass til {names}.{strength}"
+
+
+def listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
+
+
 def plan_comparison(run: Run) -> HTML:
-    """3 versus 4 gatherings: topics and the value of each plan."""
+    """Three versus four gatherings: which topics only one of the two plans holds, and how strong they are."""
     variants = run.plan_summary.get("variants", {})
-    rows = []
-    for count in ("3", "4"):
-        v = variants.get(count)
-        if not v:
-            continue
-        if not v.get("feasible"):
-            under_way = str(v.get("reason", "")).startswith("under way")
-            verdict = "ikke aktuelt: programmet er i gang" if under_way else "ikke mulig"
-            rows.append({"Samlinger": count, "Temaer": "–", "Verdi": verdict, "Valgt": ""})
-            continue
-        rows.append(
-            {
-                "Samlinger": count,
-                "Temaer": v["topics"],
-                "Verdi": format_number(v["objective"], 2),
-                "Valgt": "valgt i programfilen" if v["chosen"] else "",
-            }
+    other = next((c for c, v in variants.items() if not v.get("chosen")), None)
+    if other is not None and not variants[other].get("feasible"):
+        under_way = str(variants[other].get("reason", "")).startswith("under way")
+        return HTML(
+            "<p>"
+            + (
+                "Programmet er allerede i gang, så antallet samlinger ligger fast."
+                if under_way
+                else f"En plan med {other} samlinger lar seg ikke sette opp innenfor reglene for programmet."
+            )
+            + "</p>"
         )
-    return table(pd.DataFrame(rows))
+    found = variant_difference(run)
+    if found is None:
+        return HTML("<p>Det er ikke laget noen plan med et annet antall samlinger.</p>")
+    only = found[1]
+    text = fourth_gathering(run)
+    if only.empty:
+        return HTML(f"<p>{html.escape(text)}</p>")
+    shown = pd.DataFrame(
+        {
+            "Rang": only["rank"],
+            "Programtema": only["title"],
+            "Bare med i planen med": only["in_plan"].map(
+                lambda n: f"{'tre' if n == 3 else 'fire'} samlinger"
+            ),
+            "Grunnlag i svarene": only["weak"].map(lambda w: "svakt" if w else "godt nok"),
+        }
+    )
+    return HTML(f"<p>{html.escape(text)}</p>" + table(shown).body)
 
 
 def left_out_table(run: Run) -> HTML:
@@ -81,13 +130,62 @@ def plan_table(run: Run, n_sessions: int | None = None) -> HTML:
             "Begrunnelse": plan["rationale"],
         }
     )
-    return table(shown)
+    if plan["p_in_programme"].round(2).nunique(dropna=False) <= 1:  # the same everywhere: says nothing
+        return table(shown.drop(columns="Sannsynlighet med"))
+    return HTML(
+        table(shown).body + "<p><small>«Sannsynlighet med» er andelen av forsøkene, med vektene mellom "
+        "undersøkelse, fritekst og intervjuer litt endret, der temaet kommer med i programmet.</small></p>"
+    )
 
 
 def headline(run: Run) -> HTML:
-    """The plan in a few lines: gatherings, topics per contributor, and how sure the choice is."""
+    """The plan in a few lines (`headline_items`)."""
+    return bullets(headline_items(run))
+
+
+def plan_facts(run: Run) -> list[str]:
+    """The plan's central facts, for every document that presents the plan: topics against slots, how many
+    are weak and which, what a fourth gathering adds."""
     plan = run.tables["plan"].loc[lambda d: d["chosen"]]
     n = int(plan["n_sessions"].iloc[0])
+    chosen = next((v for v in run.plan_summary.get("variants", {}).values() if v.get("chosen")), {})
+    slots = int(chosen.get("slots", len(plan)))
+    catalogue = len(run.tables["topic_ranking"])
+    placed = plan["topic_id"].nunique()
+    if placed >= catalogue:
+        first = (
+            f"Programmet har {WORDS.get(n, n)} samlinger med {slots} plasser, og alle de {catalogue} "
+            "programtemaene i katalogen får plass. Planen velger altså ikke bort noe tema; den avgjør "
+            "hvilke temaer som står sammen, og i hvilken rekkefølge."
+        )
+    else:
+        first = (
+            f"Programmet har {WORDS.get(n, n)} samlinger med {slots} plasser. Av de {catalogue} "
+            f"programtemaene i katalogen får {placed} plass"
+            + (f", og {slots - placed} plasser står åpne." if slots > placed else ".")
+        )
+    weak = plan.loc[plan["weak"]].sort_values("rank")
+    items = [first]
+    if weak.empty:
+        items.append("Alle temaene i planen har godt nok grunnlag i svarene.")
+    else:
+        count = count_words(len(weak), "av dem", "av dem")
+        items.append(
+            f"{count[:1].upper() + count[1:]} har svakt grunnlag i svarene, fordi få ledere ber om "
+            f"{'det' if len(weak) == 1 else 'dem'}: {listed([f'«{t}»' for t in weak['title']])}."
+        )
+    fourth = fourth_gathering(run)
+    if fourth:
+        items.append(fourth)
+    return items
+
+
+def headline_items(run: Run) -> list[str]:
+    """The plan's central facts (`plan_facts`), then the contributors and, when it says something, how sure
+    the choice is."""
+    plan = run.tables["plan"].loc[lambda d: d["chosen"]]
+    items = plan_facts(run)
+    placed, catalogue = plan["topic_id"].nunique(), len(run.tables["topic_ranking"])
     per = (
         plan.explode("contributors")["contributors"]
         .map(lambda c: run.contributor_names.get(c, c))
@@ -95,18 +193,21 @@ def headline(run: Run) -> HTML:
         .sort_index(kind="stable")
     )
     shared = int((plan["contributors"].map(len) > 1).sum())
+    items.append(
+        "Bidragsyterne: "
+        + ", ".join(f"{k} har {v}" for k, v in per.items())
+        + (f" ({shared} temaer har to bidragsytere og teller hos begge)." if shared else ".")
+    )
     sure = plan.loc[plan["p_in_programme"] >= 0.9]
-    items = [
-        f"{n} samlinger med {len(plan)} temaer. "
-        + ", ".join(f"{k} bidrar i {v}" for k, v in per.items())
-        + (f" ({shared} temaer har to bidragsytere og teller hos begge)." if shared else "."),
-        f"{len(sure)} av de {len(plan)} temaene kommer med i minst 90 % av omtrekningene når vektene mellom "
-        "undersøkelse, fritekst og intervjuer varieres litt.",
-    ]
+    if placed < catalogue and plan["p_in_programme"].notna().all():
+        items.append(
+            f"Når vektene mellom undersøkelse, fritekst og intervjuer endres litt, kommer {len(sure)} av de "
+            f"{placed} temaene med i minst 90\u202f% av forsøkene."
+        )
     wishes = run.needs_summary.get("gatherings") or {}
     if wishes.get("preferred"):
         items.append(gatherings_wish(wishes, int(run.needs_summary.get("respondents", 0))))
-    return bullets(items)
+    return items
 
 
 WORDS = {3: "tre", 4: "fire"}
@@ -137,7 +238,7 @@ def programme_overview(run: Run) -> HTML:
         items = []
         for title, evidence in zip(row.topics, row.evidence, strict=True):
             who = ", ".join(run.contributor_names.get(c, c) for c in by_title[title]["contributors"])
-            weak = " <em>(svakt belegg)</em>" if by_title[title]["weak"] else ""
+            weak = " <em>(svakt grunnlag)</em>" if by_title[title]["weak"] else ""
             items.append(
                 f"<li><strong>{html.escape(title)}</strong> ({html.escape(who)}){weak}<br>"
                 f"<small>{html.escape(evidence)}</small></li>"
@@ -155,31 +256,48 @@ def programme_overview(run: Run) -> HTML:
     return HTML("".join(parts))
 
 
+def settings_note(run: Run) -> HTML:
+    """For the analysts' version only: the programme file's settings behind weak and open slots."""
+    summary = run.plan_summary
+    return HTML(
+        "<p>For analytikere: et programtema har svakt grunnlag når skåren er under "
+        f"<code>[plan].min_score</code> = {format_number(summary.get('min_score', -0.5), 2)}. Med "
+        "<code>[plan].fill_all_slots = false</code> står slike plasser åpne i stedet "
+        f"(nå: <code>{str(summary.get('fill_all_slots', True)).lower()}</code>).</p>"
+    )
+
+
 def weak_slots(run: Run) -> HTML:
-    """Topics placed under the evidence floor, open slots, and the new needs proposed as candidates."""
+    """Topics with weak grounds in the answers, open slots, and the new needs that could take them."""
     summary = run.plan_summary
     chosen = next((v for v in summary.get("variants", {}).values() if v.get("chosen")), {})
     plan = run.tables["plan"].loc[lambda d: d["chosen"]]
     weak = plan.loc[plan["weak"]]
-    floor = format_number(summary.get("min_score", -0.5), 2)
+    candidates = summary.get("candidates", [])
     items = []
     if weak.empty and not chosen.get("open_slots"):
-        items.append(f"Alle plassene har temaer med belegg over gulvet (skår {floor}).")
+        items.append("Ingen plasser har temaer med svakt grunnlag i svarene.")
     for r in weak.itertuples(index=False):
         items.append(
-            f"Samling {r.session}: «{r.title}» har svakt belegg (skår {format_number(r.score, 2)}, under "
-            f"gulvet {floor}). Plassen kan brukes bedre."
+            f"Samling {r.session}: «{r.title}» har svakt grunnlag i svarene (nr. {r.rank} av "
+            f"{len(run.tables['topic_ranking'])}). Plassen kan brukes bedre."
         )
     if chosen.get("open_slots"):
         items.append(
-            f"{chosen['open_slots']} av {chosen['slots']} plasser står åpne fordi ingen tema i katalogen har "
-            "nok belegg til dem ([plan].fill_all_slots = false)."
+            f"{chosen['open_slots']} av {chosen['slots']} plasser står åpne fordi ingen programtemaer i "
+            "katalogen har godt nok grunnlag i svarene til dem."
         )
-    for c in summary.get("candidates", []):
+    for c in candidates:
         items.append(
-            f"Kandidat fra de nye behovene: «{c['title']}», tatt opp av {c['respondents']} respondenter "
-            f"({format_percent(c['share_respondents'])}) og i {c['interviews']} intervjuer. Ingen tema i "
-            "katalogen dekker det." + (f" Sitat: «{c['quote']}»" if c.get("quote") else "")
+            f"Nytt behov som kan ta en av plassene: «{c['title']}», tatt opp av {c['respondents']} "
+            f"respondenter ({format_percent(c['share_respondents'])}) og i {c['interviews']} intervjuer. "
+            "Ingen programtemaer i katalogen dekker det."
+            + (f" Sitat: «{c['quote']}»" if c.get("quote") else "")
+        )
+    if not candidates and not weak.empty:
+        items.append(
+            "Lederne tar ikke opp noe nytt behov som katalogen mangler, så en svak plass må eventuelt fylles "
+            "med et annet programtema eller brukes til mer tid på de sterkeste temaene."
         )
     return bullets(items)
 

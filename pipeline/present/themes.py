@@ -15,8 +15,13 @@ SOURCE_NAMES = {"survey": "Fritekst i undersøkelsen, respondenter", "interview"
 
 
 def theme_names(themes: pd.DataFrame) -> pd.Series:
-    """The themes' names as partners read them (the distinctive words where a run has no names)."""
-    return themes["name"] if "name" in themes else themes["label"]
+    """The themes' names as partners read them (the distinctive words where a run has no names). A group of
+    answers about many different things gets no name that claims otherwise: it is called mixed, with the
+    words that recur in it."""
+    names = themes["name"] if "name" in themes else themes["label"]
+    if "emerging_reason" not in themes:
+        return names
+    return names.where(~mixed(themes), "Blandede svar (ord som går igjen: " + themes["label"] + ")")
 
 
 def themes_table(run: Run) -> HTML:
@@ -215,6 +220,15 @@ def catalogue_terms(run: Run, shown: int = 6) -> HTML:
     return table(pd.DataFrame(rows))
 
 
+def review_how_to(run: Run) -> HTML:
+    """For the analysts' version only: how to write and use the coding sheet."""
+    return HTML(
+        "<p>For analytikere: <code>python -m pipeline review</code> (eller <code>make review</code>) skriver "
+        "regnearket med maskinens koding. Sett det i <code>[themes].review</code> i programfilen; rettelsene "
+        "brukes ved neste kjøring.</p>"
+    )
+
+
 def review_summary(run: Run) -> HTML:
     """How many answers and passages an analyst has checked, and how well the machine's coding agreed."""
     table_ = run.tables["review_agreement"]
@@ -223,8 +237,7 @@ def review_summary(run: Run) -> HTML:
     if reviewed == 0:
         return HTML(
             "<p>Ingen svar er kontrollert av en analytiker ennå. Maskinens koding kan kontrolleres i et "
-            "regneark: <code>python -m pipeline review</code> skriver det, og rettelsene brukes ved neste "
-            "kjøring.</p>"
+            "regneark, og rettelsene brukes ved neste kjøring.</p>"
         )
     titles = dict(
         zip(run.tables["topic_ranking"]["topic_id"], run.tables["topic_ranking"]["title"], strict=True)

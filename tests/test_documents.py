@@ -1,0 +1,186 @@
+"""What partners and the board read, held to the tables: every claim about the plan true of the numbers
+beside it, one account of new needs, no engine words, no empty headings, whole titles."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.plan.order import tie_break
+
+PARTNER_PAGES = ("index", "oversikt", "behov", "temaer", "programplan", "okonomi")
+ENGINE = re.compile(
+    r"`|\[[a-z_]+\]\.?[a-z_]*|\b[a-z]+_[a-z_]+\b|(?:/[\w.-]+){2,}|\b\w+\.(?:toml|parquet|py|json)\b|"
+    r"python -m|\bgulvet\b|omtrekning|samhørighet med"
+)
+
+
+class Outline(HTMLParser):
+    """A page as a sequence of headings (level, text) and content (0, text); images and tables count as
+    content."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[tuple[int, str]] = []
+        self.heading: list | None = None
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in ("script", "style", "title"):
+            self.hidden += 1
+        elif re.fullmatch(r"h[1-4]", tag):
+            self.heading = [int(tag[1]), ""]
+        elif tag in ("img", "svg", "table") and not self.hidden:
+            self.items.append((0, f"<{tag}>"))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style", "title"):
+            self.hidden -= 1
+        elif re.fullmatch(r"h[1-4]", tag) and self.heading is not None:
+            self.items.append((self.heading[0], self.heading[1].strip()))
+            self.heading = None
+
+    def handle_data(self, data: str) -> None:
+        if self.hidden:
+            return
+        if self.heading is not None:
+            self.heading[1] += data
+        elif data.strip():
+            self.items.append((0, data.strip()))
+
+
+def outline(html: str) -> list[tuple[int, str]]:
+    parser = Outline()
+    parser.feed(html)
+    return parser.items
+
+
+def empty_headings(items: list[tuple[int, str]]) -> list[str]:
+    """Headings followed by nothing, or at once by a heading of the same or a higher level."""
+    bad = []
+    for i, (level, text) in enumerate(items):
+        if not level:
+            continue
+        following = items[i + 1] if i + 1 < len(items) else None
+        if following is None or 0 < following[0] <= level:
+            bad.append(text)
+    return bad
+
+
+def partner_texts(run: Path) -> dict[str, str]:
+    """Everything a partner or the board reads: the partner pages' visible text, the designers' CSV, the
+    workbook's cells and the board paper."""
+    from docx import Document
+    from openpyxl import load_workbook
+
+    texts = {
+        name: " ".join(t for _, t in outline((run / f"reports/{name}.html").read_text(encoding="utf-8")))
+        for name in PARTNER_PAGES
+    }
+    designers = pd.read_csv(run / "data/processed/plan.csv", sep=";", dtype=str, encoding="utf-8-sig")
+    texts["plan.csv"] = designers.drop(columns="Tema-id").to_csv(index=False)  # the id is the designers' key
+    book = load_workbook(run / "reports/programplan.xlsx")
+    cells = []
+    for sheet in book:
+        rows = list(sheet.iter_rows(values_only=True))
+        keys = {i for i, v in enumerate(rows[0] if rows else ()) if v == "Tema-id"}  # the designers' key
+        cells += [str(v) for row in rows for i, v in enumerate(row) if v is not None and i not in keys]
+    texts["programplan.xlsx"] = " ".join(cells)
+    doc = Document(str(run / "reports/styresak.docx"))
+    texts["styresak.docx"] = "\n".join(p.text for p in doc.paragraphs) + "\n".join(
+        c.text for t in doc.tables for row in t.rows for c in row.cells
+    )
+    return texts
+
+
+def test_the_tie_break_reason_claims_strength_only_where_it_holds() -> None:
+    assert "sterkest" in tie_break((3.0, 2.0, 1.0), 0)
+    assert "sterkest" not in tie_break((2.0, 3.0, 1.0), 0)  # the opening gathering is not the strongest
+    assert "kunne like gjerne" in tie_break((2.0, 3.0, 1.0), 2)  # nor are they in falling order
+    assert "etter hvor sterkt" in tie_break((3.0, 2.0, 1.0), 1)
+
+
+def test_an_order_reason_that_calls_a_gathering_strongest_is_true(sample_run: Path) -> None:
+    plan = pd.read_parquet(sample_run / "data/processed/plan.parquet")
+    overview = pd.read_parquet(sample_run / "data/processed/plan_overview.parquet")
+    for row in overview.itertuples(index=False):
+        strength = plan.loc[plan["n_sessions"] == row.n_sessions].groupby("session")["value"].sum()
+        if "står sterkest" in row.order_reason:
+            assert strength[row.session] == pytest.approx(strength.max()), row.order_reason
+        if "etter hvor sterkt" in row.order_reason:
+            assert strength.is_monotonic_decreasing, row.order_reason
+
+
+def test_gathering_titles_are_whole_topic_titles(sample_run: Path) -> None:
+    plan = pd.read_parquet(sample_run / "data/processed/plan.parquet")
+    overview = pd.read_parquet(sample_run / "data/processed/plan_overview.parquet")
+    for row in overview.itertuples(index=False):
+        here = plan.loc[(plan["n_sessions"] == row.n_sessions) & (plan["session"] == row.session), "title"]
+        assert row.title in set(here), row.title
+        assert not re.search(r"(,|\b(og|eller|i|for|med|på|av))$", row.title), row.title
+
+
+def test_no_partner_text_carries_a_setting_code_or_path(sample_run: Path) -> None:
+    for name, text in partner_texts(sample_run).items():
+        found = ENGINE.findall(text)
+        assert not found, (name, found[:5])
+
+
+def test_no_heading_is_empty(sample_run: Path) -> None:
+    from docx import Document
+
+    for name in PARTNER_PAGES:
+        items = outline((sample_run / f"reports/{name}.html").read_text(encoding="utf-8"))
+        assert not empty_headings(items), (name, empty_headings(items))
+    doc = Document(str(sample_run / "reports/styresak.docx"))
+    items = [
+        (int(p.style.name[-1]), p.text) if p.style.name.startswith("Heading") else (0, p.text)
+        for p in doc.paragraphs
+        if p.text.strip()
+    ]
+    assert not empty_headings(items)
+
+
+def test_the_plan_facts_in_every_document_equal_the_plan(sample_run: Path) -> None:
+    from pipeline.deliver import findings
+    from pipeline.present import load_run
+
+    run = load_run(sample_run)
+    plan = run.tables["plan"].loc[lambda d: d["chosen"]]
+    facts = findings.plan_facts(run)
+    placed, catalogue = plan["topic_id"].nunique(), len(run.tables["topic_ranking"])
+    first = facts[0]
+    assert (f"alle de {catalogue}" in first) == (placed == catalogue)
+    if placed < catalogue:
+        assert f"Av de {catalogue} programtemaene i katalogen får {placed} plass" in first
+    weak = plan.loc[plan["weak"], "title"].tolist()
+    assert all(f"«{t}»" in facts[1] for t in weak) and ("svakt grunnlag" in facts[1]) == bool(weak)
+    texts = partner_texts(sample_run)
+    for name in ("index", "programplan", "styresak.docx"):
+        for fact in facts:
+            assert fact in texts[name], (name, fact)
+    book = texts["programplan.xlsx"]
+    assert all(t in book for t in plan["title"])
+
+
+def test_one_account_of_new_needs_across_the_documents(sample_run: Path) -> None:
+    from pipeline.deliver import findings
+    from pipeline.present import load_run
+
+    run = load_run(sample_run)
+    lines = findings.new_needs_lines(run)
+    texts = partner_texts(sample_run)
+    for name in ("index", "styresak.docx"):
+        for line in lines:
+            assert line in texts[name], (name, line)
+    if not run.plan_summary.get("candidates"):
+        for name, text in texts.items():
+            assert "et av de nye behovene" not in text, name
+    themes = run.tables["themes"]
+    mixed = themes.loc[themes["emerging_reason"].str.startswith("for sammensatt")]
+    for name in mixed["name"]:
+        assert f"{name}:" not in texts["index"]  # a mixed group of answers is not given a name
