@@ -20,9 +20,19 @@ from pipeline.needs.segments import segment_order  # noqa: E402
 from pipeline.present import HTML  # noqa: E402
 from pipeline.text import format_number  # noqa: E402
 
+PRINT_WIDTH = 7.0  # inches: an A4 page's text width, so a figure prints at its own size and its text at 8 pt+
+SMALLEST_FONT = 8.5  # points, the smallest text a figure draws
+
+
+def width(wanted: float) -> float:
+    """A figure's width in inches, no wider than the printed page."""
+    return min(PRINT_WIDTH, wanted)
+
 
 def embed(fig: Figure, alt: str, caption: str = "") -> HTML:
-    """A figure as an HTML <figure> with a PNG, Norwegian alternative text and an optional caption."""
+    """A figure as an HTML <figure> with a PNG, Norwegian alternative text and an optional caption, shown
+    at its own size (in inches), so print does not shrink its text."""
+    inches = fig.get_size_inches()[0]
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
     plt.close(fig)
@@ -30,7 +40,7 @@ def embed(fig: Figure, alt: str, caption: str = "") -> HTML:
     cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
     return HTML(
         f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" '
-        f'style="max-width:100%">{cap}</figure>'
+        f'style="width:{inches:.2f}in;max-width:100%">{cap}</figure>'
     )
 
 
@@ -54,7 +64,7 @@ def mwds_chart(needs: pd.DataFrame, confidence: float = 0.9, min_cell: int = 1) 
     if instead is not None:
         return instead
     needs = needs.sort_values("mwds")
-    fig, ax = plt.subplots(figsize=(8.5, 0.42 * len(needs) + 1.4))
+    fig, ax = plt.subplots(figsize=(width(8.5), 0.42 * len(needs) + 1.4))
     err = np.vstack([needs["mwds"] - needs["mwds_lo"], needs["mwds_hi"] - needs["mwds"]])
     ax.barh(needs["area_label"], needs["mwds"], color="0.75", edgecolor="black", linewidth=0.6)
     ax.errorbar(
@@ -85,7 +95,7 @@ def _scatter(
     shade: tuple[bool, bool] | None,
     centre: tuple[float, float] | None = None,
 ) -> Figure:
-    fig, ax = plt.subplots(figsize=(8.5, 6.5))
+    fig, ax = plt.subplots(figsize=(width(8.5), 6.2))
     cx, cy = centre if centre is not None else (needs[x].mean(), needs[y].mean())
     pad_x = (needs[x].max() - needs[x].min()) * 0.25 + 0.05
     pad_y = (needs[y].max() - needs[y].min()) * 0.2 + 0.05
@@ -104,27 +114,35 @@ def _scatter(
     ax.axvline(cx, color="black", linewidth=0.8, linestyle="--")
     ax.axhline(cy, color="black", linewidth=0.8, linestyle="--")
     ax.scatter(needs[x], needs[y], color="black", s=28, zorder=3)
-    placed: list[tuple[float, float]] = []  # label anchors in axes fractions, to step around overlaps
-    steps = [3 + 10 * k * sign for k in range(12) for sign in ((1, -1) if k else (1,))]  # 3, 13, -7, 23, ..
+    # labels as boxes in axes fractions (start, end, height), stepped up or down until they overlap none
+    placed: list[tuple[float, float, float]] = []
+    steps = [3 + 11 * k * sign for k in range(14) for sign in ((1, -1) if k else (1,))]  # 3, 14, -8, 25, ..
+    axes_points = 72 * fig.get_size_inches() * np.array(ax.get_position().size)  # the axes in points
+    char, line = 0.55 * SMALLEST_FONT / axes_points[0], 1.3 * SMALLEST_FONT / axes_points[1]
     for _, row in needs.sort_values([y, x], ascending=[False, True]).iterrows():
         fx, fy = (row[x] - x0) / (x1 - x0), (row[y] - y0) / (y1 - y0)
+        span = len(str(row["area_label"])) * char
         offset = next(
             (
                 o
                 for o in steps
-                if not any(abs(fx - px) < 0.3 and abs(fy + o / 450 - py) < 0.025 for px, py in placed)
+                if not any(
+                    fx < px + pw and px < fx + span and abs(fy + o / axes_points[1] - py) < line
+                    for px, pw, py in placed
+                )
             ),
             steps[-1],
         )
-        placed.append((fx, fy + offset / 450))
+        placed.append((fx, span, fy + offset / axes_points[1]))
         moved = offset != steps[0]  # a label stepped away from its point gets a thin line back to it
         ax.annotate(
             row["area_label"],
             (row[x], row[y]),
             xytext=(8 if moved else 5, offset),
             textcoords="offset points",
-            fontsize=8,
+            fontsize=SMALLEST_FONT,
             va="center" if moved else "baseline",
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 0.6},  # over the crosshair
             arrowprops={"arrowstyle": "-", "color": "0.55", "linewidth": 0.6} if moved else None,
         )
     for (right, top), name in names.items():
@@ -213,7 +231,7 @@ def cell_value(ax: Any, image: Any, i: int, j: int, value: float) -> None:
         format_number(value, 1),
         ha="center",
         va="center",
-        fontsize=8,
+        fontsize=SMALLEST_FONT,
         color="white" if shade > 0.6 else "black",
     )
 
@@ -230,22 +248,25 @@ def segment_heatmap(segments: pd.DataFrame, segment_type: str, min_cell: int, he
     table, hidden = table.loc[order, columns], hidden.loc[order, columns]
     sizes = part.groupby("segment")["n"].max()  # respondents in the group (the most who answered an area)
     shown = [
-        f"{c}\n(n = {format_number(sizes[c]) if sizes[c] >= min_cell else f'<{min_cell}'})" for c in columns
+        str(c).replace("/", "/\n")
+        + f"\n(n = {format_number(sizes[c]) if sizes[c] >= min_cell else f'<{min_cell}'})"
+        for c in columns
     ]
-    fig, ax = plt.subplots(figsize=(1.6 * table.shape[1] + 4, 0.4 * table.shape[0] + 1.6))
+    fig, ax = plt.subplots(
+        figsize=(width(1.6 * table.shape[1] + 4), 0.4 * table.shape[0] + 2.0), layout="constrained"
+    )
     values = table.to_numpy(dtype=float)
     image = ax.imshow(np.where(hidden.to_numpy(), np.nan, values), cmap="Greys", aspect="auto")
     for (i, j), v in np.ndenumerate(values):
         if hidden.iat[i, j]:
             ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor="0.6"))
-            ax.text(j, i, f"<{min_cell}", ha="center", va="center", fontsize=8)
+            ax.text(j, i, f"<{min_cell}", ha="center", va="center", fontsize=SMALLEST_FONT)
         elif not np.isnan(v):
             cell_value(ax, image, i, j, v)
-    ax.set_xticks(range(table.shape[1]), shown, rotation=20, ha="right")
-    ax.set_yticks(range(table.shape[0]), table.index)
+    ax.set_xticks(range(table.shape[1]), shown, fontsize=SMALLEST_FONT, rotation=45, ha="right")
+    ax.set_yticks(range(table.shape[0]), [textwrap.fill(a, 28) for a in table.index], fontsize=SMALLEST_FONT)
     ax.set_title(f"Borich-skår etter {heading.lower()} (n: svar i gruppen)", fontsize=10)
     fig.colorbar(image, ax=ax, shrink=0.8, label="Borich-skår")
-    fig.tight_layout()
     return embed(
         fig,
         f"Varmekart over Borich-skår per lederområde og {heading.lower()}. Grupper med færre enn "
@@ -267,7 +288,9 @@ def profile_heatmap(profiles: pd.DataFrame) -> HTML:
     order = overall.sort_values(ascending=False).index
     wide, top = wide.loc[order], top.loc[order]
     values = wide.to_numpy(dtype=float)
-    fig, ax = plt.subplots(figsize=(1.9 * wide.shape[1] + 4.5, 0.42 * wide.shape[0] + 2.2))
+    fig, ax = plt.subplots(
+        figsize=(width(1.9 * wide.shape[1] + 4.5), 0.42 * wide.shape[0] + 2.6), layout="constrained"
+    )
     image = ax.imshow(values, cmap="Greys", aspect="auto")
     for (i, j), v in np.ndenumerate(values):
         if np.isnan(v):
@@ -280,14 +303,14 @@ def profile_heatmap(profiles: pd.DataFrame) -> HTML:
     sizes = profiles.drop_duplicates("profile").set_index("profile_name")["n"]
     total = int(sizes.sum())
     labels = [
-        textwrap.fill(c, 18) + f"\n(n = {format_number(total if c == 'Alle' else int(sizes[c]))})"
+        textwrap.fill(c, 24) + f"\n(n = {format_number(total if c == 'Alle' else int(sizes[c]))})"
         for c in wide.columns
     ]
-    ax.set_xticks(range(wide.shape[1]), labels, fontsize=8)
+    ax.set_xticks(range(wide.shape[1]), labels, fontsize=SMALLEST_FONT)
     ax.xaxis.tick_top()
-    ax.set_yticks(range(wide.shape[0]), wide.index, fontsize=8)
+    plt.setp(ax.get_xticklabels(), rotation=45, ha="left", rotation_mode="anchor")
+    ax.set_yticks(range(wide.shape[0]), [textwrap.fill(a, 28) for a in wide.index], fontsize=SMALLEST_FONT)
     fig.colorbar(image, ax=ax, shrink=0.8, label="Borich-skår")
-    fig.tight_layout()
     return embed(
         fig,
         "Varmekart over Borich-skår per lederområde i hver behovsprofil og for alle. Profilens tre største "
@@ -300,7 +323,7 @@ def profile_heatmap(profiles: pd.DataFrame) -> HTML:
 def demand_chart(table: pd.DataFrame, recommended: float | None) -> HTML:
     """The share of municipalities willing to pay at least each fee, with its 90 % band."""
     part = table.loc[table["n_sessions"] == table["n_sessions"].max()]
-    fig, ax = plt.subplots(figsize=(8, 4.2))
+    fig, ax = plt.subplots(figsize=(width(8), 4.2))
     ax.fill_between(part["fee"], 100 * part["share_willing_lo"], 100 * part["share_willing_hi"], color="0.85")
     ax.plot(part["fee"], 100 * part["share_willing"], color="black")
     if recommended is not None:
@@ -319,7 +342,7 @@ def demand_chart(table: pd.DataFrame, recommended: float | None) -> HTML:
 
 def surplus_chart(table: pd.DataFrame, recommended: dict[int, float | None]) -> HTML:
     """Expected surplus by fee with its 90 % band, for 3 and 4 gatherings."""
-    fig, ax = plt.subplots(figsize=(8, 4.6))
+    fig, ax = plt.subplots(figsize=(width(8), 4.6))
     styles = {3: ("#1f5fa8", "-"), 4: ("black", "--")}
     for n, part in table.groupby("n_sessions", sort=True):
         colour, line = styles.get(int(n), ("0.4", ":"))

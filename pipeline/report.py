@@ -40,7 +40,7 @@ class ReportSpec:
 REPORTS = (
     ReportSpec("oversikt", "oversikt.ipynb", "Hvem svarte: medlemsundersøkelsen og intervjuene"),
     ReportSpec("behov", "behov.ipynb", "Behov for kompetanse"),
-    ReportSpec("temaer", "temaer.ipynb", "Hva lederne selv sier: temaer"),
+    ReportSpec("temaer", "temaer.ipynb", "Hva lederne selv sier: emner"),
     ReportSpec("programplan", "programplan.ipynb", "Forslag til programplan"),
     ReportSpec("okonomi", "okonomi.ipynb", "Økonomi: avgift, balanse og risiko"),
 )

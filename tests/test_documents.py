@@ -184,3 +184,36 @@ def test_one_account_of_new_needs_across_the_documents(sample_run: Path) -> None
     mixed = themes.loc[themes["emerging_reason"].str.startswith("for sammensatt")]
     for name in mixed["name"]:
         assert f"{name}:" not in texts["index"]  # a mixed group of answers is not given a name
+
+
+def test_the_board_decides_what_the_economics_allow(sample_run: Path) -> None:
+    from docx import Document
+
+    from pipeline.present import economics, load_run
+
+    run = load_run(sample_run)
+    doc = Document(str(sample_run / "reports/styresak.docx"))
+    decisions = [p.text for p in doc.paragraphs if p.style.name == "List Number"]
+    chosen = int(run.tables["plan"].loc[run.tables["plan"]["chosen"], "n_sessions"].iloc[0])
+    endorses = any("slutter seg til at lederprogrammet planlegges" in d for d in decisions)
+    assert endorses == (economics.supported_sessions(run) == chosen)
+
+
+def test_the_workbook_prints_landscape_on_the_page_width_with_its_header(sample_run: Path) -> None:
+    from openpyxl import load_workbook
+
+    for sheet in load_workbook(sample_run / "reports/programplan.xlsx"):
+        assert sheet.page_setup.orientation == "landscape", sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
+        assert sheet.print_title_rows, sheet.title
+        rows = list(sheet.iter_rows(values_only=True))
+        assert len(rows) >= 2, f"{sheet.title}: a header row with nothing under it"
+
+
+def test_the_printed_plan_report_fits_six_pages(sample_run: Path) -> None:
+    pdf = sample_run / "reports/pdf/programplan.pdf"
+    if not pdf.exists():
+        pytest.skip("Chromium is not installed (apt-get install -y chromium): no PDF to count pages of")
+    from pypdf import PdfReader
+
+    assert len(PdfReader(pdf).pages) <= 6

@@ -128,10 +128,10 @@ REPORT_SECTIONS = {
     ),
     "temaer": (
         "Kort oppsummert",
-        "Temaene",
+        "Emnene",
         "Nye behov",
         "Hvordan svarene er koblet til katalogen",
-        "Hvor utbredt er temaene",
+        "Hvor utbredt er emnene",
         "Sitater",
     ),
     "programplan": (

@@ -67,11 +67,27 @@ def resolution(run: Run, gatherings: int) -> list[str]:
     """The proposed decisions, numbered: each follows from what the paper has shown."""
     weak = findings.weak_topics(run)
     new = run.plan_summary.get("candidates", [])
-    decisions = [
-        "Styret tar kunnskapsgrunnlaget fra medlemsundersøkelsen og intervjuene til orientering.",
-        "Styret slutter seg til at lederprogrammet planlegges med "
-        f"{findings.WORDS.get(gatherings, gatherings)} samlinger, med programtemaene og rekkefølgen i saken.",
-    ]
+    from pipeline.present import economics
+
+    count = findings.WORDS.get(gatherings, gatherings)
+    supported = economics.supported_sessions(run) if economics.configured(run) else gatherings
+    decisions = ["Styret tar kunnskapsgrunnlaget fra medlemsundersøkelsen og intervjuene til orientering."]
+    if supported == gatherings:
+        decisions.append(
+            f"Styret slutter seg til at lederprogrammet planlegges med {count} samlinger, med programtemaene "
+            "og rekkefølgen i saken."
+        )
+    elif supported is None:
+        decisions.append(
+            "Styret ber sekretariatet finne en kostnadsramme som gir lav nok risiko for tap, før programmet "
+            f"med {count} samlinger lyses ut: med kostnadene i saken gir ingen avgift det."
+        )
+    else:
+        decisions.append(
+            f"Styret ber sekretariatet avklare med partnerne om programmet skal ha {count} samlinger, "
+            f"som planen er laget for, eller {findings.WORDS.get(supported, supported)}, som er det eneste "
+            "som gir lav nok risiko for tap med kostnadene i saken."
+        )
     if weak:
         instead = " eller med et av de nye behovene" if new else ""
         decisions.append(

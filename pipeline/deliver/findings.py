@@ -73,42 +73,16 @@ def new_needs(run: Run) -> list[str]:
     return out
 
 
-PLAIN_REASONS = {
-    "for sammensatt": "svarene handler om mange ulike ting",
-    "for få": "for få ledere tar det opp",
-    "praktiske innspill": "det er praktiske innspill om sted, tid og form, ikke et behov",
-    "mest presentasjoner": "det er mest informantenes presentasjoner av seg selv",
-}
-
-
-def uncovered(run: Run) -> list[str]:
-    """What the answers raise that no catalogue topic covers but that is not counted as a new need, each
-    with the reason in plain words: candidates for the programme group to consider."""
-    from pipeline.present.themes import theme_names
-
-    themes = run.tables["themes"]
-    out = []
-    for (_, theme), name in zip(themes.iterrows(), theme_names(themes), strict=True):
-        reason = next(
-            (v for k, v in PLAIN_REASONS.items() if str(theme["emerging_reason"]).startswith(k)), None
-        )
-        if reason is None or bool(theme["emerging"]):
-            continue
-        out.append(
-            f"{name}: {theme['n_respondents']} ledere ({format_percent(theme['share_respondents'])} av dem "
-            f"som skrev fritekst). Ikke regnet som nytt behov fordi {reason}."
-        )
-    return out
-
-
 def new_needs_lines(run: Run) -> list[str]:
     """The one account of new needs every document gives: the new needs, or that there are none, then what
     the catalogue does not cover but is not counted as a need."""
+    from pipeline.present.themes import uncovered
+
     new, other = new_needs(run), uncovered(run)
     lines = new or ["Lederne tar ikke opp noe nytt behov som katalogen mangler."]
     if other:
         lines.append(
-            "Disse gruppene av svar dekkes heller ikke av katalogen, men er ikke regnet som nye behov; "
+            "Disse emnene i svarene dekkes heller ikke av katalogen, men er ikke regnet som nye behov; "
             "programgruppen kan vurdere dem:"
         )
         lines += other

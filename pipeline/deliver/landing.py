@@ -21,7 +21,7 @@ dd{margin-left:1rem}td,th{padding:.2rem .8rem;border-bottom:1px solid #ddd;text-
 STAGE_NAMES = {
     "ingest": "Innlesing",
     "needs": "Behov",
-    "themes": "Temaer",
+    "themes": "Emner",
     "rank": "Rangering",
     "plan": "Programplan",
     "reports": "Rapporter",
@@ -41,11 +41,11 @@ ROW_NAMES = {
     "profiles": "behovsprofiler",
     "documents": "tekster",
     "non_answers": "ikke-svar",
-    "themes": "temaer",
+    "themes": "emner",
     "emerging": "nye behov",
-    "topics": "temaer i katalogen",
+    "topics": "programtemaer i katalogen",
     "profile_rows": "rader profil × tema",
-    "placed_topics": "temaer plassert",
+    "placed_topics": "programtemaer plassert",
     "reports": "rapportfiler",
 }
 

@@ -13,7 +13,7 @@ from pipeline.config import Programme, Topic
 from pipeline.errors import PlanInfeasibleError
 from pipeline.plan.model import PlanResult, solve_plan, topic_values
 from pipeline.plan.placement import placement_sentence, placements
-from pipeline.text import format_number, format_percent
+from pipeline.text import format_percent
 
 PLAN_COLUMNS = [
     "n_sessions",
@@ -62,18 +62,6 @@ def topic_affinity(doc_topics: pd.DataFrame, themes: pd.DataFrame, topic_ids: li
             )
         )
     return pd.DataFrame(rows, columns=["topic_a", "topic_b", "jaccard", "shared_themes", "affinity"])
-
-
-def evidence_clause(r: pd.Series) -> str:
-    """What the leaders said about a topic, in one clause: need, free text, interviews."""
-    parts = []
-    if not np.isnan(r["survey_need"]):
-        parts.append(f"Borich-skår {format_number(r['survey_need'], 1)}")
-    if r["free_text_prevalence"] > 0:
-        parts.append(f"nevnt av {format_percent(r['free_text_prevalence'])} av dem som skrev fritekst")
-    if r["interview_emphasis"] > 0:
-        parts.append(f"i {format_percent(r['interview_emphasis'])} av intervjuutsnittene")
-    return "; ".join(parts)
 
 
 def plan_row(
@@ -127,7 +115,6 @@ def plan_table(
         rank = f"nr. {int(r['rank'])} av {len(ranking)} i rangeringen"
         if "rank_lo" in r and int(r["rank_lo"]) != int(r["rank_hi"]):
             rank += f", trolig mellom nr. {int(r['rank_lo'])} og {int(r['rank_hi'])}"
-        evidence = evidence_clause(r)
         present = [c.name for c in programme.contributors if c.every_session and c.id in topic.contributors]
         if int(r["rank"]) > n_slots and present:
             why_in = (
@@ -135,7 +122,7 @@ def plan_table(
                 f"ledige temaet deres ({rank})"
             )
         else:
-            why_in = f"Med som {rank}" + (f" ({evidence})" if evidence else "")
+            why_in = f"Med som {rank}"
         where = placement_sentence(programme, placed[topic_id], session)
         where = (
             f"står i samling {session}, men {where}"

@@ -155,9 +155,7 @@ def changes(
         before, after = previous.get(topic_id), assignment.get(topic_id)
         r = info.loc[topic_id] if topic_id in info.index else None
         evidence = (
-            f"rangert nr. {int(r['rank'])} av {len(info)} med de oppdaterte svarene"
-            if r is not None
-            else ""
+            f"rangert nr. {int(r['rank'])} av {len(info)} med de oppdaterte svarene" if r is not None else ""
         )
         if evaluation_share is not None and evaluation_share.get(topic_id, 0.0) > 0:
             evidence += (

@@ -94,6 +94,7 @@ NUMERIC_CELL = re.compile(r"^[<–-]?\s*\d[\d\s\u202f,.]*(\s*%)?(\s*\(.*\))?$|^�
 
 
 EMPTY = "Det er ingenting å vise her for disse dataene."
+WIDE_TABLE = 6  # columns from which a table prints in a smaller font
 
 
 def too_few_needs(run: Run) -> str:
@@ -126,7 +127,10 @@ def table(df: pd.DataFrame, empty: str = EMPTY) -> HTML:
         f"{{text-align:{'right' if num else 'left'}}}"
         for i, num in enumerate(numeric)
     ]
-    body = body.replace('class="dataframe rapport-tabell"', f'class="dataframe rapport-tabell {key}"', 1)
+    wide = " bred" if len(df.columns) >= WIDE_TABLE else ""  # printed smaller (the report template)
+    body = body.replace(
+        'class="dataframe rapport-tabell"', f'class="dataframe rapport-tabell {key}{wide}"', 1
+    )
     return HTML(f"<style>{' '.join(rules)}</style>{body}")
 
 

@@ -91,6 +91,17 @@ def titled(heading: str, body: str, intro: str = "") -> HTML:
     return HTML(f"<h2>{html.escape(heading)}</h2>{lead}{body}")
 
 
+def supported_sessions(run: Run) -> int | None:
+    """The number of gatherings the economics support: the chosen one when a fee keeps the risk of a loss
+    low enough, else the other one when that holds there, else None."""
+    chosen = int(run.economics_summary["chosen_sessions"])
+    by = run.economics_summary["by_sessions"]
+    for n in (chosen, 7 - chosen):
+        if by.get(str(n), {}).get("fee") is not None:
+            return n
+    return None
+
+
 def recommendation_sentences(run: Run) -> tuple[str, str]:
     """(the recommendation, the other gathering count in one sentence)."""
     chosen = int(run.economics_summary["chosen_sessions"])

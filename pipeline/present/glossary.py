@@ -34,8 +34,17 @@ TERMS = (
         "En måte å sortere områdene på: de som er viktige og har stort gap, bør prioriteres først.",
     ),
     (
+        "Programtema",
+        "Et tema i katalogen som programgruppen har satt opp, og som kan bli en del av programmet.",
+    ),
+    (
+        "Emne",
+        "Noe lederne selv skriver eller sier om, funnet ved å gruppere svarene og intervjuutsnittene etter "
+        "hva de handler om. Et emne kan dekkes av ett eller flere programtemaer, eller av ingen.",
+    ),
+    (
         "Nytt behov",
-        "Noe mange ledere tar opp i svarene, som ingen av programtemaene i katalogen dekker.",
+        "Et emne mange ledere tar opp, som ingen av programtemaene i katalogen dekker.",
     ),
     (
         "Svakt grunnlag",

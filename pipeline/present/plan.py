@@ -57,10 +57,14 @@ def fourth_gathering(run: Run) -> str:
         return "En fjerde samling gir ikke plass til flere programtemaer, bare mer tid til de samme."
     names = listed([f"«{t}» (nr. {r})" for t, r in zip(added["title"], added["rank"], strict=True)])
     weak = int(added["weak"].sum())
-    who = "Det" if len(added) == 1 else "Alle" if weak == len(added) else f"{weak} av dem"
+    some = count_words(weak, "av dem", "av dem")
+    who = "Det" if len(added) == 1 else "Alle" if weak == len(added) else some[:1].upper() + some[1:]
     strength = f" {who} har svakt grunnlag i svarene." if weak else ""
     if chosen == 4:
-        return f"Med tre samlinger i stedet for fire faller {names} ut.{strength}"
+        instead = only.loc[only["in_plan"] == 3]
+        comes = [f"«{t}» (nr. {r})" for t, r in zip(instead["title"], instead["rank"], strict=True)]
+        back = f" I stedet kommer {listed(comes)} inn." if comes else ""
+        return f"Med tre samlinger i stedet for fire faller {names} ut.{strength}{back}"
     return f"En fjerde samling ville gitt plass til {names}.{strength}"
 
 
@@ -119,13 +123,11 @@ def plan_table(run: Run, n_sessions: int | None = None) -> HTML:
     plan = plan.loc[plan["chosen"]] if n_sessions is None else plan.loc[plan["n_sessions"] == n_sessions]
     if plan.empty:
         return HTML(f"<p>Ingen plan med {n_sessions} samlinger: se tabellen over for hvorfor.</p>")
+    who = plan["contributors"].map(lambda ids: ", ".join(run.contributor_names.get(c, c) for c in ids))
     shown = pd.DataFrame(
         {
             "Samling": plan["session"],
-            "Tema": plan["title"],
-            "Bidragsyter": plan["contributors"].map(
-                lambda ids: ", ".join(run.contributor_names.get(c, c) for c in ids)
-            ),
+            "Programtema (bidragsyter)": [f"{t} ({w})" for t, w in zip(plan["title"], who, strict=True)],
             "Sannsynlighet med": plan["p_in_programme"].map(format_percent),
             "Begrunnelse": plan["rationale"],
         }
@@ -228,8 +230,8 @@ def gatherings_wish(wishes: dict, n: int) -> str:
 
 
 def programme_overview(run: Run) -> HTML:
-    """The chosen programme on one page: per gathering its title, purpose, topics with contributors and one
-    line of evidence each, and one or two quotes."""
+    """The chosen programme: per gathering its title, purpose and place in the order, its topics with
+    contributors, one line of evidence and the reason for each, and one or two quotes."""
     overview = run.tables["plan_overview"].loc[lambda d: d["chosen"]].sort_values("session")
     plan = run.tables["plan"].loc[lambda d: d["chosen"]].set_index("topic_id")
     by_title = {row["title"]: row for _tid, row in plan.iterrows()}
@@ -241,7 +243,8 @@ def programme_overview(run: Run) -> HTML:
             weak = " <em>(svakt grunnlag)</em>" if by_title[title]["weak"] else ""
             items.append(
                 f"<li><strong>{html.escape(title)}</strong> ({html.escape(who)}){weak}<br>"
-                f"<small>{html.escape(evidence)}</small></li>"
+                f"<small>{html.escape(evidence.split('; ', 1)[-1])}</small><br>"
+                f"{html.escape(by_title[title]['rationale'])}</li>"
             )
         quotes = "".join(f"<blockquote>«{html.escape(q)}»</blockquote>" for q in row.quotes)
         order = (

@@ -131,7 +131,8 @@ def raised_table(run: Run) -> HTML:
     shown = pd.DataFrame(
         {
             "Profil": clear["profile_name"],
-            "Tema i fritekst": clear["item_name"] + clear["kind"].map({"topic": " (katalogen)", "theme": ""}),
+            "Emne eller programtema i fritekst": clear["item_name"]
+            + clear["kind"].map({"topic": " (katalogen)", "theme": ""}),
             "Andel i profilen": clear["share_profile"].map(format_percent),
             "Andel blant andre": clear["share_others"].map(format_percent),
             "Forholdstall": [

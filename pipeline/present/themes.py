@@ -24,17 +24,44 @@ def theme_names(themes: pd.DataFrame) -> pd.Series:
     return names.where(~mixed(themes), "Blandede svar (ord som går igjen: " + themes["label"] + ")")
 
 
+PLAIN_REASONS = {
+    "for sammensatt": "svarene handler om mange ulike ting",
+    "for få": "for få ledere tar det opp",
+    "praktiske innspill": "det er praktiske innspill om sted, tid og form, ikke et behov",
+    "mest presentasjoner": "det er mest informantenes presentasjoner av seg selv",
+}
+
+
+def uncovered(run: Run) -> list[str]:
+    """What the answers raise that no catalogue topic covers but that is not counted as a new need, each
+    with the reason in plain words: candidates for the programme group to consider."""
+    themes = run.tables["themes"]
+    out = []
+    for (_, theme), name in zip(themes.iterrows(), theme_names(themes), strict=True):
+        reason = next(
+            (v for k, v in PLAIN_REASONS.items() if str(theme["emerging_reason"]).startswith(k)), None
+        )
+        if reason is None or bool(theme["emerging"]):
+            continue
+        out.append(
+            f"{name}: {theme['n_respondents']} ledere ({format_percent(theme['share_respondents'])} av dem "
+            f"som skrev fritekst). Ikke regnet som nytt behov fordi {reason}."
+        )
+    return out
+
+
 def themes_table(run: Run) -> HTML:
-    """Themes by size: label, documents, share of the respondents who wrote, interviews, catalogue topic."""
+    """Themes ('emner') by size: label, documents, share of the respondents who wrote, interviews, catalogue
+    topic ('programtema')."""
     themes = run.tables["themes"].sort_values(["n_docs", "theme_id"], ascending=[False, True], kind="stable")
     shown = pd.DataFrame(
         {
-            "Tema": theme_names(themes),
+            "Emne": theme_names(themes),
             "Kjennetegnende ord": themes["label"],
             "Svar og utsnitt": themes["n_docs"].map(format_number),
             "Andel av respondentene": themes["share_respondents"].map(format_percent),
             "Intervjuer": themes["interviews"].map(len),
-            "Katalogtema": [
+            "Programtema i katalogen": [
                 t if isinstance(t, str) and t else "– nytt behov" if new else "– ingen (se «Nye behov»)"
                 for t, new in zip(themes["topic_title"], themes["emerging"].astype(bool), strict=True)
             ],
@@ -51,7 +78,7 @@ def emerging_needs(run: Run) -> HTML:
     new = themes.loc[themes["emerging"].astype(bool)]
     parts = []
     if new.empty:
-        parts.append("<p>Ingen nye behov: det lederne tar opp, dekkes av temaene i katalogen.</p>")
+        parts.append("<p>Ingen nye behov: det lederne tar opp, dekkes av programtemaene i katalogen.</p>")
     else:
         items = []
         for _, theme in new.iterrows():
@@ -60,26 +87,19 @@ def emerging_needs(run: Run) -> HTML:
                 f"<li><strong>{html.escape(theme.get('name', theme['label']))}</strong> "
                 f"({theme['n_docs']} svar og utsnitt, "
                 f"{theme['n_respondents']} respondenter, {len(theme['interviews'])} intervjuer). "
-                f"Forslag til tema i katalogen: «{html.escape(theme['suggested_title'])}». "
+                f"Forslag til nytt programtema: «{html.escape(theme['suggested_title'])}». "
                 "Kjennetegnende ord: "
                 f"{html.escape(', '.join(list(theme['terms'])[:6]))}."
                 + (f"<blockquote>«{html.escape(quote[0])}»</blockquote>" if quote else "")
                 + "</li>"
             )
         parts.append("<ul>" + "".join(items) + "</ul>")
-    if "emerging_reason" in themes:
-        rejected = themes.loc[
-            ~themes["emerging"].astype(bool) & (themes["emerging_reason"] != "dekkes av katalogen")
-        ]
-        if len(rejected):
-            parts.append(
-                "<p>Disse temaene dekkes heller ikke av katalogen, men er ikke regnet som nye behov:</p><ul>"
-                + "".join(
-                    f"<li>{html.escape(t.get('name', t['label']))}: {html.escape(t['emerging_reason'])}.</li>"
-                    for _, t in rejected.iterrows()
-                )
-                + "</ul>"
-            )
+    rejected = uncovered(run) if "emerging_reason" in themes else []
+    if rejected:
+        parts.append(
+            "<p>Disse emnene dekkes heller ikke av katalogen, men er ikke regnet som nye behov; "
+            "programgruppen kan vurdere dem:</p>" + bullets(rejected).body
+        )
     diagnostics = run.store.read_json("theme_diagnostics") if run.store is not None else {}
     unsupported = diagnostics.get("unsupported_topics", [])
     if unsupported:
@@ -87,7 +107,7 @@ def emerging_needs(run: Run) -> HTML:
             zip(run.tables["topic_ranking"]["topic_id"], run.tables["topic_ranking"]["title"], strict=True)
         )
         parts.append(
-            "<p>Ingen svar eller intervjuutsnitt bruker ordene til disse katalogtemaene: "
+            "<p>Ingen svar eller intervjuutsnitt bruker ordene til disse programtemaene: "
             + html.escape("; ".join(titles.get(t, t) for t in unsupported))
             + ".</p>"
         )
@@ -118,12 +138,12 @@ def headline(run: Run) -> HTML:
     themes = run.tables["themes"].sort_values("n_docs", ascending=False)
     emerging = theme_names(themes).loc[themes["emerging"].astype(bool)].tolist()
     items = [
-        f"{len(themes)} temaer i {format_number(int(themes['n_docs'].sum()))} fritekstsvar og "
+        f"{len(themes)} emner i {format_number(int(themes['n_docs'].sum()))} fritekstsvar og "
         "intervjuutsnitt.",
         "Størst: " + "; ".join(theme_names(themes).loc[~mixed(themes)].head(3)) + ".",
     ]
     if emerging:
-        items.append("Ikke dekket av katalogen (mulige nye temaer): " + "; ".join(emerging) + ".")
+        items.append("Nye behov, som ingen programtemaer i katalogen dekker: " + "; ".join(emerging) + ".")
     items.append(representation(run.store.read_json("theme_diagnostics").get("representation") or {}))
     return bullets(items)
 
@@ -132,12 +152,12 @@ def representation(described: dict) -> str:
     """What the themes stand on, in one sentence: the words alone, or the words and a language model."""
     if not described.get("encoder"):
         return (
-            "Temaene bygger på ordene i svarene alene: svar som sier det samme med andre ord, kan havne i "
-            "ulike temaer."
+            "Emnene bygger på ordene i svarene alene: svar som sier det samme med andre ord, kan havne i "
+            "ulike emner."
         )
     model = str(described["encoder"]).split(" (")[0]  # the model's name, without how it is run
     return (
-        "Temaene bygger både på ordene i svarene og på meningen i dem. Meningen måles med en flerspråklig "
+        "Emnene bygger både på ordene i svarene og på meningen i dem. Meningen måles med en flerspråklig "
         f"språkmodell ({model}), slik at svar som sier det samme med andre ord, havner sammen."
     )
 
@@ -181,7 +201,7 @@ def effects_table(run: Run) -> HTML:
     labels = theme_names(run.tables["themes"]).set_axis(run.tables["themes"]["theme_id"])
     shown = pd.DataFrame(
         {
-            "Tema": real["theme_id"].map(labels),
+            "Emne": real["theme_id"].map(labels),
             "Gruppe": real["level"],
             "Sammenlignet med": real["reference"],
             "Forskjell (prosentpoeng)": [
@@ -212,7 +232,7 @@ def catalogue_terms(run: Run, shown: int = 6) -> HTML:
         own = by_topic.get(topic.topic_id, empty)
         rows.append(
             {
-                "Katalogtema": topic.title,
+                "Programtema": topic.title,
                 "Søkeord fra katalogen": listed(own.loc[own["source"] == "catalogue"]),
                 "Beslektede ord fra ordlisten": listed(own.loc[own["source"] == "related"]),
             }
@@ -249,7 +269,7 @@ def review_summary(run: Run) -> HTML:
 
     shown = pd.DataFrame(
         {
-            "Katalogtema": rows["topic_id"].map(titles),
+            "Programtema": rows["topic_id"].map(titles),
             "Analytiker: ja": rows["reviewer_yes"].map(format_number),
             "Maskin: ja": rows["machine_yes"].map(format_number),
             "Maskinen traff (presisjon)": rows["precision"].map(share),
