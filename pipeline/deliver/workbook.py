@@ -82,10 +82,25 @@ def contributors(run: Run, ids) -> str:
 
 def programme_sheet(wb: Workbook, run: Run) -> None:
     """One block per gathering: its title and purpose, then a row per topic."""
+    from pipeline.present.plan import plan_facts
+
     ws = wb.create_sheet("Program")
-    columns = ["Tema", "Bidragsytere", "Rangering", "Skår", "Sannsynlighet med", "Begrunnelse"]
-    ws.append(columns)
     plan = run.tables["plan"].loc[lambda d: d["chosen"]]
+    varies = plan["p_in_programme"].round(2).nunique(dropna=False) > 1  # else the column says nothing
+    columns = [
+        "Tema",
+        "Bidragsytere",
+        "Rangering",
+        "Skår",
+        *(["Sannsynlighet med"] if varies else []),
+        "Begrunnelse",
+    ]
+    ws.append(columns)
+    for fact in plan_facts(run):
+        ws.append([safe(fact)])
+        ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=len(columns))
+        ws.row_dimensions[ws.max_row].height = 30
+    ws.append([])
     overview = run.tables["plan_overview"].loc[lambda d: d["chosen"]].sort_values("session")
     for g in overview.itertuples(index=False):
         ws.append([safe(f"Samling {g.session}: {g.title}")])
@@ -104,7 +119,7 @@ def programme_sheet(wb: Workbook, run: Run) -> None:
                     safe(contributors(run, r.contributors)),
                     int(r.rank),
                     round(float(r.score), 2),
-                    None if pd.isna(r.p_in_programme) else float(r.p_in_programme),
+                    *([None if pd.isna(r.p_in_programme) else float(r.p_in_programme)] if varies else []),
                     safe(r.rationale),
                 ]
             )

@@ -49,7 +49,9 @@ def preferences_table(run: Run, item: str, heading: str) -> HTML:
             "Andel": part["share"].map(format_percent),
         }
     )
-    return table(shown)
+    return table(
+        shown, f"Undersøkelsen har ikke noe spørsmål om {heading.lower()}, så det er ingen svar å vise."
+    )
 
 
 def needs_headline(run: Run) -> HTML:

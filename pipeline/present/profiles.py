@@ -123,7 +123,7 @@ def raised_table(run: Run) -> HTML:
     clear = evidence.loc[evidence["clear"]]
     if clear.empty:
         return HTML(
-            "<p>Ingen temaer skiller seg tydelig ut i fritekstsvarene til en profil: for alle temaer kan "
+            "<p>Ingen emner skiller seg tydelig ut i fritekstsvarene til en profil: for alle kan "
             "forskjellen mellom profilene skyldes tilfeldigheter når vi tar hensyn til hvor mange "
             "sammenligninger som er gjort.</p>"
         )
@@ -142,6 +142,29 @@ def raised_table(run: Run) -> HTML:
         }
     )
     return table(shown)
+
+
+def composition(run: Run) -> HTML:
+    """«Hvem er i profilene»: the profiles' members by role and by municipality size; nothing at all (no
+    heading either) with fewer than two profiles, which the headline already says."""
+    parts = [composition_table(run, kind).body for kind in ("role", "size_band")]
+    parts = [p for p in parts if p]
+    if not parts:
+        return HTML("")
+    return HTML("<h3>Hvem er i profilene</h3>" + "".join(parts))
+
+
+def writing(run: Run) -> HTML:
+    """«Hva profilene skriver om»: what each profile's members raise clearly more often, and their quotes;
+    nothing at all (no heading either) with fewer than two profiles."""
+    if run.tables["need_profiles"]["profile"].nunique() < 2 or run.tables["profile_topics"].empty:
+        return HTML("")
+    return HTML(
+        "<h3>Hva profilene skriver om</h3><p>Emner og programtemaer som medlemmene av en profil tar opp "
+        "klart oftere i fritekst enn de andre lederne. Forholdstallet sier hvor mange ganger oftere, med "
+        "90\u202f%-intervall. Bare forskjeller som holder når vi tar hensyn til hvor mange sammenligninger "
+        "som er gjort, er med.</p>" + raised_table(run).body + profile_quotes(run).body
+    )
 
 
 def profile_quotes(run: Run) -> HTML:
