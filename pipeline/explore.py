@@ -86,7 +86,7 @@ def rethemes(programme: Programme, store: Store, n_themes: int) -> pd.DataFrame:
         docs,
         programme.topics,
         programme.themes,
-        len(store.read("respondents")),
+        int(docs["respondent_id"].dropna().nunique()),  # the respondents who wrote: every share's base
         n_themes=n_themes,
         embeddings=meaning.documents,
         topic_embeddings=meaning.topics,

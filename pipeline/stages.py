@@ -248,7 +248,7 @@ def themes_stage(programme: Programme, store: Store) -> dict[str, int]:
         docs,
         programme.topics,
         settings,
-        len(respondents),
+        int(respondents["respondent_id"].isin(docs["respondent_id"].dropna()).sum()),  # who wrote: the base
         progress=True,
         review=reviewed,
         embeddings=meaning.documents,

@@ -195,8 +195,11 @@ def test_the_board_decides_what_the_economics_allow(sample_run: Path) -> None:
     doc = Document(str(sample_run / "reports/styresak.docx"))
     decisions = [p.text for p in doc.paragraphs if p.style.name == "List Number"]
     chosen = int(run.tables["plan"].loc[run.tables["plan"]["chosen"], "n_sessions"].iloc[0])
+    weak = run.tables["plan"].loc[run.tables["plan"]["chosen"], "weak"].any()
     endorses = any("slutter seg til at lederprogrammet planlegges" in d for d in decisions)
-    assert endorses == (economics.supported_sessions(run) == chosen)
+    assert endorses == (
+        economics.configured(run) and economics.supported_sessions(run) == chosen and not weak
+    )
 
 
 def test_the_workbook_prints_landscape_on_the_page_width_with_its_header(sample_run: Path) -> None:
@@ -217,3 +220,24 @@ def test_the_printed_plan_report_fits_six_pages(sample_run: Path) -> None:
     from pypdf import PdfReader
 
     assert len(PdfReader(pdf).pages) <= 6
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of a text: split after . ! ? (not after 'nr.'), and at line breaks."""
+    return [s.strip() for s in re.split(r"(?<!\bnr\.)(?<=[.!?])\s+|\n+", text) if s.strip()]
+
+
+def test_no_sentence_in_partner_prose_starts_with_a_numeral(sample_run: Path) -> None:
+    """Prose only: the landing page's and board paper's paragraphs and list items, the plan's facts."""
+    from docx import Document
+
+    doc = Document(str(sample_run / "reports/styresak.docx"))
+    prose = [
+        p.text
+        for p in doc.paragraphs
+        if not p.style.name.startswith(("Heading", "Title")) and not re.match(r"\d+\. ", p.text)  # Vedlegg
+    ]
+    items = outline((sample_run / "reports/index.html").read_text(encoding="utf-8"))
+    prose += [t for level, t in items if not level and len(t.split()) > 3]
+    starts = [s for text in prose for s in sentences(text) if re.match(r"[\d−-]", s)]
+    assert not starts, starts[:8]

@@ -92,7 +92,7 @@ def test_changes_say_what_moved_and_why(programme) -> None:
     assert out.loc["restitusjon", "change"] == "flyttet"
     assert (
         "fra samling 2 til 3" in out.loc["restitusjon", "reason"]
-        and "1,2 %" in out.loc["restitusjon", "reason"]
+        and "1,2\u202f%" in out.loc["restitusjon", "reason"]
     )
     assert out.loc["team", "change"] == "tatt ut" and "«Digitalisering»" in out.loc["team", "reason"]
     assert set(out.index) == set(PREVIOUS) | set(new)  # every topic of either plan, once

@@ -64,49 +64,62 @@ def case_header(doc: Document, board: BoardSettings) -> None:
 
 
 def resolution(run: Run, gatherings: int) -> list[str]:
-    """The proposed decisions, numbered: each follows from what the paper has shown."""
-    weak = findings.weak_topics(run)
-    new = run.plan_summary.get("candidates", [])
+    """The proposed decisions, numbered: each follows from what the paper has shown. The board endorses the
+    plan only when nothing in the paper argues against it (no weak slots, and the economics, when present,
+    support that number of gatherings); otherwise it takes the plan as information and asks for what is
+    missing, by name."""
     from pipeline.present import economics
+    from pipeline.present.plan import listed
 
     count = findings.WORDS.get(gatherings, gatherings)
-    supported = economics.supported_sessions(run) if economics.configured(run) else gatherings
+    weak = findings.weak_topics(run)
+    new = [c["title"] for c in run.plan_summary.get("candidates", [])]
+    priced = economics.configured(run)
+    supported = economics.supported_sessions(run) if priced else None
     decisions = ["Styret tar kunnskapsgrunnlaget fra medlemsundersøkelsen og intervjuene til orientering."]
-    if supported == gatherings:
+    if priced and supported == gatherings and not weak:
+        fee = economics.kroner(economics.recommended_fees(run)[gatherings])
         decisions.append(
             f"Styret slutter seg til at lederprogrammet planlegges med {count} samlinger, med programtemaene "
-            "og rekkefølgen i saken."
+            f"og rekkefølgen i saken, og en deltakeravgift på {fee}."
+        )
+    else:
+        decisions.append(f"Styret tar forslaget til program med {count} samlinger til orientering.")
+    if weak:
+        named = listed([f"«{t}»" for t in new]) if new else ""
+        instead = (
+            f" eller med {'det nye behovet' if len(new) == 1 else 'de nye behovene'} {named}" if new else ""
+        )
+        decisions.append(
+            "Styret ber sekretariatet, sammen med partnerne, avgjøre om plassene med svakt grunnlag i "
+            f"svarene skal fylles med andre programtemaer{instead}."
+        )
+    elif new:
+        decisions.append(
+            "Styret ber sekretariatet vurdere sammen med partnerne om "
+            f"{listed([f'«{t}»' for t in new])} skal inn i programmet."
+        )
+    if not priced:
+        decisions.append(
+            "Styret ber sekretariatet legge fram et budsjett med kostnader, deltakeravgift og fordeling "
+            "mellom partene før programmet lyses ut."
         )
     elif supported is None:
         decisions.append(
             "Styret ber sekretariatet finne en kostnadsramme som gir lav nok risiko for tap, før programmet "
-            f"med {count} samlinger lyses ut: med kostnadene i saken gir ingen avgift det."
+            "lyses ut: med kostnadene i saken gir ingen avgift det."
         )
-    else:
+    elif supported != gatherings:
+        other = findings.WORDS.get(supported, supported)
+        fee = economics.kroner(economics.recommended_fees(run)[supported])
         decisions.append(
-            f"Styret ber sekretariatet avklare med partnerne om programmet skal ha {count} samlinger, "
-            f"som planen er laget for, eller {findings.WORDS.get(supported, supported)}, som er det eneste "
+            f"Styret ber sekretariatet avklare med partnerne om programmet skal ha {count} samlinger, som "
+            f"planen er laget for, eller {other} samlinger med en deltakeravgift på {fee}, som er det eneste "
             "som gir lav nok risiko for tap med kostnadene i saken."
         )
-    if weak:
-        instead = " eller med et av de nye behovene" if new else ""
+    if len(decisions) > 2 or decisions[1].startswith("Styret tar forslaget"):
         decisions.append(
-            "Styret ber sekretariatet, sammen med partnerne, avgjøre før programmet lyses ut om plassene med "
-            f"svakt grunnlag i svarene skal fylles med andre programtemaer{instead}."
-        )
-    elif new:
-        decisions.append(
-            "Styret ber sekretariatet vurdere sammen med partnerne om de nye behovene skal inn i programmet."
-        )
-    if findings.economics_lines(run):
-        decisions.append(
-            "Styret ber sekretariatet fastsette deltakeravgiften på grunnlag av anbefalingen i saken og "
-            "legge fram budsjettet sammen med utlysningen."
-        )
-    else:
-        decisions.append(
-            "Styret ber sekretariatet legge fram et budsjett med kostnader, deltakeravgift og fordeling "
-            "mellom partene før programmet lyses ut."
+            "Sekretariatet legger fram en endelig programplan for styret før programmet lyses ut."
         )
     return decisions
 

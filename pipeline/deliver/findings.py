@@ -6,7 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.present.base import Run, format_percent, too_few_needs
-from pipeline.text import format_number
+from pipeline.text import count_words, format_number
+
+
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 @dataclass(frozen=True)
@@ -114,12 +118,15 @@ def evidence(run: Run, weights: dict[str, float]) -> list[str]:
     r = run.tables["respondents"]
     turns = run.tables["turns"]
     interviews = turns["interview_id"].nunique()
-    writers = run.tables["free_text"]["respondent_id"].nunique()
+    prevalence = run.tables["theme_prevalence"]
+    base = prevalence.loc[(prevalence["segment_type"] == "source") & (prevalence["segment"] == "survey"), "n"]
+    writers = int(base.iloc[0]) if len(base) else run.tables["free_text"]["respondent_id"].nunique()
     municipalities = f" fra {r['municipality'].nunique()} kommuner" if "municipality" in r else ""
     out = [
-        f"{format_number(len(r))} {'leder' if len(r) == 1 else 'ledere'}{municipalities} svarte på "
+        f"I alt svarte {format_number(len(r))} {'leder' if len(r) == 1 else 'ledere'}{municipalities} på "
         f"medlemsundersøkelsen; {format_number(writers)} av dem skrev med egne ord hva de trenger.",
-        f"{interviews} dybdeintervju{'' if interviews == 1 else 'er'} med toppledere utdyper svarene.",
+        capitalised(count_words(interviews, "dybdeintervju", "dybdeintervjuer"))
+        + " med toppledere utdyper svarene.",
         "Behovet for hvert lederområde er målt med Borich-skår: hvor viktig området er, og hvor stort gapet "
         "er til hvor godt rustet lederne føler seg.",
         "Hvert programtema i katalogen er vurdert etter tre ting: behovet i undersøkelsen, hvor mange som "
@@ -144,8 +151,8 @@ def caveats(run: Run) -> list[str]:
         "fikk den. De som svarte, kan være de mest interesserte.",
         "Alle fullførte hele skjemaet."
         if complete == 1
-        else f"{format_percent(complete)} fullførte hele skjemaet; de andre svarene er brukt så langt de "
-        "gikk.",
+        else f"Av dem som svarte, fullførte {format_percent(complete)} hele skjemaet; de andre svarene er "
+        "brukt så langt de gikk.",
         f"Grupper med færre enn {run.min_cell} svar vises ikke, for å verne den enkelte.",
     ]
     interviews = run.tables["turns"]["interview_id"].nunique()

@@ -143,7 +143,7 @@ def ranking_frame(run: Run) -> pd.DataFrame:
             "Rang": r["rank"].astype(int),
             "Tema": r["title"],
             "Skår": r["score"].round(2),
-            "Rang, 90 %-intervall": [
+            "Rang, 90\u202f%-intervall": [
                 f"{lo}–{hi}" if lo != hi else f"{lo}"
                 for lo, hi in zip(r["rank_lo"], r["rank_hi"], strict=True)
             ],
@@ -276,7 +276,7 @@ def write_workbook(run: Run, path: Path, extra: list[tuple[str, pd.DataFrame, di
         wb,
         "Rangering",
         ranking_frame(run),
-        {"Tema": 44, "Rang, 90 %-intervall": 12, "Behov (Borich-skår)": 12, "I programmet": 13},
+        {"Tema": 44, "Rang, 90\u202f%-intervall": 12, "Behov (Borich-skår)": 12, "I programmet": 13},
         {
             "Skår": DECIMAL,
             "Behov (Borich-skår)": DECIMAL,

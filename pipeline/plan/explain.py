@@ -119,7 +119,7 @@ def plan_table(
         if int(r["rank"]) > n_slots and present:
             why_in = (
                 f"Med fordi {' og '.join(present)} skal bidra på hver samling, og dette er det sterkeste "
-                f"ledige temaet deres ({rank})"
+                f"temaet deres som kunne tas inn innenfor reglene for programmet ({rank})"
             )
         else:
             why_in = f"Med som {rank}"
@@ -190,7 +190,11 @@ def left_out(
                     f"skulle det inn, måtte {' og '.join(f'«{d}»' for d in dropped)} ut"
                     if dropped
                     else "det får ikke plass uten å gjøre planen svakere"
-                ) + f", og planen som helhet ville fått {format_percent(loss)} svakere grunnlag i svarene"
+                ) + (
+                    ", og planen som helhet ville vært omtrent like godt begrunnet i svarene"
+                    if loss < 0.005
+                    else f", og planen som helhet ville fått {format_percent(loss)} svakere grunnlag"
+                )
                 limits = [
                     c.name
                     for c in programme.contributors

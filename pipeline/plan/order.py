@@ -214,7 +214,23 @@ def order_reasons(
             if advanced:
                 clauses.append(f"{quoted(programme, advanced)} bygger videre og hører hjemme sent")
             if not basic and not advanced:
-                clauses.append("de grunnleggende temaene i de andre samlingene må komme først")
+                before = [
+                    t for j in best.order[:k] for t in groups[j] if programme.topic(t).level == "foundation"
+                ]
+                after = [
+                    t
+                    for j in best.order[k + 1 :]
+                    for t in groups[j]
+                    if programme.topic(t).level == "advanced"
+                ]
+                if before:
+                    clauses.append(f"{quoted(programme, before)} er grunnleggende og kommer derfor før den")
+                if after:
+                    clauses.append(f"{quoted(programme, after)} bygger videre og kommer derfor etter den")
+                if not before and not after:
+                    clauses.append(
+                        "slik kommer de grunnleggende temaene tidlig og de som bygger videre, sent"
+                    )
         if other.neighbours < best.neighbours - NO_DIFFERENCE:
             link = neighbour_link(groups, best.order, k, pair)
             if link is not None:

@@ -13,6 +13,12 @@ NO_COST = (
 )
 
 
+def genitive(name: str) -> str:
+    """'Olympiatoppen' -> 'Olympiatoppens', 'Smart Innovation Norway' -> 'Smart Innovation Norways'; a name
+    ending in s, x or z takes an apostrophe ('Hans' -> 'Hans\'')."""
+    return name + ("'" if name[-1:].lower() in "sxz" else "s")
+
+
 @dataclass(frozen=True)
 class Placement:
     binding: tuple[str, ...]  # Norwegian clauses: the rules that hold the topic in its gathering
@@ -85,7 +91,7 @@ def placements(
                 if theirs == [t]:
                     alone.append(c.name)
         if alone:
-            binding.append(f"det er {' og '.join(alone)} sitt tema på denne samlingen")
+            binding.append(f"det er {' og '.join(genitive(n) for n in alone)} tema på denne samlingen")
         best, best_g = None, None
         for other in range(1, n_sessions + 1):
             if other == g:

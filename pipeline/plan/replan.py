@@ -17,7 +17,7 @@ from pipeline.config import Programme, Sessions
 from pipeline.errors import ConfigError, InputError, PlanInfeasibleError
 from pipeline.plan.model import PlanResult, solve_plan
 from pipeline.survey.reading import read_simple_table
-from pipeline.text import format_number
+from pipeline.text import format_percent
 
 HINT = (
     "A previous plan is the data/processed/plan.csv or reports/programplan.xlsx of an earlier run: a column "
@@ -159,8 +159,7 @@ def changes(
         )
         if evaluation_share is not None and evaluation_share.get(topic_id, 0.0) > 0:
             evidence += (
-                f"; {format_number(100 * evaluation_share[topic_id], 0)} % av deltakerne tar det opp i "
-                "evalueringen"
+                f"; {format_percent(evaluation_share[topic_id])} av deltakerne tar det opp i evalueringen"
             )
         if before == after:
             kind = "kept"
@@ -191,7 +190,7 @@ def changes(
             if cost >= 1.0:
                 why = "ingen plan som holder reglene, kan la det stå"
             elif cost > 0:
-                why = f"å la det stå ville gjort planen {format_number(100 * cost, 1)} % svakere"
+                why = f"å la det stå ville gjort planen {format_percent(cost, 1)} svakere"
             else:
                 why = "en like god plan kunne latt det stå; flyttingen følger av de andre endringene"
             reason = f"Flyttet fra samling {before} til {after}: {why}."

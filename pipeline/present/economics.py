@@ -20,6 +20,9 @@ KINDS = {
 }
 
 
+WORDS = {3: "tre", 4: "fire"}
+
+
 def kroner(value: float) -> str:
     if value is None or pd.isna(value):
         return "–"
@@ -111,7 +114,7 @@ def recommendation_sentences(run: Run) -> tuple[str, str]:
         lead, rest = variant_sentence(run, chosen), variant_sentence(run, other)
     elif by[str(other)]["fee"] is not None:
         lead = (
-            f"Av hensyn til økonomien bør programmet ha {other} samlinger, ikke {chosen}. "
+            f"Av hensyn til økonomien bør programmet ha {WORDS[other]} samlinger, ikke {WORDS[chosen]}. "
             + variant_sentence(run, other)
         )
         rest = variant_sentence(run, chosen)

@@ -21,7 +21,7 @@ TERMS = (
     (
         "Skår for et programtema",
         "Et samlet mål på hvor mye lederne etterspør et programtema: behovet i undersøkelsen, hvor ofte de "
-        "nevner det i fritekst og hvor mye det vektlegges i intervjuene. 0 er snittet for katalogen. En "
+        "nevner det i fritekst og hvor mye det vektlegges i intervjuene. Snittet for katalogen er 0. En "
         "negativ skår betyr under snittet, ikke at ingen trenger temaet.",
     ),
     (
@@ -58,9 +58,9 @@ def glossary_items() -> list[tuple[str, str]]:
 
 
 def glossary() -> HTML:
-    """The glossary as a definition list, for the end of every partner report."""
-    return HTML(
-        "<dl>"
-        + "".join(f"<dt><strong>{html.escape(t)}</strong></dt><dd>{html.escape(d)}</dd>" for t, d in TERMS)
-        + "</dl>"
+    """The glossary as a two-column table, for the end of every partner report: a table keeps each term
+    beside its explanation when print breaks it across pages (a definition list does not)."""
+    rows = "".join(
+        f"<tr><th scope='row'>{html.escape(t)}</th><td>{html.escape(d)}</td></tr>" for t, d in TERMS
     )
+    return HTML(f"<table class='ordliste'>{rows}</table>")

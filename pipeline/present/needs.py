@@ -69,7 +69,9 @@ def needs_headline(run: Run) -> HTML:
         else [f"Størst behov etter Borich-skår: {', '.join(needs.loc[enough, 'area_label'].head(top_n))}."]
     )
     if sure:
-        items.append(f"Med minst 90 % sannsynlighet blant de {top_n} største behovene: {', '.join(sure)}.")
+        items.append(
+            f"Med minst 90\u202f% sannsynlighet blant de {top_n} største behovene: {', '.join(sure)}."
+        )
     if first:
         items.append(
             "Første prioritet (stort gap på viktige områder og blant de største behovene): "

@@ -9,6 +9,7 @@ from pipeline.needs.preferences import answer_order
 from pipeline.present.base import HTML, Run, bullets, format_number, format_percent, table
 from pipeline.privacy import format_count, group_rare, suppress_small_cells
 from pipeline.survey.tidy import FILE_FAULTS
+from pipeline.text import count_words
 
 
 def respondents_by(run: Run, column: str, heading: str) -> HTML:
@@ -39,17 +40,27 @@ def headline(run: Run) -> HTML:
     turns = run.tables["turns"]
     interviews = turns["interview_id"].nunique()
     informants = turns.loc[turns["role"] == "informant"].groupby("interview_id")["speaker"].nunique().sum()
+    prevalence = run.tables["theme_prevalence"]
+    base = prevalence.loc[(prevalence["segment_type"] == "source") & (prevalence["segment"] == "survey"), "n"]
+    wrote = run.tables["free_text"]["respondent_id"].nunique()
+    used = int(base.iloc[0]) if len(base) else wrote
+    interviews_text = count_words(interviews, "dybdeintervju", "dybdeintervjuer")
     items = [
-        f"{format_number(len(r))} ledere"
+        f"I alt svarte {format_number(len(r))} ledere"
         + (f" fra {r['municipality'].nunique()} kommuner" if "municipality" in r else "")
-        + " svarte på undersøkelsen; "
-        f"{format_percent((r['status'] == 'complete').mean())} fullførte hele skjemaet.",
-        f"{format_number(run.tables['free_text']['respondent_id'].nunique())} skrev minst ett fritekstsvar.",
-        f"{interviews} dybdeintervju{'' if interviews == 1 else 'er'} "
+        + " på undersøkelsen, og "
+        f"{format_percent((r['status'] == 'complete').mean())} av dem fullførte hele skjemaet.",
+        f"Av dem skrev {format_number(wrote)} minst ett fritekstsvar"
+        + (
+            f", og {format_number(used)} skrev et svar med innhold; det er grunnlaget for andelene i emnene."
+            if used != wrote
+            else "; det er grunnlaget for andelene i emnene."
+        ),
+        f"{interviews_text[:1].upper() + interviews_text[1:]} "
         f"med {informants} toppleder{'' if informants == 1 else 'e'} er med i grunnlaget.",
         f"Eksporten har {format_number(report.get('rows_read', 0))} rader. "
         + (
-            f"{format_number(report.get('rows_kept', 0))} er brukt, og "
+            f"Av dem er {format_number(report.get('rows_kept', 0))} brukt, og "
             f"{format_number(report.get('rows_quarantined', 0))} er holdt utenfor "
             + held_out(report.get("quarantined", []))
             if report.get("rows_quarantined", 0)

@@ -64,7 +64,10 @@ def fourth_gathering(run: Run) -> str:
         instead = only.loc[only["in_plan"] == 3]
         comes = [f"«{t}» (nr. {r})" for t, r in zip(instead["title"], instead["rank"], strict=True)]
         back = f" I stedet kommer {listed(comes)} inn." if comes else ""
-        return f"Med tre samlinger i stedet for fire faller {names} ut.{strength}{back}"
+        return (
+            "Med tre samlinger i stedet for fire blir samlingene satt sammen på nytt, og "
+            f"{names} faller ut.{strength}{back}"
+        )
     return f"En fjerde samling ville gitt plass til {names}.{strength}"
 
 
@@ -73,7 +76,8 @@ def listed(items: list[str]) -> str:
 
 
 def plan_comparison(run: Run) -> HTML:
-    """Three versus four gatherings: which topics only one of the two plans holds, and how strong they are."""
+    """Three versus four gatherings: which topics only one of the two plans holds, and which of them are
+    weak (`fourth_gathering`)."""
     variants = run.plan_summary.get("variants", {})
     other = next((c for c, v in variants.items() if not v.get("chosen")), None)
     if other is not None and not variants[other].get("feasible"):
@@ -90,21 +94,7 @@ def plan_comparison(run: Run) -> HTML:
     found = variant_difference(run)
     if found is None:
         return HTML("<p>Det er ikke laget noen plan med et annet antall samlinger.</p>")
-    only = found[1]
-    text = fourth_gathering(run)
-    if only.empty:
-        return HTML(f"<p>{html.escape(text)}</p>")
-    shown = pd.DataFrame(
-        {
-            "Rang": only["rank"],
-            "Programtema": only["title"],
-            "Bare med i planen med": only["in_plan"].map(
-                lambda n: f"{'tre' if n == 3 else 'fire'} samlinger"
-            ),
-            "Grunnlag i svarene": only["weak"].map(lambda w: "svakt" if w else "godt nok"),
-        }
-    )
-    return HTML(f"<p>{html.escape(text)}</p>" + table(shown).body)
+    return HTML(f"<p>{html.escape(fourth_gathering(run))}</p>")
 
 
 def left_out_table(run: Run) -> HTML:

@@ -59,7 +59,7 @@ def themes_table(run: Run) -> HTML:
             "Emne": theme_names(themes),
             "Kjennetegnende ord": themes["label"],
             "Svar og utsnitt": themes["n_docs"].map(format_number),
-            "Andel av respondentene": themes["share_respondents"].map(format_percent),
+            "Andel av dem som skrev fritekst": themes["share_respondents"].map(format_percent),
             "Intervjuer": themes["interviews"].map(len),
             "Programtema i katalogen": [
                 t if isinstance(t, str) and t else "– nytt behov" if new else "– ingen (se «Nye behov»)"

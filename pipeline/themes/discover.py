@@ -176,7 +176,8 @@ def discover_themes(
     embeddings: np.ndarray | None = None,
     topic_embeddings: np.ndarray | None = None,
 ) -> Discovery:
-    """Themes of `docs` (from `collect_documents`); `n_themes` overrides the programme file's setting;
+    """Themes of `docs` (from `collect_documents`); `n_respondents`: the respondents who wrote an answer among
+    `docs`, the base of every theme's share; `n_themes` overrides the programme file's setting;
     `review` as in `map_to_catalogue`; `embeddings` (one row per document) and `topic_embeddings` (one per
     topic) from the sentence encoder, or None for words alone."""
     if n_themes is not None:
