@@ -205,7 +205,7 @@ def test_the_largest_themes_named_in_the_report_leave_out_mixed_leftovers() -> N
         {
             "emerging_reason": [
                 "dekkes av katalogen",
-                "for sammensatt: svarene handler om mange ulike ting",
+                "for sammensatt: svarene henger løsere sammen enn i minst halvparten av emnene",
                 None,
             ]
         }

@@ -25,7 +25,7 @@ def theme_names(themes: pd.DataFrame) -> pd.Series:
 
 
 PLAIN_REASONS = {
-    "for sammensatt": "svarene handler om mange ulike ting",
+    "for sammensatt": "svarene i det henger løsere sammen enn i minst halvparten av emnene",
     "for få": "for få ledere tar det opp",
     "praktiske innspill": "det er praktiske innspill om sted, tid og form, ikke et behov",
     "mest presentasjoner": "det er mest informantenes presentasjoner av seg selv",

@@ -84,7 +84,7 @@ def judge_new_needs(
         elif i_share > MAX_PRACTICAL_SHARE:
             reason = "mest presentasjoner av informantene selv, ikke et behov"
         elif cohesion[t] < median:
-            reason = "for sammensatt: svarene handler om mange ulike ting"
+            reason = "for sammensatt: svarene henger løsere sammen enn i minst halvparten av emnene"
         elif not enough:
             few = f"under {min_respondents} respondenter og under {min_interviews} intervjuer"
             reason = f"for få tar det opp ({few})"
