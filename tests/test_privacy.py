@@ -249,3 +249,18 @@ def test_a_place_compounded_with_a_region_word_is_replaced_but_the_client_stays(
     )
     assert "Gjøvik" not in text and "Drammen" not in text
     assert text.count("[KOMMUNE]") == 2 and "Osloregionen" in text
+
+
+def test_a_cross_table_hides_no_lone_cell_in_any_row_or_column() -> None:
+    # profiles (columns) by role (rows); both the profiles' and the roles' totals are published elsewhere
+    n = {("a", "x"): 20, ("a", "y"): 29, ("a", "z"): 3, ("b", "x"): 40, ("b", "y"): 5, ("b", "z"): 17}
+    df = pd.DataFrame(
+        [{"profile": p, "segment": s, "segment_type": "role", "n": v, "share": 0.1} for (p, s), v in n.items()]
+    )
+    out = suppress_small_cells(
+        df, "n", 5, ["share"], group_by=["profile", "segment_type"], also_by=["segment_type", "segment"]
+    )
+    hidden = out.pivot(index="segment", columns="profile", values="suppressed")
+    assert hidden.loc["z", "a"]  # the small cell
+    assert (hidden.sum(axis=0) != 1).all() and (hidden.sum(axis=1) != 1).all()  # none recoverable
+    assert out.loc[out["suppressed"], "share"].isna().all()

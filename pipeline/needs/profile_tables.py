@@ -116,7 +116,14 @@ def profile_segments(
     table = pd.DataFrame(rows, columns=SEGMENT_COLUMNS[:-1])
     if table.empty:
         return pd.DataFrame(columns=SEGMENT_COLUMNS)
-    table = suppress_small_cells(table, "n", min_cell, ["share"], group_by=["profile", "segment_type"])
+    table = suppress_small_cells(  # the segments' totals are published too (the overview): both ways
+        table,
+        "n",
+        min_cell,
+        ["share"],
+        group_by=["profile", "segment_type"],
+        also_by=["segment_type", "segment"],
+    )
     return table[SEGMENT_COLUMNS]
 
 

@@ -99,9 +99,7 @@ def composition_table(run: Run, segment_type: str) -> HTML:
         return HTML("")
     shown = part.assign(
         cell=[
-            f"<{run.min_cell}"
-            if hidden
-            else f"{format_count(int(n), run.min_cell)} ({format_percent(share)})"
+            "skjult" if hidden else f"{format_count(int(n), run.min_cell)} ({format_percent(share)})"
             for n, share, hidden in zip(part["n"], part["share"], part["suppressed"], strict=True)
         ]
     ).pivot(index="segment", columns="profile_name", values="cell")
@@ -151,7 +149,10 @@ def composition(run: Run) -> HTML:
     parts = [p for p in parts if p]
     if not parts:
         return HTML("")
-    return HTML("<h3>Hvem er i profilene</h3>" + "".join(parts))
+    return HTML(
+        "<h3>Hvem er i profilene</h3>" + "".join(parts) + f"<p><small>Skjult: færre enn {run.min_cell} svar, "
+        "eller skjult for at et lite tall ikke skal kunne regnes ut fra summene.</small></p>"
+    )
 
 
 def writing(run: Run) -> HTML:

@@ -189,6 +189,16 @@ def prevalence_table(run: Run, segment_type: str, heading: str) -> HTML:
     return table(wide.rename_axis(heading).reset_index())
 
 
+def pp_interval(effect: float, lo: float, hi: float) -> str:
+    """A difference in percentage points with its interval; with one decimal when a bound would round to
+    0, so an interval that excludes zero never reads as touching it."""
+    decimals = 1 if min(abs(lo), abs(hi)) < 0.005 else 0
+    return (
+        f"{format_number(100 * effect, decimals)} ({format_number(100 * lo, decimals)} til "
+        f"{format_number(100 * hi, decimals)})"
+    )
+
+
 def effects_table(run: Run) -> HTML:
     """Differences in theme prevalence between groups that the intervals say are real (adjusted for the
     other attribute), in percentage points."""
@@ -205,7 +215,7 @@ def effects_table(run: Run) -> HTML:
             "Gruppe": real["level"],
             "Sammenlignet med": real["reference"],
             "Forskjell (prosentpoeng)": [
-                f"{format_number(100 * e, 0)} ({format_number(100 * lo, 0)} til {format_number(100 * hi, 0)})"
+                pp_interval(e, lo, hi)
                 for e, lo, hi in zip(real["effect"], real["effect_lo"], real["effect_hi"], strict=True)
             ],
         }
