@@ -70,8 +70,9 @@ def landing_page(run: Run, name: str, weights: dict[str, float], documents: list
     gatherings = findings.programme(run)
     parts = [
         f"<h1>{esc(name)}</h1>",
-        f"<p>Hva lederne i medlemskommunene trenger, og et forslag til program med {len(gatherings)} "
-        "samlinger. Tallene bygger på medlemsundersøkelsen og dybdeintervjuene.</p>",
+        "<p>Hva lederne i medlemskommunene trenger, og et forslag til program med "
+        f"{findings.WORDS.get(len(gatherings), len(gatherings))} samlinger. Tallene bygger på "
+        "medlemsundersøkelsen og dybdeintervjuene.</p>",
         "<h2>De største behovene</h2>",
         items(findings.top_needs(run)),
         "<h2>Programmet</h2>",
