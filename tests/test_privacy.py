@@ -255,7 +255,10 @@ def test_a_cross_table_hides_no_lone_cell_in_any_row_or_column() -> None:
     # profiles (columns) by role (rows); both the profiles' and the roles' totals are published elsewhere
     n = {("a", "x"): 20, ("a", "y"): 29, ("a", "z"): 3, ("b", "x"): 40, ("b", "y"): 5, ("b", "z"): 17}
     df = pd.DataFrame(
-        [{"profile": p, "segment": s, "segment_type": "role", "n": v, "share": 0.1} for (p, s), v in n.items()]
+        [
+            {"profile": p, "segment": s, "segment_type": "role", "n": v, "share": 0.1}
+            for (p, s), v in n.items()
+        ]
     )
     out = suppress_small_cells(
         df, "n", 5, ["share"], group_by=["profile", "segment_type"], also_by=["segment_type", "segment"]
