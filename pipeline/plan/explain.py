@@ -204,12 +204,10 @@ def left_out(
                     >= c.max_topics
                 ]
                 if limits:
-                    reason += (
-                        f"; {' og '.join(limits)} har allerede så mange temaer som programfilen tillater"
-                    )
+                    reason += f"; {' og '.join(limits)} har allerede så mange temaer som avtalt"
             except PlanInfeasibleError as exc:
                 reason = (
-                    f"kan ikke tas med uten å bryte en regel i programfilen: {str(exc).split(': ', 1)[-1]}"
+                    f"kan ikke tas med uten å bryte en regel for programmet: {str(exc).split(': ', 1)[-1]}"
                 )
         rows.append((result.n_sessions, r.topic_id, r.title, int(r.rank), float(r.score), reason))
     return pd.DataFrame(rows, columns=LEFT_OUT_COLUMNS)
@@ -246,8 +244,8 @@ def thread_rows(
         r = info.loc[topic.id]
         for session in range(1, n_sessions + 1):
             rationale = (
-                f"Rød tråd gjennom programmet: en kort økt i hver av de {n_sessions} samlingene "
-                f"(thread = true i programfilen). Rangert nr. {int(r['rank'])} av {len(ranking)}."
+                f"Rød tråd gjennom programmet: en kort økt i hver av de {n_sessions} samlingene, slik "
+                f"programgruppen har bestemt. Rangert nr. {int(r['rank'])} av {len(ranking)}."
             )
             p_in = 1.0 if p_in_programme is not None else np.nan
             rows.append(plan_row(n_sessions, chosen, session, topic, r, values, p_in, rationale))

@@ -163,7 +163,7 @@ def rules_here(programme: Programme, assignment: dict[str, int], session: int, d
     out = []
     pinned = [t for t in mine if programme.topic(t).pinned_session == session]
     if pinned:
-        out.append(f"{quoted(programme, pinned)} er satt til samling {session} i programfilen")
+        out.append(f"{quoted(programme, pinned)} er lagt til samling {session} av programgruppen")
     for t in mine:
         for req in programme.topic(t).requires:
             if req in assignment:
@@ -196,7 +196,7 @@ def order_reasons(
         clauses = list(rules)
         if not others:
             if not rules:
-                clauses.append("ingen annen plass holder reglene i programfilen")
+                clauses.append("ingen annen plass holder reglene for programmet")
             reasons[session] = sentence(clauses)
             continue
         other = others[0]

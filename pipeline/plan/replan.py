@@ -178,7 +178,7 @@ def changes(
             ]
             came = [programme.topic(t).title for t in sorted(assignment) if t not in previous]
             if full:
-                why = f"{' og '.join(full)} har fått så mange temaer som programfilen tillater (max_topics)"
+                why = f"{' og '.join(full)} har fått så mange temaer som avtalt"
             elif came:
                 why = f"inn kom {', '.join(f'«{c}»' for c in came)} med sterkere grunnlag i svarene"
             else:

@@ -83,7 +83,7 @@ def not_configured(run: Run) -> HTML:
         "er lagt inn. For å få dem trenger analysen de faste kostnadene og kostnaden per deltaker for tre og "
         "fire samlinger, hvor mange ledere som er i målgruppen, hvor mange av de villige som trolig melder "
         "seg på, og hvordan partene deler et overskudd. Programgruppen legger disse tallene inn i "
-        "programfilen, og analysen regner dem ut ved neste kjøring.</p>" + answers
+        "analysen, og de regnes ut neste gang.</p>" + answers
     )
 
 
@@ -180,7 +180,7 @@ def fee_table(run: Run, n_sessions: int | None = None) -> HTML:
         }
     )
     chosen = n == int(run.economics_summary["chosen_sessions"])
-    note = f"<p>Tabellen gjelder {n} samlinger{' (valgt i programfilen)' if chosen else ''}.</p>"
+    note = f"<p>Tabellen gjelder {n} samlinger{' (valgt av programgruppen)' if chosen else ''}.</p>"
     return HTML(note + table(shown).body)
 
 

@@ -319,7 +319,7 @@ def replan_changes(run: Run) -> HTML:
         f"som gjenstår, står {kept} der de sto, {int(counts.get('flyttet', 0))} er flyttet og "
         f"{int(counts.get('tatt ut', 0))} er tatt ut; {int(counts.get('ny', 0))} er nye. En endring gjøres "
         "bare når den gir en klart bedre plan enn å la temaet stå (stabilitet "
-        f"{format_number(replan.get('stability', 0), 1)} i programfilen)."
+        f"{format_number(replan.get('stability', 0), 1)}, satt av programgruppen)."
     )
     moved = changes.loc[changes["change"] != "uendret"]
     shown = pd.DataFrame(
