@@ -26,3 +26,13 @@ def test_the_name_is_the_most_shared_phrase_in_its_written_form() -> None:
 def test_without_a_shared_phrase_two_terms_are_joined_and_proper_nouns_keep_their_capital() -> None:
     texts = ["Vi kan lære mye av Olympiatoppen.", "Tilbakemelding er viktig.", "Mer om Olympiatoppen."]
     assert theme_name(texts, ["tilbakemelding", "olympiatoppen"]) == "Tilbakemelding og Olympiatoppen"
+
+
+def test_a_word_capitalised_once_inside_a_list_is_no_proper_noun() -> None:
+    texts = [
+        "Sykefravær er stort.",
+        "Hvordan si nei Sykepleiermangel Omdømme",
+        "Sykefravær og turnover.",
+        "Vi har høyt sykefravær.",
+    ]
+    assert theme_name(texts, ["sykefravær", "sykepleiermangel"]) == "Sykefravær og sykepleiermangel"

@@ -31,6 +31,17 @@ def kroner(value: float) -> str:
     return f"{text}\u00a0kr"  # no line break before "kr"
 
 
+def break_even(run: Run, participants: float) -> str:
+    """The participants needed to break even, or why it cannot happen: never at this fee, or not within
+    the programme's capacity."""
+    capacity = run.programme.economics.capacity if run.programme.economics else None
+    if not np.isfinite(participants):
+        return "aldri"
+    if capacity and participants > capacity:
+        return f"ikke mulig (over taket på {capacity})"
+    return format_number(participants, 0)
+
+
 def configured(run: Run) -> bool:
     return bool(run.economics_summary.get("configured"))
 
@@ -174,9 +185,7 @@ def fee_table(run: Run, n_sessions: int | None = None) -> HTML:
             "Kostnader": t["costs"].map(kroner),
             "Overskudd": t["surplus"].map(kroner),
             "Risiko for tap": t["p_loss"].map(format_percent),
-            "Deltakere for å gå i balanse": t["break_even"].map(
-                lambda v: "aldri" if not np.isfinite(v) else format_number(v, 0)
-            ),
+            "Deltakere for å gå i balanse": t["break_even"].map(lambda v: break_even(run, v)),
         }
     )
     chosen = n == int(run.economics_summary["chosen_sessions"])
@@ -197,9 +206,7 @@ def sessions_table(run: Run) -> HTML:
                 "Deltakere": format_number(s["participants"], 0),
                 "Faste kostnader": kroner(s["fixed_costs"]),
                 "Kostnad per deltaker": kroner(s["cost_per_participant"]),
-                "Deltakere for å gå i balanse": "aldri"
-                if not np.isfinite(s["break_even"])
-                else format_number(s["break_even"], 0),
+                "Deltakere for å gå i balanse": break_even(run, s["break_even"]),
                 "Forventet overskudd": kroner(s["surplus"]),
                 "Risiko for tap": format_percent(s["p_loss"]),
             }

@@ -88,17 +88,21 @@ def theme_name(texts: Sequence[str], terms: Sequence[str]) -> str:
     return _sentence_case(name, texts)
 
 
+MIN_PROPER = 2  # capitalised inside sentences at least this often, and more often than not: a proper noun
+
+
 def _sentence_case(phrase: str, texts: Sequence[str]) -> str:
     """The phrase with a capital first letter; other words keep a capital only when the leaders write them so
-    inside sentences (proper nouns)."""
+    inside sentences (proper nouns), more than once ('hvordan si nei Sykepleiermangel Omdømme' is a list
+    without punctuation, not a name)."""
     words = phrase.split()
     joined = " ".join(texts)
     out = []
     for i, word in enumerate(words):
         capital = word[:1].upper() + word[1:]
-        proper = len(re.findall(rf"(?<=[a-zæøå,] ){re.escape(capital)}\b", joined)) > len(
-            re.findall(rf"(?<=[a-zæøå,] ){re.escape(word.lower())}\b", joined)
-        )
+        capitals = len(re.findall(rf"(?<=[a-zæøå,] ){re.escape(capital)}\b", joined))
+        lowers = len(re.findall(rf"(?<=[a-zæøå,] ){re.escape(word.lower())}\b", joined))
+        proper = capitals >= MIN_PROPER and capitals > lowers  # once may be a list without punctuation
         out.append(
             capital if i == 0 or proper else word.lower() if word[:1].isupper() and not proper else word
         )
