@@ -200,8 +200,22 @@ NUMBER_WORDS = (
 )
 
 
+def number_word(n: int) -> str:
+    """4 -> 'fire': a count written out, in digits above twelve."""
+    return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else str(n)
+
+
 def count_words(n: int, one: str, many: str) -> str:
     """'tre programtemaer', 'ett programtema': a count written out (a sentence never starts with a
     numeral), in digits above twelve."""
-    word = NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else str(n)
-    return f"{word} {one if n == 1 else many}"
+    return f"{number_word(n)} {one if n == 1 else many}"
+
+
+def capitalised(text: str) -> str:
+    """The text with a capital first letter, the rest as it is."""
+    return text[:1].upper() + text[1:]
+
+
+def listed(items: list[str]) -> str:
+    """'a', 'b', 'c' -> 'a, b og c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]

@@ -146,12 +146,12 @@ def test_no_heading_is_empty(sample_run: Path) -> None:
 
 
 def test_the_plan_facts_in_every_document_equal_the_plan(sample_run: Path) -> None:
-    from pipeline.deliver import findings
     from pipeline.present import load_run
+    from pipeline.present.plan import plan_facts
 
     run = load_run(sample_run)
     plan = run.tables["plan"].loc[lambda d: d["chosen"]]
-    facts = findings.plan_facts(run)
+    facts = plan_facts(run)
     placed, catalogue = plan["topic_id"].nunique(), len(run.tables["topic_ranking"])
     first = facts[0]
     assert (f"alle de {catalogue}" in first) == (placed == catalogue)

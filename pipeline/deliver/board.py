@@ -19,7 +19,9 @@ from docx.shared import Mm
 from pipeline.config.models import BoardSettings
 from pipeline.deliver import findings
 from pipeline.present.base import Run
+from pipeline.present.plan import plan_facts
 from pipeline.store import stable_zip
+from pipeline.text import listed, number_word
 
 LANGUAGE = "nb-NO"
 
@@ -69,9 +71,8 @@ def resolution(run: Run, gatherings: int) -> list[str]:
     support that number of gatherings); otherwise it takes the plan as information and asks for what is
     missing, by name."""
     from pipeline.present import economics
-    from pipeline.present.plan import listed
 
-    count = findings.WORDS.get(gatherings, gatherings)
+    count = number_word(gatherings)
     weak = findings.weak_topics(run)
     new = [c["title"] for c in run.plan_summary.get("candidates", [])]
     priced = economics.configured(run)
@@ -110,7 +111,7 @@ def resolution(run: Run, gatherings: int) -> list[str]:
             "lyses ut: med kostnadene i saken gir ingen avgift det."
         )
     elif supported != gatherings:
-        other = findings.WORDS.get(supported, supported)
+        other = number_word(supported)
         fee = economics.kroner(economics.recommended_fees(run)[supported])
         decisions.append(
             f"Styret ber sekretariatet avklare med partnerne om programmet skal ha {count} samlinger, som "
@@ -133,7 +134,7 @@ def board_paper(
 ) -> Document:
     """`extra`: the economics (heading, paragraphs), under «Økonomiske konsekvenser» when present;
     `attachments`: the titles of the reports that go with the paper."""
-    board = getattr(run.programme, "board", None) or BoardSettings()
+    board = run.programme.board
     doc = Document()
     norwegian_a4(doc)
     doc.core_properties.title = f"Saksframlegg: {name}"
@@ -160,7 +161,7 @@ def board_paper(
         doc.add_paragraph(line, style="List Bullet")
 
     doc.add_heading("Forslag til program", level=1)
-    for line in findings.plan_facts(run):
+    for line in plan_facts(run):
         doc.add_paragraph(line)
     for g in gatherings:
         doc.add_heading(f"Samling {g.session}: {g.title}", level=2)

@@ -5,12 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.present.base import Run, format_percent, too_few_needs
-from pipeline.text import count_words, format_number
-
-
-def capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:]
+from pipeline.present.base import Run, format_percent, theme_share_base, too_few_needs
+from pipeline.text import capitalised, count_words, format_number
 
 
 @dataclass(frozen=True)
@@ -93,13 +89,6 @@ def new_needs_lines(run: Run) -> list[str]:
     return lines
 
 
-def plan_facts(run: Run) -> list[str]:
-    """The plan's central facts: topics against slots, the weak ones, what a fourth gathering adds."""
-    from pipeline.present.plan import plan_facts as facts
-
-    return facts(run)
-
-
 def weak_topics(run: Run) -> list[str]:
     plan = run.tables["plan"].loc[lambda d: d["chosen"] & d["weak"]]
     return [f"Samling {r.session}: «{r.title}»" for r in plan.itertuples(index=False)]
@@ -118,9 +107,7 @@ def evidence(run: Run, weights: dict[str, float]) -> list[str]:
     r = run.tables["respondents"]
     turns = run.tables["turns"]
     interviews = turns["interview_id"].nunique()
-    prevalence = run.tables["theme_prevalence"]
-    base = prevalence.loc[(prevalence["segment_type"] == "source") & (prevalence["segment"] == "survey"), "n"]
-    writers = int(base.iloc[0]) if len(base) else run.tables["free_text"]["respondent_id"].nunique()
+    writers = theme_share_base(run)
     municipalities = f" fra {r['municipality'].nunique()} kommuner" if "municipality" in r else ""
     out = [
         f"I alt svarte {format_number(len(r))} {'leder' if len(r) == 1 else 'ledere'}{municipalities} på "
@@ -181,9 +168,6 @@ def economics_lines(run: Run) -> list[str]:
         f"{economics.party(run, e.loss_carried_by)}. "
         "Se rapporten «Økonomi» for kostnadene og usikkerheten.",
     ]
-
-
-WORDS = {3: "tre", 4: "fire"}
 
 
 def no_economics(run: Run) -> list[str]:

@@ -11,7 +11,8 @@ from pathlib import Path
 from pipeline.deliver import findings
 from pipeline.present.base import Run
 from pipeline.present.glossary import glossary_items
-from pipeline.text import format_number
+from pipeline.present.plan import plan_facts
+from pipeline.text import format_number, number_word
 
 STYLE = """body{font-family:"DejaVu Sans",Arial,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;
 line-height:1.5;color:#222}h1{font-size:1.7rem}h2{margin-top:2rem;border-bottom:1px solid #ccc}
@@ -71,12 +72,12 @@ def landing_page(run: Run, name: str, weights: dict[str, float], documents: list
     parts = [
         f"<h1>{esc(name)}</h1>",
         "<p>Hva lederne i medlemskommunene trenger, og et forslag til program med "
-        f"{findings.WORDS.get(len(gatherings), len(gatherings))} samlinger. Tallene bygger på "
+        f"{number_word(len(gatherings))} samlinger. Tallene bygger på "
         "medlemsundersøkelsen og dybdeintervjuene.</p>",
         "<h2>De største behovene</h2>",
         items(findings.top_needs(run)),
         "<h2>Programmet</h2>",
-        items(findings.plan_facts(run)),
+        items(plan_facts(run)),
     ]
     for g in gatherings:
         topics = "".join(

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from itertools import permutations
 
 from pipeline.config import Programme
+from pipeline.text import listed
 
 NO_DIFFERENCE = 1e-9
 NOTABLE_AFFINITY = 0.05  # a neighbour link weaker than this (Jaccard of who raised them) is not worth saying
@@ -151,8 +152,7 @@ def order_gatherings(
 
 
 def quoted(programme: Programme, topics) -> str:
-    titles = [f"«{programme.topic(t).title}»" for t in topics]
-    return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " og " + titles[-1]
+    return listed([f"«{programme.topic(t).title}»" for t in topics])
 
 
 def rules_here(programme: Programme, assignment: dict[str, int], session: int, delivered: int) -> list[str]:

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.config import Programme
-from pipeline.text import count_words, format_number, format_percent
+from pipeline.text import capitalised, count_words, format_number, format_percent, listed
 
 OVERVIEW_COLUMNS = [
     "n_sessions",
@@ -32,10 +32,6 @@ def gathering_title(programme: Programme, n_sessions: int, chosen: bool, session
     if chosen and n_sessions == programme.sessions.count and titles:
         return titles[session - 1]
     return lead
-
-
-def listed(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
 
 
 def evidence_line(r: pd.Series) -> str:
@@ -70,7 +66,7 @@ def gathering_overview(
         ranks = [str(int(r)) for r in part["rank"]]
         count = count_words(len(titles), "programtema", "programtemaer")
         purpose = (
-            f"{count[:1].upper() + count[1:]}, rangert som nr. {listed(ranks)} av {len(ranking)}. "
+            f"{capitalised(count)}, rangert som nr. {listed(ranks)} av {len(ranking)}. "
             f"Sterkest grunnlag i svarene har «{titles[0]}» ({evidence_line(best).split('; ', 1)[-1]})."
         )
         if part["weak"].any():

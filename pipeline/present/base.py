@@ -16,7 +16,16 @@ from pipeline.config import load_programme
 from pipeline.store import Store
 from pipeline.text import format_number, format_percent
 
-__all__ = ["HTML", "Run", "bullets", "format_number", "format_percent", "load_run", "table"]
+__all__ = [
+    "HTML",
+    "Run",
+    "bullets",
+    "format_number",
+    "format_percent",
+    "load_run",
+    "table",
+    "theme_share_base",
+]
 
 
 @dataclass(frozen=True)
@@ -95,6 +104,13 @@ NUMERIC_CELL = re.compile(r"^[<–-]?\s*\d[\d\s\u202f,.]*(\s*%)?(\s*\(.*\))?$|^�
 
 EMPTY = "Det er ingenting å vise her for disse dataene."
 WIDE_TABLE = 6  # columns from which a table prints in a smaller font
+
+
+def theme_share_base(run: Run) -> int:
+    """The respondents who wrote an answer with content: the base of every share of an emne."""
+    prevalence = run.tables["theme_prevalence"]
+    base = prevalence.loc[(prevalence["segment_type"] == "source") & (prevalence["segment"] == "survey"), "n"]
+    return int(base.iloc[0]) if len(base) else int(run.tables["free_text"]["respondent_id"].nunique())
 
 
 def too_few_needs(run: Run) -> str:

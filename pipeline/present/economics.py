@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.present.base import HTML, Run, bullets, format_percent, table
-from pipeline.text import format_number
+from pipeline.text import format_number, number_word
 
 PARTY_NAMES = {"sin": "Smart Innovation Norway", "osr": "Osloregionen", "olt": "Olympiatoppen"}
 KINDS = {
@@ -18,9 +18,6 @@ KINDS = {
     "per_participant_gathering": "per deltaker og samling",
     "one_off": "én gang",
 }
-
-
-WORDS = {3: "tre", 4: "fire"}
 
 
 def kroner(value: float) -> str:
@@ -125,8 +122,8 @@ def recommendation_sentences(run: Run) -> tuple[str, str]:
         lead, rest = variant_sentence(run, chosen), variant_sentence(run, other)
     elif by[str(other)]["fee"] is not None:
         lead = (
-            f"Av hensyn til økonomien bør programmet ha {WORDS[other]} samlinger, ikke {WORDS[chosen]}. "
-            + variant_sentence(run, other)
+            f"Av hensyn til økonomien bør programmet ha {number_word(other)} samlinger, "
+            f"ikke {number_word(chosen)}. " + variant_sentence(run, other)
         )
         rest = variant_sentence(run, chosen)
     else:

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 
 from pipeline.needs.preferences import answer_order
-from pipeline.present.base import HTML, Run, bullets, format_number, format_percent, table
+from pipeline.present.base import HTML, Run, bullets, format_number, format_percent, table, theme_share_base
 from pipeline.privacy import format_count, group_rare, suppress_small_cells
 from pipeline.survey.tidy import FILE_FAULTS
-from pipeline.text import count_words
+from pipeline.text import capitalised, count_words
 
 
 def respondents_by(run: Run, column: str, heading: str) -> HTML:
@@ -40,10 +40,8 @@ def headline(run: Run) -> HTML:
     turns = run.tables["turns"]
     interviews = turns["interview_id"].nunique()
     informants = turns.loc[turns["role"] == "informant"].groupby("interview_id")["speaker"].nunique().sum()
-    prevalence = run.tables["theme_prevalence"]
-    base = prevalence.loc[(prevalence["segment_type"] == "source") & (prevalence["segment"] == "survey"), "n"]
     wrote = run.tables["free_text"]["respondent_id"].nunique()
-    used = int(base.iloc[0]) if len(base) else wrote
+    used = theme_share_base(run)
     interviews_text = count_words(interviews, "dybdeintervju", "dybdeintervjuer")
     items = [
         f"I alt svarte {format_number(len(r))} ledere"
@@ -56,7 +54,7 @@ def headline(run: Run) -> HTML:
             if used != wrote
             else "; det er grunnlaget for andelene i emnene."
         ),
-        f"{interviews_text[:1].upper() + interviews_text[1:]} "
+        f"{capitalised(interviews_text)} "
         f"med {informants} toppleder{'' if informants == 1 else 'e'} er med i grunnlaget.",
         f"Eksporten har {format_number(report.get('rows_read', 0))} rader. "
         + (

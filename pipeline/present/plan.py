@@ -7,7 +7,7 @@ import html
 import pandas as pd
 
 from pipeline.present.base import HTML, Run, bullets, format_number, format_percent, table
-from pipeline.text import count_words
+from pipeline.text import capitalised, count_words, listed, number_word
 
 
 def ranking_table(run: Run) -> HTML:
@@ -58,7 +58,7 @@ def fourth_gathering(run: Run) -> str:
     names = listed([f"«{t}» (nr. {r})" for t, r in zip(added["title"], added["rank"], strict=True)])
     weak = int(added["weak"].sum())
     some = count_words(weak, "av dem", "av dem")
-    who = "Det" if len(added) == 1 else "Alle" if weak == len(added) else some[:1].upper() + some[1:]
+    who = "Det" if len(added) == 1 else "Alle" if weak == len(added) else capitalised(some)
     strength = f" {who} har svakt grunnlag i svarene." if weak else ""
     if chosen == 4:
         instead = only.loc[only["in_plan"] == 3]
@@ -69,10 +69,6 @@ def fourth_gathering(run: Run) -> str:
             f"{names} faller ut.{strength}{back}"
         )
     return f"En fjerde samling ville gitt plass til {names}.{strength}"
-
-
-def listed(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
 
 
 def plan_comparison(run: Run) -> HTML:
@@ -146,13 +142,13 @@ def plan_facts(run: Run) -> list[str]:
     placed = plan["topic_id"].nunique()
     if placed >= catalogue:
         first = (
-            f"Programmet har {WORDS.get(n, n)} samlinger med {slots} plasser, og alle de {catalogue} "
+            f"Programmet har {number_word(n)} samlinger med {slots} plasser, og alle de {catalogue} "
             "programtemaene i katalogen får plass. Planen velger altså ikke bort noe tema; den avgjør "
             "hvilke temaer som står sammen, og i hvilken rekkefølge."
         )
     else:
         first = (
-            f"Programmet har {WORDS.get(n, n)} samlinger med {slots} plasser. Av de {catalogue} "
+            f"Programmet har {number_word(n)} samlinger med {slots} plasser. Av de {catalogue} "
             f"programtemaene i katalogen får {placed} plass"
             + (f", og {slots - placed} plasser står åpne." if slots > placed else ".")
         )
@@ -163,7 +159,7 @@ def plan_facts(run: Run) -> list[str]:
     else:
         count = count_words(len(weak), "av dem", "av dem")
         items.append(
-            f"{count[:1].upper() + count[1:]} har svakt grunnlag i svarene, fordi få ledere ber om "
+            f"{capitalised(count)} har svakt grunnlag i svarene, fordi få ledere ber om "
             f"{'det' if len(weak) == 1 else 'dem'}: {listed([f'«{t}»' for t in weak['title']])}."
         )
     fourth = fourth_gathering(run)
@@ -202,9 +198,6 @@ def headline_items(run: Run) -> list[str]:
     return items
 
 
-WORDS = {3: "tre", 4: "fire"}
-
-
 def gatherings_wish(wishes: dict, n: int) -> str:
     """Three or four gatherings, as the respondents wished; a difference within what chance gives (under
     two standard errors of the difference between two shares of one sample) is said as a tie."""
@@ -216,7 +209,7 @@ def gatherings_wish(wishes: dict, n: int) -> str:
             f"Omtrent like mange ønsket {shares} samlinger; forskjellen er innenfor det tilfeldigheter gir."
         )
     more = 3 if p3 > p4 else 4
-    return f"Flere ønsket {WORDS[more]} samlinger enn {WORDS[7 - more]}: {shares}."
+    return f"Flere ønsket {number_word(more)} samlinger enn {number_word(7 - more)}: {shares}."
 
 
 def programme_overview(run: Run) -> HTML:
