@@ -114,22 +114,22 @@ def supported_sessions(run: Run) -> int | None:
 
 
 def recommendation_sentences(run: Run) -> tuple[str, str]:
-    """(the recommendation, the other gathering count in one sentence)."""
+    """(the recommendation, the other gathering count in one sentence), from `supported_sessions`, the same
+    answer the board paper's decisions take."""
     chosen = int(run.economics_summary["chosen_sessions"])
     other = 7 - chosen
-    by = run.economics_summary["by_sessions"]
-    if by[str(chosen)]["fee"] is not None:
-        lead, rest = variant_sentence(run, chosen), variant_sentence(run, other)
-    elif by[str(other)]["fee"] is not None:
+    supported = supported_sessions(run)
+    if supported == chosen:
+        return variant_sentence(run, chosen), variant_sentence(run, other)
+    if supported == other:
         lead = (
             f"Av hensyn til økonomien bør programmet ha {number_word(other)} samlinger, "
             f"ikke {number_word(chosen)}. " + variant_sentence(run, other)
         )
-        rest = variant_sentence(run, chosen)
-    else:
-        lead = "Ingen avgift gir lav nok risiko for tap. " + variant_sentence(run, chosen)
-        rest = variant_sentence(run, other)
-    return lead, rest
+        return lead, variant_sentence(run, chosen)
+    return "Ingen avgift gir lav nok risiko for tap. " + variant_sentence(run, chosen), variant_sentence(
+        run, other
+    )
 
 
 def recommended_fees(run: Run) -> dict[int, float | None]:
