@@ -219,3 +219,9 @@ def capitalised(text: str) -> str:
 def listed(items: list[str]) -> str:
     """'a', 'b', 'c' -> 'a, b og c'."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
+
+
+def genitive(name: str) -> str:
+    """'Olympiatoppen' -> 'Olympiatoppens', 'Smart Innovation Norway' -> 'Smart Innovation Norways'; a name
+    ending in s, x or z takes an apostrophe ('Hans' -> 'Hans\'')."""
+    return name + ("'" if name[-1:].lower() in "sxz" else "s")

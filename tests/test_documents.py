@@ -180,10 +180,12 @@ def test_one_account_of_new_needs_across_the_documents(sample_run: Path) -> None
     if not run.plan_summary.get("candidates"):
         for name, text in texts.items():
             assert "et av de nye behovene" not in text, name
+    from pipeline.present.themes import mixed
+
     themes = run.tables["themes"]
-    mixed = themes.loc[themes["emerging_reason"].str.startswith("for sammensatt")]
-    for name in mixed["name"]:
-        assert f"{name}:" not in texts["index"]  # a mixed group of answers is not given a name
+    for name in themes.loc[mixed(themes), "name"]:
+        assert name not in texts["index"]  # a mixed group, or talk around the programme, is not named
+        assert name not in texts["styresak.docx"]  # nor put to the board as something to consider
 
 
 def test_the_board_decides_what_the_economics_allow(sample_run: Path) -> None:
@@ -200,6 +202,43 @@ def test_the_board_decides_what_the_economics_allow(sample_run: Path) -> None:
     assert endorses == (
         economics.configured(run) and economics.supported_sessions(run) == chosen and not weak
     )
+    # the secretariat's assessment recommends what the decisions do
+    paragraphs = [p.text for p in doc.paragraphs]
+    recommends = [p for p in paragraphs if p.startswith("Sekretariatet anbefaler")]
+    assert len(recommends) == 1
+    assert ("slutter seg til forslaget" in recommends[0]) == endorses
+
+
+def test_every_fee_a_document_names_carries_the_share_willing_to_pay_it(sample_run: Path) -> None:
+    from pipeline.present import load_run
+    from pipeline.present.base import format_percent
+    from pipeline.present.economics import kroner
+
+    run = load_run(sample_run)
+    table = run.tables["economics"]
+    texts = partner_texts(sample_run)
+    sentence = re.compile(r"Med (\d) samlinger: en deltakeravgift på ([^,]+?), som ([^ ]+.%) av")
+    found = 0
+    for name in ("okonomi", "styresak.docx"):
+        for n, fee, share in sentence.findall(texts[name]):
+            row = table.loc[(table["n_sessions"] == int(n)) & (table["fee"] == float(re.sub(r"\D", "", fee)))]
+            assert kroner(row["fee"].iloc[0]) == fee, (name, fee)
+            assert format_percent(row["share_willing"].iloc[0]) == share, (name, n, fee)
+            found += 1
+    assert found == 0 or found >= 2  # the same sentence in the report and the paper
+
+
+def test_a_profile_best_served_by_a_weak_topic_says_so(sample_run: Path) -> None:
+    from pipeline.present import load_run
+    from pipeline.present.profiles import parallel_groups
+
+    run = load_run(sample_run)
+    plan = run.tables["plan"].loc[lambda d: d["chosen"]]
+    weak = set(plan.loc[plan["weak"], "title"])
+    for line in parallel_groups(run).body.split("<li>")[1:]:
+        titles = re.findall(r"«(.+?)» treffer", line)
+        if titles:
+            assert ("svakt" in line) == (titles[0] in weak), line
 
 
 def test_the_workbook_prints_landscape_on_the_page_width_with_its_header(sample_run: Path) -> None:
@@ -241,3 +280,45 @@ def test_no_sentence_in_partner_prose_starts_with_a_numeral(sample_run: Path) ->
     prose += [t for level, t in items if not level and len(t.split()) > 3]
     starts = [s for text in prose for s in sentences(text) if re.match(r"[\d−-]", s)]
     assert not starts, starts[:8]
+
+
+def test_a_stronger_topic_left_out_of_three_gatherings_is_explained_by_the_plan_itself() -> None:
+    """Three partners must each be at every gathering of three slots: each has one place per gathering, so a
+    partner's fourth-best topic falls out even when another partner's weaker topic stays."""
+    from types import SimpleNamespace
+
+    from pipeline.config.models import Contributor, Sessions
+    from pipeline.present.plan import fourth_gathering, one_place_each
+
+    owners = {"a": [1, 4, 8, 9], "b": [2, 6, 10, 11], "c": [3, 5, 7, 12]}
+    rows = []
+    for n in (3, 4):
+        for owner, ranks in owners.items():
+            for session, rank in enumerate(ranks[:n], start=1):
+                rows.append(
+                    {
+                        "n_sessions": n,
+                        "chosen": n == 4,
+                        "session": session,
+                        "topic_id": f"t{rank}",
+                        "title": f"Tema {rank}",
+                        "contributors": [owner],
+                        "rank": rank,
+                        "weak": rank > 9,
+                    }
+                )
+    run = SimpleNamespace(
+        tables={
+            "plan": pd.DataFrame(rows),
+            "plan_left_out": pd.DataFrame(columns=["n_sessions", "topic_id", "reason"]),
+        },
+        programme=SimpleNamespace(
+            contributors=[Contributor(c, c.upper()) for c in owners], sessions=Sessions(4, (3, 3, 3, 3))
+        ),
+        contributor_names={c: f"Partner {c.upper()}" for c in owners},
+    )
+    assert one_place_each(run, 3) == {"a": [1, 4, 8], "b": [2, 6, 10], "c": [3, 5, 7]}
+    sentence = fourth_gathering(run)
+    assert "«Tema 9» (nr. 9) faller ut selv om nr. 10 blir med" in sentence
+    assert "Partner As tre plasser går til nr. 1, 4 og 8" in sentence
+    assert "Tema 11" in sentence and "Tema 12" in sentence and "nr. 11) faller ut selv om" not in sentence

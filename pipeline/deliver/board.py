@@ -125,6 +125,63 @@ def resolution(run: Run, gatherings: int) -> list[str]:
     return decisions
 
 
+def assessment(run: Run, gatherings: int) -> list[str]:
+    """The secretariat's assessment in a few sentences: how well the plan stands on the answers, what the
+    new needs ask of it, what the economics allow, and therefore what the board is asked to do. Built from
+    the same facts as `resolution`, so the two cannot disagree."""
+    from pipeline.present import economics
+
+    plan = run.tables["plan"].loc[lambda d: d["chosen"]]
+    weak = findings.weak_topics(run)
+    new = [c["title"] for c in run.plan_summary.get("candidates", [])]
+    priced = economics.configured(run)
+    supported = economics.supported_sessions(run) if priced else None
+    strong = len(plan) - len(weak)
+    share = f"alle de {len(plan)}" if strong == len(plan) else f"{strong} av de {len(plan)}"
+    out = [
+        f"Forslaget bygger på det lederne selv sier at de trenger: {share} plassene går til programtemaer "
+        "med godt grunnlag i svarene."
+    ]
+    if weak:
+        fill = f"det nye behovet «{new[0]}»" if len(new) == 1 else "de nye behovene" if new else ""
+        out.append(
+            ("Plassen" if len(weak) == 1 else f"De {number_word(len(weak))} plassene")
+            + " med svakt grunnlag bør ikke låses før partnerne har vurdert om "
+            + (
+                f"{fill} eller andre programtemaer passer bedre."
+                if fill
+                else "andre programtemaer passer bedre."
+            )
+        )
+    elif new:
+        out.append(
+            f"Lederne tar opp {listed([f'«{t}»' for t in new])}, som katalogen ikke dekker. Det bør "
+            "vurderes om det skal inn i programmet."
+        )
+    if not priced:
+        out.append(
+            "Økonomien er ikke beregnet ennå. Uten kostnader og en deltakeravgift kan styret ikke ta "
+            "stilling til om programmet bærer seg."
+        )
+    elif supported is None:
+        out.append("Med kostnadene i saken gir ingen deltakeravgift lav nok risiko for tap.")
+    elif supported != gatherings:
+        out.append(
+            f"Økonomien bærer {number_word(supported)} samlinger, ikke de {number_word(gatherings)} "
+            "planen er laget for."
+        )
+    else:
+        out.append(f"Økonomien bærer {number_word(gatherings)} samlinger med lav risiko for tap.")
+    endorse = priced and supported == gatherings and not weak
+    out.append(
+        "Sekretariatet anbefaler derfor at styret slutter seg til forslaget."
+        if endorse
+        else "Sekretariatet anbefaler derfor at styret tar forslaget til orientering og ber om det som "
+        "mangler, før programmet lyses ut."
+    )
+    return out
+
+
 def board_paper(
     run: Run,
     name: str,
@@ -178,6 +235,9 @@ def board_paper(
     doc.add_heading("Hva er usikkert", level=2)
     for line in findings.caveats(run):
         doc.add_paragraph(line, style="List Bullet")
+    doc.add_heading("Sekretariatets vurdering", level=2)
+    for line in assessment(run, len(gatherings)):
+        doc.add_paragraph(line)
 
     doc.add_heading("Økonomiske konsekvenser", level=1)
     money = [text for _heading, paragraphs in extra for text in paragraphs]

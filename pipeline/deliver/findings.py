@@ -76,9 +76,9 @@ def new_needs(run: Run) -> list[str]:
 def new_needs_lines(run: Run) -> list[str]:
     """The one account of new needs every document gives: the new needs, or that there are none, then what
     the catalogue does not cover but is not counted as a need."""
-    from pipeline.present.themes import uncovered
+    from pipeline.present.themes import candidates, not_needs
 
-    new, other = new_needs(run), uncovered(run)
+    new, other, rest = new_needs(run), candidates(run), not_needs(run)
     lines = new or ["Lederne tar ikke opp noe nytt behov som katalogen mangler."]
     if other:
         lines.append(
@@ -86,6 +86,8 @@ def new_needs_lines(run: Run) -> list[str]:
             "programgruppen kan vurdere dem:"
         )
         lines += other
+    if rest:
+        lines.append(rest)
     return lines
 
 

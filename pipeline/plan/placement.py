@@ -7,16 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.config import Programme
+from pipeline.text import genitive
 
 NO_COST = (
     0.005  # a move that costs less than half a per cent of the plan's cohesion costs nothing worth saying
 )
-
-
-def genitive(name: str) -> str:
-    """'Olympiatoppen' -> 'Olympiatoppens', 'Smart Innovation Norway' -> 'Smart Innovation Norways'; a name
-    ending in s, x or z takes an apostrophe ('Hans' -> 'Hans\'')."""
-    return name + ("'" if name[-1:].lower() in "sxz" else "s")
 
 
 @dataclass(frozen=True)
@@ -121,7 +116,7 @@ def placement_sentence(programme: Programme, placement: Placement, session: int)
             parts.append("reglene for programmet gir det ingen annen plass")
     elif placement.cost > NO_COST:
         parts.append(
-            f"det hører sammen med «{programme.topic(placement.partner).title}», som også står her"
+            f"mange av de samme lederne tar opp både det og «{programme.topic(placement.partner).title}»"
             if placement.partner
             else "det passer best sammen med de andre temaene her"
         )

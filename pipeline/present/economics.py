@@ -47,6 +47,17 @@ def party(run: Run, pid: str) -> str:
     return run.contributor_names.get(pid, PARTY_NAMES.get(pid, pid))
 
 
+def willing(run: Run, n: int, fee: float) -> str:
+    """', som 26 % av lederne sier de er villige til å betale,': the survey's willingness to pay at `fee`
+    (the economics table's own row), or '' when the table has no row for it."""
+    rows = run.tables["economics"].loc[lambda d: (d["n_sessions"] == n) & (d["fee"] == fee)]
+    if rows.empty:
+        return ""
+    return (
+        f", som {format_percent(rows['share_willing'].iloc[0])} av lederne sier de er villige til å betale,"
+    )
+
+
 def variant_sentence(run: Run, n: int) -> str:
     s = run.economics_summary["by_sessions"][str(n)]
     risk = format_percent(run.economics_summary["max_loss_probability"])
@@ -58,7 +69,7 @@ def variant_sentence(run: Run, n: int) -> str:
             f"tap, forventet {kroner(s['surplus'])})."
         )
     return (
-        f"Med {n} samlinger: en deltakeravgift på {kroner(s['fee'])} gir trolig "
+        f"Med {n} samlinger: en deltakeravgift på {kroner(s['fee'])}{willing(run, n, s['fee'])} gir trolig "
         f"{format_number(s['participants'], 0)} "
         f"deltakere ({format_number(s['participants_lo'], 0)}–{format_number(s['participants_hi'], 0)}), et "
         f"forventet overskudd på {kroner(s['surplus'])} (fra {kroner(s['surplus_lo'])} til "

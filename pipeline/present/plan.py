@@ -7,7 +7,7 @@ import html
 import pandas as pd
 
 from pipeline.present.base import HTML, Run, bullets, format_number, format_percent, table
-from pipeline.text import capitalised, count_words, listed, number_word
+from pipeline.text import capitalised, count_words, genitive, listed, number_word
 
 
 def ranking_table(run: Run) -> HTML:
@@ -46,6 +46,50 @@ def variant_difference(run: Run) -> tuple[int, pd.DataFrame] | None:
     return chosen, only.sort_values("rank", kind="stable").rename(columns={"n_sessions": "in_plan"})
 
 
+def one_place_each(run: Run, n_sessions: int) -> dict[str, list[int]]:
+    """When every gathering of the plan with `n_sessions` has exactly one place per partner (as many slots as
+    partners who must be at every gathering, and every topic from one of them): each such partner's ranks
+    in that plan. Else {}: the partners' presence does not decide alone which topics fit."""
+    programme = run.programme
+    present = [c.id for c in programme.contributors if c.every_session]
+    plan = run.tables["plan"].loc[lambda d: d["n_sessions"] == n_sessions]
+    if not present or set(programme.sessions.slots_for(n_sessions)) != {len(present)}:
+        return {}
+    owners = plan["contributors"].map(lambda c: list(c))
+    if not owners.map(lambda c: len(c) == 1 and c[0] in present).all():
+        return {}
+    owner = owners.map(lambda o: o[0])
+    return {c: sorted(plan.loc[owner == c, "rank"].tolist()) for c in present}
+
+
+def passed_over(run: Run, n_sessions: int, dropped: pd.DataFrame) -> list[str]:
+    """Sentences for the topics of `dropped` (not in the plan with `n_sessions`) that outrank a topic the
+    plan keeps: why the weaker one stays. True by construction: from the plan's own rows."""
+    plan = run.tables["plan"].loc[lambda d: d["n_sessions"] == n_sessions]
+    kept = plan["rank"].max() if len(plan) else 0
+    places = one_place_each(run, n_sessions)
+    left_out = run.tables["plan_left_out"].loc[lambda d: d["n_sessions"] == n_sessions]
+    reasons = dict(zip(left_out["topic_id"], left_out["reason"], strict=True))
+    out = []
+    for topic in dropped.loc[dropped["rank"] < kept].itertuples(index=False):
+        weaker = plan.loc[plan["rank"] > topic.rank, "rank"].sort_values().tolist()
+        stays = f"nr. {listed([str(r) for r in weaker])} blir med"
+        owner = list(topic.contributors)[0] if len(topic.contributors) == 1 else None
+        if places and owner in places:
+            name = run.contributor_names.get(owner, owner)
+            ranks = listed([str(r) for r in places[owner]])
+            out.append(
+                f"«{topic.title}» (nr. {topic.rank}) faller ut selv om {stays}, fordi hver samling da har "
+                f"én plass til hver partner, og {genitive(name)} {number_word(len(places[owner]))} plasser "
+                f"går til nr. {ranks}."
+            )
+        elif topic.topic_id in reasons:
+            out.append(
+                f"«{topic.title}» (nr. {topic.rank}) faller ut selv om {stays}: {reasons[topic.topic_id]}."
+            )
+    return out
+
+
 def fourth_gathering(run: Run) -> str:
     """One sentence: what a fourth gathering adds (or what the plan loses with three), from the two plans."""
     found = variant_difference(run)
@@ -64,9 +108,10 @@ def fourth_gathering(run: Run) -> str:
         instead = only.loc[only["in_plan"] == 3]
         comes = [f"«{t}» (nr. {r})" for t, r in zip(instead["title"], instead["rank"], strict=True)]
         back = f" I stedet kommer {listed(comes)} inn." if comes else ""
+        why = "".join(" " + s for s in passed_over(run, 3, added))
         return (
             "Med tre samlinger i stedet for fire blir samlingene satt sammen på nytt, og "
-            f"{names} faller ut.{strength}{back}"
+            f"{names} faller ut.{strength}{back}{why}"
         )
     return f"En fjerde samling ville gitt plass til {names}.{strength}"
 

@@ -202,7 +202,9 @@ def parallel_groups(run: Run) -> HTML:
             ]
         )
     ranking = run.tables["topic_ranking"]
-    planned = set(run.tables["plan"].loc[lambda d: d["chosen"], "topic_id"])
+    chosen = run.tables["plan"].loc[lambda d: d["chosen"]]
+    planned = set(chosen["topic_id"])
+    weak = set(chosen.loc[chosen["weak"].astype(bool), "topic_id"])
     items = []
     if differ_enough(run):
         items.append(
@@ -222,7 +224,10 @@ def parallel_groups(run: Run) -> HTML:
             continue
         best = served.iloc[0]
         where = (
-            "og er allerede med i planen"
+            "og er med i planen, selv om grunnlaget blant alle lederne er svakt: "
+            "det er denne gruppen som trenger det"
+            if best["topic_id"] in weak
+            else "og er allerede med i planen"
             if best["topic_id"] in planned
             else "og er ikke med i planen: et naturlig tema for et valgfritt spor"
         )

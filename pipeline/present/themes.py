@@ -9,6 +9,7 @@ import pandas as pd
 from pipeline.needs.preferences import answer_order
 from pipeline.present.base import HTML, Run, bullets, format_number, format_percent, table
 from pipeline.privacy import format_count
+from pipeline.text import capitalised, number_word
 
 # the sources' names in the reports, with what `n` counts for each
 SOURCE_NAMES = {"survey": "Fritekst i undersøkelsen, respondenter", "interview": "Intervjuer, utsnitt"}
@@ -21,33 +22,78 @@ def theme_names(themes: pd.DataFrame) -> pd.Series:
     names = themes["name"] if "name" in themes else themes["label"]
     if "emerging_reason" not in themes:
         return names
-    return names.where(~mixed(themes), "Blandede svar (ord som går igjen: " + themes["label"] + ")")
+    reason = themes["emerging_reason"].fillna("")
+    talk = reason.str.startswith(TALK_REASONS)
+    names = names.where(~talk, "Praktisk prat og presentasjoner (ord som går igjen: " + themes["label"] + ")")
+    return names.where(~mixed(themes) | talk, "Blandede svar (ord som går igjen: " + themes["label"] + ")")
 
 
+# why an uncovered group of answers is no new need, in plain words (keys: the start of `emerging_reason`)
 PLAIN_REASONS = {
-    "for sammensatt": "svarene i det henger løsere sammen enn i minst halvparten av emnene",
+    "for sammensatt": "svarene i den har ikke flere ord felles enn tilfeldig valgte svar",
     "for få": "for få ledere tar det opp",
     "praktiske innspill": "det er praktiske innspill om sted, tid og form, ikke et behov",
     "mest presentasjoner": "det er mest informantenes presentasjoner av seg selv",
+    "mye praktisk prat": (
+        "langt flere av svarene i den handler om sted, tid og form eller om informantene selv enn ellers"
+    ),
 }
+TALK_REASONS = ("praktiske innspill", "mest presentasjoner", "mye praktisk prat")
 
 
-def uncovered(run: Run) -> list[str]:
-    """What the answers raise that no catalogue topic covers but that is not counted as a new need, each
-    with the reason in plain words: candidates for the programme group to consider."""
-    themes = run.tables["themes"]
+def _rejected(themes: pd.DataFrame) -> list[tuple[pd.Series, str, str]]:
+    """The uncovered themes not counted as new needs: (theme, its name for readers, the plain reason)."""
     out = []
     for (_, theme), name in zip(themes.iterrows(), theme_names(themes), strict=True):
         reason = next(
             (v for k, v in PLAIN_REASONS.items() if str(theme["emerging_reason"]).startswith(k)), None
         )
-        if reason is None or bool(theme["emerging"]):
-            continue
-        out.append(
-            f"{name}: {theme['n_respondents']} ledere ({format_percent(theme['share_respondents'])} av dem "
-            f"som skrev fritekst). Ikke regnet som nytt behov fordi {reason}."
-        )
+        if reason is not None and not bool(theme["emerging"]):
+            out.append((theme, name, reason))
     return out
+
+
+def uncovered(run: Run) -> list[str]:
+    """What the answers raise that no catalogue topic covers but that is not counted as a new need, each
+    with the reason in plain words (the themes report's full account)."""
+    return [
+        f"{name}: {theme['n_respondents']} ledere ({format_percent(theme['share_respondents'])} av dem "
+        f"som skrev fritekst). Ikke regnet som nytt behov fordi {reason}."
+        for theme, name, reason in _rejected(run.tables["themes"])
+    ]
+
+
+def candidates(run: Run) -> list[str]:
+    """Uncovered themes that are real subjects but raised by too few to count as a new need: what the
+    programme group may consider."""
+    return [
+        f"{name}: {theme['n_respondents']} ledere ({format_percent(theme['share_respondents'])} av dem "
+        f"som skrev fritekst). Ikke regnet som nytt behov fordi {reason}."
+        for theme, name, reason in _rejected(run.tables["themes"])
+        if str(theme["emerging_reason"]).startswith("for få")
+    ]
+
+
+def not_needs(run: Run) -> str:
+    """One sentence on the uncovered groups of answers that are no subject at all (practical talk,
+    introductions, mixed answers), or '' when there are none."""
+    found = [
+        theme
+        for theme, _, _ in _rejected(run.tables["themes"])
+        if not str(theme["emerging_reason"]).startswith("for få")
+    ]
+    if not found:
+        return ""
+    talk = sum(str(t["emerging_reason"]).startswith(TALK_REASONS) for t in found)
+    kinds = [
+        *(["praktiske innspill om sted, tid og form eller presentasjoner"] if talk else []),
+        *(["blandede svar uten et felles emne"] if len(found) - talk else []),
+    ]
+    groups = "én gruppe" if len(found) == 1 else f"{number_word(len(found))} grupper"
+    return (
+        f"{capitalised(groups)} av svarene er {' og '.join(kinds)}, ikke behov; de er omtalt i rapporten "
+        "om emnene."
+    )
 
 
 def themes_table(run: Run) -> HTML:
@@ -128,9 +174,9 @@ def quotes(run: Run, per_theme: int = 2) -> HTML:
 
 
 def mixed(themes: pd.DataFrame) -> pd.Series:
-    """Themes of leftovers from many topics ('for sammensatt'): no theme a reader can act on, so not named
-    among the largest."""
-    return themes["emerging_reason"].fillna("").str.startswith("for sammensatt")
+    """Themes of leftovers from many topics ('for sammensatt') or of talk around the programme: no theme a
+    reader can act on, so not named among the largest."""
+    return themes["emerging_reason"].fillna("").str.startswith(("for sammensatt", *TALK_REASONS))
 
 
 def headline(run: Run) -> HTML:

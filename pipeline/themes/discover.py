@@ -151,18 +151,13 @@ def topic_text(topic: Topic) -> str:
     return ". ".join(p.rstrip(".") for p in parts if p)
 
 
-def word_similarity(model: ThemeModel) -> np.ndarray:
-    """Each document's cosine with each theme's centroid on the words alone (the leaders' own words): a
-    new need must be coherent in what its documents say, not only close in an encoder's space."""
-    if model.embeddings_ is None:
-        return model.similarity_
-    words = normalize(model.features_matrix_[:, : -model.embeddings_.shape[1]])
-    centroids = normalize(
-        np.vstack(
-            [np.asarray(words[model.labels_ == t].mean(axis=0)).ravel() for t in range(model.n_themes_)]
-        )
-    )
-    return np.asarray(words @ centroids.T)
+def word_vectors(model: ThemeModel):
+    """Each document's unit vector on the words alone (the leaders' own words): a new need must be coherent
+    in what its documents say, not only close in an encoder's space."""
+    features = model.features_matrix_
+    if model.embeddings_ is not None:
+        features = features[:, : -model.embeddings_.shape[1]]
+    return normalize(features)
 
 
 def discover_themes(
@@ -194,7 +189,7 @@ def discover_themes(
         table,
         texts,
         model.labels_,
-        word_similarity(model),
+        word_vectors(model),
         settings.new_need_min_respondents,
         settings.new_need_min_interviews,
     )
