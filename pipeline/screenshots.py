@@ -26,6 +26,8 @@ def pdf_pages(pdf: Path, out: Path, prefix: str) -> list[Path]:
     if shutil.which("pdftoppm") is None:
         log.warning("no PDF pages: pdftoppm is missing (apt-get install -y poppler-utils)")
         return []
+    for old in out.glob(f"{prefix}-*.png"):  # a longer earlier version's pages are not this one's
+        old.unlink()
     subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(out / prefix)], check=True, timeout=120)
     return sorted(out.glob(f"{prefix}-*.png"))
 
