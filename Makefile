@@ -20,20 +20,14 @@ REPORTS := $(WORKDIR)/reports
 
 # inputs: everything next to the programme file (survey export, codebook, transcripts)
 RAW := $(shell find $(dir $(CONFIG)) -type f -not -name '*.md' 2>/dev/null | sort)
-CORE := $(addprefix pipeline/,__init__.py __main__.py cli.py errors.py manifest.py stages.py store.py text.py) \
-	$(wildcard pipeline/config/*.py) $(wildcard pipeline/privacy/*.py)
-RESOURCES := $(wildcard pipeline/resources/*)
-# importing any pipeline.needs module runs needs/__init__.py, which imports every module of the package
-NEEDS_PKG := $(wildcard pipeline/needs/*.py)
-INGEST_SRC := $(CORE) $(wildcard pipeline/survey/*.py) pipeline/interviews.py $(NEEDS_PKG) $(RESOURCES)
-NEEDS_SRC := $(CORE) $(NEEDS_PKG) $(RESOURCES)
-THEMES_SRC := $(CORE) $(wildcard pipeline/themes/*.py) $(NEEDS_PKG) $(RESOURCES)
-RANK_SRC := $(CORE) pipeline/rank.py pipeline/evaluation.py pipeline/themes/seeds.py $(NEEDS_PKG)
-PLAN_SRC := $(CORE) $(wildcard pipeline/plan/*.py) pipeline/rank.py $(NEEDS_PKG)
-ECONOMICS_SRC := $(CORE) pipeline/economics.py $(NEEDS_PKG)
-REPORT_SRC := $(CORE) $(addprefix pipeline/,report.py figures.py) $(wildcard pipeline/present/*.py) $(NEEDS_PKG) \
-	$(wildcard pipeline/deliver/*.py) $(wildcard pipeline/resources/templates/*/*) \
-	$(wildcard notebooks/*.ipynb)
+# each stage's prerequisites are the source files its process can import and the resources they name,
+# computed from the code by pipeline/deps.py (standard library only), as compilers write .d files
+SOURCES := $(shell find pipeline notebooks -type f \( -name '*.py' -o -name '*.ipynb' \) -not -path '*/__pycache__/*' 2>/dev/null | sort)
+DEPS_MK := .make/deps.mk
+$(DEPS_MK): $(SOURCES) $(wildcard pipeline/resources/*)
+	@mkdir -p $(dir $@)
+	@$(PYTHON) pipeline/deps.py > $@.tmp && mv $@.tmp $@
+include $(DEPS_MK)
 
 .PHONY: help install all ingest needs themes rank plan economics reports review test lint format bench sample screenshots lab clean
 

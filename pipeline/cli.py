@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         store = Store(work_dir(args.workdir))
         with workdir_lock(store.workdir, argv if argv is not None else sys.argv[1:]):
             if args.command == "review":
-                from pipeline.stages import write_coding_sheet
+                from pipeline.themes.review import write_coding_sheet
 
                 write_coding_sheet(programme, store, args.out)
                 return 0

@@ -25,6 +25,7 @@ by `split` (default 50/50 Smart Innovation Norway / Osloregionen); a loss is car
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from dataclasses import dataclass
@@ -32,9 +33,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pipeline.config import EconomicsSettings
+from pipeline.config import EconomicsSettings, Programme
 from pipeline.errors import PipelineError
 from pipeline.text import is_dont_know
+
+log = logging.getLogger(__name__)
 
 NUMBER = re.compile(r"\d[\d\s\u202f\u00a0.]*")
 OPEN_TOP = ("eller mer", "eller mere", "og mer", "og over", "eller over", "over", "mer enn", "minst")
@@ -314,3 +317,58 @@ def economics_tables(
             }
         )
     return table, summary, bands
+
+
+@dataclass
+class EconomicsOutputs:
+    economics: pd.DataFrame  # per gathering count and fee: demand, revenue, costs, surplus, risk of a loss
+    economics_segments: pd.DataFrame  # willingness to pay the recommended fee, by role and size
+    economics_summary: dict
+    counts: dict[str, int]  # for the run manifest
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {"economics": self.economics, "economics_segments": self.economics_segments}
+
+    def jsons(self) -> dict[str, dict]:
+        return {"economics_summary": self.economics_summary}
+
+
+def build(programme: Programme, respondents: pd.DataFrame) -> EconomicsOutputs:
+    """The economics stage as one pure function: the willingness-to-pay answers and the programme file's
+    `[economics]` in; demand, revenue, costs, surplus and the risk of a loss per fee for 3 and 4
+    gatherings, with each party's share, out (empty outputs without `[economics]`)."""
+    settings = programme.economics
+    if settings is None:
+        return EconomicsOutputs(
+            pd.DataFrame(columns=["n_sessions", "fee"]),
+            pd.DataFrame(columns=["segment_type", "segment", "n"]),
+            {"configured": False},
+            {"fees": 0},
+        )
+    item = programme.needs.wtp_item
+    if item not in respondents:
+        raise PipelineError(
+            f"[economics] needs the willingness-to-pay question '{item}' ([needs].wtp_item), which the "
+            "survey export does not have. Map it in the codebook, or remove [economics]."
+        )
+    table, summary, bands = economics_tables(settings, respondents[item], programme.sessions.count)
+    chosen = summary["by_sessions"][str(programme.sessions.count)]
+    fee = chosen["fee"] if chosen["fee"] is not None else chosen["lowest_risk_fee"]
+    segments = [
+        demand_by_segment(respondents, item, bands, fee, programme.privacy.min_cell, column)
+        for column in (programme.needs.role_item, "size_band")
+        if column in respondents
+    ]
+    log.info(
+        "economics: fee %s kr with %.0f participants, surplus %.0f kr, P(loss) %.2f",
+        fee,
+        chosen["participants"],
+        chosen["surplus"],
+        chosen["p_loss"],
+    )
+    return EconomicsOutputs(
+        table,
+        pd.concat(segments, ignore_index=True),
+        summary,
+        {"fees": len(settings.fees), "resamples": settings.resamples},
+    )

@@ -48,47 +48,35 @@ def replan(
     cohesion: float | None = None,
 ) -> pd.DataFrame:
     """The plan for another number of gatherings and/or other weights; one row per placed topic."""
-    ranking = rerank(programme, store, weights).merge(
-        store.read("topic_ranking")[["topic_id", "rank_lo", "rank_hi"]], on="topic_id"
+    run = store.read("topic_ranking")
+    ranking = (  # the run's evidence trail, with the score and rank of these weights
+        run.drop(columns=["rank", "score"])
+        .merge(rerank(programme, store, weights)[["topic_id", "rank", "score"]], on="topic_id")
+        .sort_values("rank", kind="stable", ignore_index=True)
     )
     count = n_sessions or programme.sessions.count
+    weight = programme.plan.cohesion if cohesion is None else cohesion
     programme = replace(
         programme,
         sessions=replace(programme.sessions, count=count, slots=programme.sessions.slots_for(count)),
+        plan=replace(programme.plan, cohesion=weight, sensitivity_samples=0),  # a what-if: no resampling
     )
-    affinity = plan.topic_affinity(
-        store.read("doc_topics"), store.read("themes"), [t.id for t in programme.topics]
-    )
-    weight = programme.plan.cohesion if cohesion is None else cohesion
-    result = plan.solve_plan(
-        programme,
-        plan.topic_values(ranking.set_index("topic_id")["score"]),
-        count,
-        affinity=affinity,
-        cohesion=weight,
-    )
-    table = plan.plan_table(programme, ranking, result, True, affinity)
-    return table[["session", "title", "rank", "score", "rationale"]]
+    out = plan.build(programme, ranking, store.read("doc_topics"), store.read("themes"), counts=(count,))
+    return out.plan[["session", "title", "rank", "score", "rationale"]]
 
 
 def rethemes(programme: Programme, store: Store, n_themes: int) -> pd.DataFrame:
     """Themes with another number of themes: label, size and the nearest catalogue topic share."""
-    docs, _non = themes.collect_documents(store.read("free_text"), store.read("turns"))
-    meaning = themes.embed_corpus(  # from the run's cache: nothing is embedded twice
-        programme.themes.embeddings,
-        programme.path,
-        docs["text"].tolist(),
-        [themes.topic_text(t) for t in programme.topics],
-        store,
-        rows=themes.fit_rows(len(docs), seed=programme.themes.seed),
+    settings = replace(programme.themes, n_themes=n_themes, review=None)
+
+    def embed(texts: list[str], topic_texts: list[str], rows):  # from the run's cache: nothing twice
+        return themes.embed_corpus(settings.embeddings, programme.path, texts, topic_texts, store, rows=rows)
+
+    out = themes.build(
+        replace(programme, themes=settings),
+        store.read("free_text"),
+        store.read("turns"),
+        store.read("respondents"),
+        embed=embed,
     )
-    found = themes.discover_themes(
-        docs,
-        programme.topics,
-        programme.themes,
-        int(docs["respondent_id"].dropna().nunique()),  # the respondents who wrote: every share's base
-        n_themes=n_themes,
-        embeddings=meaning.documents,
-        topic_embeddings=meaning.topics,
-    )
-    return found.table[["theme_id", "label", "n_docs", "topic_title", "emerging"]]
+    return out.themes[["theme_id", "label", "n_docs", "topic_title", "emerging"]]

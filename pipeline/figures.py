@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import html
-import io
 import textwrap
 from typing import Any
 
@@ -17,7 +14,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from pipeline.needs.segments import segment_order  # noqa: E402
-from pipeline.present import HTML  # noqa: E402
+from pipeline.present.base import HTML, embed  # noqa: E402
 from pipeline.text import format_number  # noqa: E402
 
 PRINT_WIDTH = 7.0  # inches: an A4 page's text width, so a figure prints at its own size and its text at 8 pt+
@@ -27,21 +24,6 @@ SMALLEST_FONT = 8.5  # points, the smallest text a figure draws
 def width(wanted: float) -> float:
     """A figure's width in inches, no wider than the printed page."""
     return min(PRINT_WIDTH, wanted)
-
-
-def embed(fig: Figure, alt: str, caption: str = "") -> HTML:
-    """A figure as an HTML <figure> with a PNG, Norwegian alternative text and an optional caption, shown
-    at its own size (in inches), so print does not shrink its text."""
-    inches = fig.get_size_inches()[0]
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
-    plt.close(fig)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
-    return HTML(
-        f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" '
-        f'style="width:{inches:.2f}in;max-width:100%">{cap}</figure>'
-    )
 
 
 def too_few(needs: pd.DataFrame, min_cell: int) -> tuple[pd.DataFrame, HTML | None]:

@@ -11,9 +11,9 @@ import pytest
 from pipeline.cli import main
 from pipeline.config import load_programme
 from pipeline.errors import InputError
-from pipeline.stages import run_stage, write_coding_sheet
+from pipeline.stages import run_stage
 from pipeline.store import Store
-from pipeline.themes.review import COLUMNS, RETIRED, SHEET, agreement, read_sheet
+from pipeline.themes.review import COLUMNS, RETIRED, SHEET, agreement, read_sheet, write_coding_sheet
 
 
 def fill(path: Path, reviews: dict[int, str]) -> None:

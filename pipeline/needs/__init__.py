@@ -7,6 +7,7 @@
 - `profiles`: need profiles (kinds of leaders) from a Gaussian mixture, the number chosen by ICL against
   shuffled data, bootstrap stability and the small-cell threshold; `profile_tables` describes them;
   `profile_text` says what each raises in free text (lift) and which profile each topic serves.
+- `stage`: the stage as one pure function (`build(programme, likert, respondents) -> NeedsOutputs`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ from pipeline.privacy import suppress_small_cells
 # the profiles need scikit-learn and scipy.stats (about 0.8 s to import): loaded when first asked for, so
 # a stage that only bands municipalities by size does not pay for them
 LAZY = {
+    "build": "pipeline.needs.stage",
+    "NeedsOutputs": "pipeline.needs.stage",
     "need_profile_tables": "pipeline.needs.profile_tables",
     "profile_evidence": "pipeline.needs.profile_text",
     "topics_served": "pipeline.needs.profile_text",

@@ -7,6 +7,7 @@
 - `order`: the order of the gatherings (level, neighbours, stability) and the reason for each place.
 - `replan`: replanning while the programme runs (previous plan, delivered gatherings frozen, changes).
 - `overview`: the programme on one page (title, purpose, evidence and quotes per gathering).
+- `stage`: the stage as one pure function (`build(programme, ranking, doc_topics, themes) -> PlanOutputs`).
 """
 
 from pipeline.plan.explain import (
@@ -26,8 +27,11 @@ from pipeline.plan.output import designer_view
 from pipeline.plan.overview import OVERVIEW_COLUMNS, gathering_overview
 from pipeline.plan.replan import CHANGE_COLUMNS, changes, cost_of_staying, freeze, read_previous_plan
 from pipeline.plan.sensitivity import weight_sensitivity
+from pipeline.plan.stage import PlanOutputs, build
 
 __all__ = [
+    "PlanOutputs",
+    "build",
     "CHANGE_COLUMNS",
     "GROUPS",
     "LEFT_OUT_COLUMNS",

@@ -3,8 +3,10 @@ the report notebooks use."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,6 +99,23 @@ class HTML:
 
     def _repr_html_(self) -> str:
         return self.body
+
+
+def embed(fig: Any, alt: str, caption: str = "") -> HTML:
+    """A figure as an HTML <figure> with a PNG, Norwegian alternative text and an optional caption, shown
+    at its own size (in inches), so print does not shrink its text."""
+    import matplotlib.pyplot as plt  # only where a figure is drawn
+
+    inches = fig.get_size_inches()[0]
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
+    plt.close(fig)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+    return HTML(
+        f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" '
+        f'style="width:{inches:.2f}in;max-width:100%">{cap}</figure>'
+    )
 
 
 NUMERIC_CELL = re.compile(r"^[<–-]?\s*\d[\d\s\u202f,.]*(\s*%)?(\s*\(.*\))?$|^–$")

@@ -8,6 +8,7 @@ import html
 import numpy as np
 import pandas as pd
 
+from pipeline import figures
 from pipeline.present.base import HTML, Run, bullets, format_percent, table
 from pipeline.text import format_number, number_word
 
@@ -152,8 +153,6 @@ def demand_figure(run: Run) -> HTML:
         return HTML("")
     chosen = str(run.economics_summary["chosen_sessions"])
     main = run.economics_summary["by_sessions"][chosen]
-    from pipeline import figures  # figures imports present: not at module level
-
     return titled(
         "Betalingsvilje",
         figures.demand_chart(run.tables["economics"], main["fee"] or main["lowest_risk_fee"]).body,
@@ -164,8 +163,6 @@ def demand_figure(run: Run) -> HTML:
 def surplus_figure(run: Run) -> HTML:
     if not configured(run):
         return HTML("")
-    from pipeline import figures
-
     return titled(
         "Overskudd etter avgift", figures.surplus_chart(run.tables["economics"], recommended_fees(run)).body
     )

@@ -9,6 +9,10 @@
 - `guided`: seed terms of the topic catalogue spread over the graph; theme-topic matches; emerging needs.
 - `discover`: the steps above in one call (`discover_themes`), for the stage and for `pipeline.explore`.
 - `prevalence`: shares by segment and source with bootstrap intervals; attribute effects.
+- `emerging`: which themes no catalogue topic covers are new needs, judged against chance.
+- `review`: the analyst's coding sheet, its reviewed rows and the agreement with the machine.
+- `stage`: the stage as one pure function (`build(programme, free_text, turns, respondents) ->
+  ThemeOutputs`).
 """
 
 from pipeline.themes.describe import assign_documents, describe_themes, theme_label
@@ -27,8 +31,11 @@ from pipeline.themes.guided import assign, doc_topics, guided_scores, match_them
 from pipeline.themes.model import MIN_DOCUMENTS, ThemeModel, fit_rows, theme_id
 from pipeline.themes.prevalence import attribute_effects, prevalence_table, respondent_theme_matrix
 from pipeline.themes.seeds import expand_catalogue, expand_seed_terms, load_related_terms, seed_matrix
+from pipeline.themes.stage import ThemeOutputs, build
 
 __all__ = [
+    "ThemeOutputs",
+    "build",
     "CatalogueMapping",
     "Discovery",
     "Meaning",

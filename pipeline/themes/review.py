@@ -10,15 +10,20 @@ row keeps its review, and a reviewed row whose document is gone moves to the she
 
 from __future__ import annotations
 
+import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from pipeline.config import PROJ_ROOT, Programme
 from pipeline.errors import InputError
 from pipeline.privacy import redact_identifying
-from pipeline.store import spreadsheet_safe, stable_zip, unprotect_cell
+from pipeline.store import Store, spreadsheet_safe, stable_zip, unprotect_cell
+
+log = logging.getLogger(__name__)
 
 SHEET = "Koding"
 RETIRED = "Utgått"
@@ -276,3 +281,34 @@ def agreement(machine: np.ndarray, reviewer: np.ndarray, topic_ids: list[str]) -
             }
         )
     return pd.DataFrame(rows)
+
+
+def write_coding_sheet(programme: Programme, store: Store, out: Path | None = None) -> Path:
+    """The analyst's coding sheet from the last theme stage, merged with the sheet already there (reviews
+    are kept; reviewed rows whose document is gone move to the 'Utgått' tab). Returns the sheet's path."""
+    beside = programme.path.parent / "koding.xlsx"
+    if programme.path.parent.resolve() == (PROJ_ROOT / "data" / "raw").resolve():
+        beside = store.interim / "koding.xlsx"  # the shipped sample: data/raw stays as shipped
+    path = out or programme.themes.review or beside
+    previous = None
+    if path.is_file():
+        previous = read_sheet(path)
+    sheet, retired = merge_review(store.read("coding"), previous, path)
+    if previous is not None:
+        retired = pd.concat([read_sheet(path, RETIRED), retired], ignore_index=True)
+    topics = pd.DataFrame(
+        {"Tema-id": [t.id for t in programme.topics], "Tema": [t.title for t in programme.topics]}
+    )
+    write_sheet(sheet, retired, topics, path)
+    n_reviewed = int(sheet[COLUMNS["reviewed"]].str.strip().ne("").sum())
+    log.info(
+        "coding sheet written to %s: %d rows, %d reviewed, %d retired%s",
+        path,
+        len(sheet),
+        n_reviewed,
+        len(retired),
+        ""
+        if programme.themes.review == path
+        else f'; set [themes].review = "{os.path.relpath(path, programme.path.parent)}" to use it',
+    )
+    return path

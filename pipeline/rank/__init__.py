@@ -8,6 +8,9 @@ file's weights mean what they say; the score is their weighted mean.
 Uncertainty: respondents and informant passages are resampled together (seeded bootstrap), every component
 recomputed, standardised and combined for each resample; the spread of each topic's rank is its interval.
 Weight sensitivity (how the plan changes when the weights move) lives with the plan, in `plan.sensitivity`.
+
+`build` (in `rank.stage`, loaded on first use so the plan stage does not import the evaluation's reader)
+is the stage as one pure function: `build(programme, needs, themes, ...) -> RankOutputs`.
 """
 
 from __future__ import annotations
@@ -21,6 +24,15 @@ from pipeline.config import Programme
 from pipeline.needs.bootstrap import resample_counts, summarise
 from pipeline.needs.scores import area_matrix, weighted_mwds
 from pipeline.privacy import is_quotable, shorten_quote
+
+
+def __getattr__(name: str):
+    if name in ("build", "RankOutputs"):
+        from pipeline.rank import stage as module
+
+        return getattr(module, name)
+    raise AttributeError(f"module 'pipeline.rank' has no attribute {name!r}")
+
 
 COMPONENTS = {
     "survey": "survey_need",

@@ -1,0 +1,110 @@
+"""The needs stage as one pure function: the Likert answers and the respondents in; needs per area, by
+segment, the programme questions' answers and the need profiles out. No I/O."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pipeline.config import Programme
+from pipeline.needs import (
+    ipa_centre,
+    median_answer,
+    preferred_sessions,
+    score_needs,
+    segment_needs,
+    summarise_preferences,
+)
+from pipeline.needs.profile_tables import need_profile_tables
+from pipeline.privacy import group_rare_columns
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class NeedsOutputs:
+    needs: pd.DataFrame  # per leadership area: Borich MWDS with intervals, IPA, Locus for Focus, priority
+    needs_segments: pd.DataFrame  # the same by role, municipality size and span of control
+    preferences: pd.DataFrame  # the programme questions' answers (format, gatherings, willingness to pay)
+    need_profiles: pd.DataFrame
+    respondent_profiles: pd.DataFrame
+    profile_segments: pd.DataFrame
+    profile_diagnostics: dict
+    needs_summary: dict
+    counts: dict[str, int]  # for the run manifest
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {
+            "needs": self.needs,
+            "needs_segments": self.needs_segments,
+            "preferences": self.preferences,
+            "need_profiles": self.need_profiles,
+            "respondent_profiles": self.respondent_profiles,
+            "profile_segments": self.profile_segments,
+        }
+
+    def jsons(self) -> dict[str, dict]:
+        return {"profile_diagnostics": self.profile_diagnostics, "needs_summary": self.needs_summary}
+
+
+def build(
+    programme: Programme, likert: pd.DataFrame, respondents: pd.DataFrame, progress: bool = False
+) -> NeedsOutputs:
+    """Needs per area and by segment, the programme questions' answers and the need profiles. Rare
+    answers of a segment read "Annet"; cells under the small-cell threshold are suppressed."""
+    settings = programme.needs
+    table = score_needs(likert, settings, progress=progress)
+    known = set(table["area"])
+    for topic in programme.topics:
+        for area in topic.areas:
+            if area not in known:
+                log.warning(
+                    "%s: topic '%s' links area '%s', which the survey does not measure.",
+                    programme.path.name,
+                    topic.id,
+                    area,
+                )
+    segments = {"role": settings.role_item, "size_band": "size_band", "span": settings.span_item}
+    k = programme.privacy.min_cell
+    grouped = group_rare_columns(respondents, segments.values(), k)  # rare answers read "Annet"
+    by_segment = segment_needs(likert, grouped, segments, settings, k)
+    preferences = summarise_preferences(
+        respondents, [settings.format_item, settings.gatherings_item, settings.wtp_item]
+    )
+    profiles, assigned, composition, diagnostics = need_profile_tables(
+        likert, grouped, segments, k, settings.confidence, settings.seed
+    )
+    log.info(
+        "need profiles: %d chosen (%d respondents placed, %d not placed)",
+        diagnostics["chosen"],
+        diagnostics["placed"],
+        diagnostics["not_placed"],
+    )
+    summary = {
+        "respondents": len(respondents),
+        "size_bands": respondents["size_band"].value_counts().sort_index().to_dict(),
+        "median_wtp": median_answer(preferences, settings.wtp_item),
+        "gatherings": preferred_sessions(preferences, settings.gatherings_item),
+        "confidence": settings.confidence,
+        "ipa_centre": ipa_centre(table, settings.quadrant_centre),
+        "bootstrap": settings.bootstrap,
+        "top_n": settings.top_n,
+    }
+    return NeedsOutputs(
+        needs=table,
+        needs_segments=by_segment,
+        preferences=preferences,
+        need_profiles=profiles,
+        respondent_profiles=assigned,
+        profile_segments=composition,
+        profile_diagnostics=diagnostics,
+        needs_summary=summary,
+        counts={
+            "areas": len(table),
+            "segment_rows": len(by_segment),
+            "suppressed": int(by_segment["suppressed"].sum()),
+            "profiles": int(diagnostics["chosen"]),
+        },
+    )

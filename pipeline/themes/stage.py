@@ -1,0 +1,170 @@
+"""The themes stage as one pure function: free text, interview turns and respondents in; themes, the
+documents' themes and catalogue topics, the coding sheet, prevalence, effects and diagnostics out.
+
+Reading the analyst's review sheet and the embedding cache are I/O, so they come in as functions: `review`
+gets the documents and returns the reviewed rows; `embed` gets the texts and returns their `Meaning`. From
+a notebook, leave both out: no review, and the encoder runs without a cache."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from pipeline.config import Programme
+from pipeline.errors import PipelineError
+from pipeline.privacy import group_rare_columns
+from pipeline.themes import review as coding
+from pipeline.themes.discover import discover_themes, held_out_kappa, topic_text
+from pipeline.themes.documents import collect_documents
+from pipeline.themes.embedding_cache import Meaning, embed_corpus
+from pipeline.themes.guided import doc_topics
+from pipeline.themes.model import MIN_DOCUMENTS, fit_rows
+from pipeline.themes.prevalence import attribute_effects, prevalence_table, respondent_theme_matrix
+
+log = logging.getLogger(__name__)
+
+Reviewed = tuple[np.ndarray, np.ndarray]  # (which documents a person reviewed, their topics)
+ReviewReader = Callable[[pd.DataFrame], Reviewed | None]
+Embedder = Callable[[list[str], list[str], np.ndarray], Meaning]
+
+
+@dataclass
+class ThemeOutputs:
+    themes: pd.DataFrame
+    doc_themes: pd.DataFrame
+    doc_topics: pd.DataFrame
+    seed_terms: pd.DataFrame
+    coding: pd.DataFrame
+    review_agreement: pd.DataFrame
+    theme_prevalence: pd.DataFrame
+    theme_effects: pd.DataFrame
+    theme_diagnostics: dict
+    counts: dict[str, int]  # for the run manifest
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {
+            "themes": self.themes,
+            "doc_themes": self.doc_themes,
+            "doc_topics": self.doc_topics,
+            "seed_terms": self.seed_terms,
+            "coding": self.coding,
+            "review_agreement": self.review_agreement,
+            "theme_prevalence": self.theme_prevalence,
+            "theme_effects": self.theme_effects,
+        }
+
+    def jsons(self) -> dict[str, dict]:
+        return {"theme_diagnostics": self.theme_diagnostics}
+
+
+def build(
+    programme: Programme,
+    free_text: pd.DataFrame,
+    turns: pd.DataFrame,
+    respondents: pd.DataFrame,
+    review: ReviewReader | None = None,
+    embed: Embedder | None = None,
+    progress: bool = False,
+) -> ThemeOutputs:
+    """Themes of the free text and the informants' passages, mapped onto the catalogue."""
+    settings = programme.themes
+    docs, non_answers = collect_documents(free_text, turns)
+    if len(docs) < MIN_DOCUMENTS:
+        raise PipelineError(
+            f"only {len(docs)} substantive free-text answers and informant passages; theme "
+            f"discovery needs at least {MIN_DOCUMENTS}. Check the codebook's free_text items."
+        )
+    topic_ids = [t.id for t in programme.topics]
+    reviewed = review(docs) if review is not None else None
+    texts = docs["text"].tolist()
+    rows = fit_rows(len(docs), seed=settings.seed)  # a large corpus: the fitted subset only
+    topic_texts = [topic_text(t) for t in programme.topics]
+    meaning = (
+        embed(texts, topic_texts, rows)
+        if embed is not None
+        else embed_corpus(settings.embeddings, programme.path, texts, topic_texts, rows=rows)
+    )
+    found = discover_themes(
+        docs,
+        programme.topics,
+        settings,
+        int(respondents["respondent_id"].isin(docs["respondent_id"].dropna()).sum()),  # who wrote: the base
+        progress=progress,
+        review=reviewed,
+        embeddings=meaning.documents,
+        topic_embeddings=meaning.topics,
+    )
+    model, doc_themes, table, mapping = found.model, found.doc_themes, found.table, found.mapping
+    segments = {"role": programme.needs.role_item, "size_band": "size_band"}
+    writers = group_rare_columns(  # rare answers read "Annet" in every breakdown
+        respondents.loc[respondents["respondent_id"].isin(docs["respondent_id"].dropna())],
+        segments.values(),
+        programme.privacy.min_cell,
+    )
+    theme_ids = table["theme_id"].tolist()
+    matrix = respondent_theme_matrix(doc_themes, writers["respondent_id"].tolist(), theme_ids)
+    prevalence = prevalence_table(
+        matrix,
+        writers,
+        theme_ids,
+        segments,
+        doc_themes.loc[doc_themes["source"] == "interview"],
+        programme.privacy.min_cell,
+        seed=settings.seed,
+    )
+    effects = attribute_effects(
+        matrix, writers, theme_ids, list(segments.values()), programme.privacy.min_cell, seed=settings.seed
+    )
+    machine = mapping.machine if mapping.machine is not None else mapping.assigned
+    agreement = (
+        coding.agreement(machine[mapping.reviewed], mapping.assigned[mapping.reviewed], topic_ids)
+        if mapping.reviewed is not None
+        else coding.agreement(
+            np.zeros((0, len(topic_ids)), bool), np.zeros((0, len(topic_ids)), bool), topic_ids
+        )
+    )
+    diagnostics = {
+        "n_themes": model.n_themes_,
+        "chosen_by": "programme file ([themes].n_themes)" if settings.n_themes else "diagnostics",
+        "k_range": [settings.k_min, settings.k_max],
+        "n_neighbors": model.n_neighbors_,
+        "representation": meaning.describe(),
+        "candidates": model.diagnostics_.round(4).to_dict(orient="records"),
+        "documents": len(docs),
+        "survey_documents": int((docs["source"] == "survey").sum()),
+        "interview_passages": int((docs["source"] == "interview").sum()),
+        "non_answers": len(non_answers),
+        "documents_with_seed_terms": int(mapping.seeds.any(axis=1).sum()),
+        "related_terms": {True: "shipped list", False: "none"}.get(
+            settings.related_terms, str(settings.related_terms)
+        ),
+        "related_terms_added": int((mapping.seed_terms["source"] == "related").sum()),
+        "reviewed_documents": int(mapping.reviewed.sum()) if mapping.reviewed is not None else 0,
+        "review_model": held_out_kappa(
+            model, texts, programme.topics, settings.related_terms, reviewed, meaning.topics, settings.seed
+        )
+        if reviewed is not None
+        else None,
+        "unsupported_topics": list(found.unsupported),
+    }
+    return ThemeOutputs(
+        themes=table,
+        doc_themes=doc_themes,
+        doc_topics=doc_topics(docs, topic_ids, mapping.scores, mapping.assigned),
+        seed_terms=mapping.seed_terms,
+        coding=coding.coding_sheet(docs, machine, mapping.scores, mapping.seeds, topic_ids),
+        review_agreement=agreement,
+        theme_prevalence=prevalence,
+        theme_effects=effects,
+        theme_diagnostics=diagnostics,
+        counts={
+            "documents": len(docs),
+            "non_answers": len(non_answers),
+            "themes": model.n_themes_,
+            "emerging": int(table["emerging"].sum()),
+        },
+    )
