@@ -5,7 +5,8 @@ environment exists.
 
 What counts as an import of module M (a `pipeline` module):
 - every `import` and `from … import` in M that names a `pipeline` module, at any depth (imports inside
-  functions run too), with the `__init__.py` of every package on the way;
+  functions run too); `from package import module` names the module, `from package import name` the
+  package. Every package on the way brings its `__init__.py` into make's prerequisites;
 - every string in M that is exactly a `pipeline` module's name (`lazy_module("pipeline.plan")`, a package's
   table of modules loaded on first use).
 The entry files (`__main__`, `cli`, `stages`) dispatch to every stage: only their module-level imports are
@@ -64,8 +65,10 @@ def imported(name: str, tree: ast.Module, entry: bool) -> set[str]:
             if node.level:
                 anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join([*anchor, base] if base else anchor)
-            found.add(base)
-            found |= {f"{base}.{a.name}" for a in node.names}
+            submodules = {f"{base}.{a.name}" for a in node.names if module_file(f"{base}.{a.name}")}
+            found |= submodules  # 'from pkg import mod' needs mod; 'from pkg import name' needs pkg
+            if len(submodules) < len(node.names):
+                found.add(base)
         elif not entry and isinstance(node, ast.Constant) and str(node.value).startswith("pipeline."):
             found.add(node.value)
     return {m for m in found if m.split(".")[0] == "pipeline" and module_file(m) is not None}

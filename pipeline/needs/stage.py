@@ -9,14 +9,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pipeline.config import Programme
-from pipeline.needs import (
-    ipa_centre,
-    median_answer,
-    preferred_sessions,
-    score_needs,
-    segment_needs,
-    summarise_preferences,
-)
+from pipeline.needs.areas import ipa_centre, score_needs, segment_needs
+from pipeline.needs.preferences import median_answer, preferred_sessions, summarise_preferences
 from pipeline.needs.profile_tables import need_profile_tables
 from pipeline.privacy import group_rare_columns
 

@@ -12,7 +12,7 @@ import pandas as pd
 from pipeline import evaluation
 from pipeline.config import Programme
 from pipeline.needs.profile_text import profile_evidence, topics_served
-from pipeline.rank import bootstrap_components, rank_intervals, rank_topics, topic_evidence
+from pipeline.rank.scores import bootstrap_components, rank_intervals, rank_topics, topic_evidence
 
 log = logging.getLogger(__name__)
 
