@@ -299,15 +299,23 @@ def economics_tables(
             "cost_per_participant": variable,
             "shares": {p: float(row[f"share_{p}"]) for p in parties},
         }
-    main = summary["by_sessions"][str(chosen_sessions)]
+    # the plan the economics support (the chosen count when a fee keeps the risk low enough, else the other
+    # when one does there, else the chosen), so the table beside the recommendation shows that plan
+    by = summary["by_sessions"]
+    main_n = next(
+        (n for n in (chosen_sessions, 7 - chosen_sessions) if by.get(str(n), {}).get("fee") is not None),
+        chosen_sessions,
+    )
+    main = by[str(main_n)]
     main_fee = main["fee"] if main["fee"] is not None else main["lowest_risk_fee"]
     levels = (("lav", settings.uptake_low), ("forventet", settings.uptake), ("høy", settings.uptake_high))
     for level, uptake in levels:  # the main fee under a fixed uptake, and the fee that uptake would favour
-        t = simulate(settings, shares, weights, fees, chosen_sessions, rng, (uptake, uptake))
+        t = simulate(settings, shares, weights, fees, main_n, rng, (uptake, uptake))
         row = t.loc[t["fee"] == main_fee].iloc[0]
         summary["uptake_sensitivity"].append(
             {
                 "level": level,
+                "n_sessions": main_n,
                 "uptake": uptake,
                 "fee": main_fee,
                 "participants": float(row["participants"]),

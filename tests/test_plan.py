@@ -244,7 +244,7 @@ def test_weak_topics_are_flagged_and_new_needs_proposed(programme) -> None:
     marked = mark_weak(table, -0.5)
     assert marked["weak"].tolist() == [False, True]
     assert (
-        "Få ledere ber om dette temaet" in marked["rationale"].iloc[1]
+        "samlet lav skår" in marked["rationale"].iloc[1]
         and "nye behovene" not in marked["rationale"].iloc[1]  # none were found: none are offered
         and marked["rationale"].iloc[0] == "Rangert nr. 1."
     )
@@ -312,6 +312,7 @@ def test_the_overview_has_a_title_purpose_evidence_and_quotes_per_gathering(prog
                 "Prestasjonskultur",
             ],
             "rank": [2, 1, 3],
+            "score": [0.8, 1.5, -0.9],  # the plan table's own score (PLAN_COLUMNS)
             "weak": [False, False, True],
         }
     )
@@ -327,6 +328,7 @@ def test_the_overview_has_a_title_purpose_evidence_and_quotes_per_gathering(prog
         == "Rangert nr. 1; Borich-skår 7,5, 34\u202f% i fritekst, 20\u202f% av intervjuutsnittene"
     )
     assert first["purpose"].startswith("To programtemaer, rangert som nr. 1 og 2 av 3.")
+    assert "«Rekruttere, utvikle og beholde kompetanse» (skår 1,50;" in first["purpose"]
     assert first["quotes"] == ["Sykepleiere.", "Fagsystemene."]
     assert "«Prestasjonskultur» har svakt grunnlag" in out.iloc[1]["purpose"]
     titled = replace(

@@ -79,7 +79,7 @@ def resolution(run: Run, gatherings: int) -> list[str]:
     supported = economics.supported_sessions(run) if priced else None
     decisions = ["Styret tar kunnskapsgrunnlaget fra medlemsundersøkelsen og intervjuene til orientering."]
     if priced and supported == gatherings and not weak:
-        fee = economics.kroner(economics.recommended_fees(run)[gatherings])
+        fee = economics.kroner(economics.recommended_fees(run)[gatherings], exact=True)
         decisions.append(
             f"Styret slutter seg til at lederprogrammet planlegges med {count} samlinger, med programtemaene "
             f"og rekkefølgen i saken, og en deltakeravgift på {fee}."
@@ -87,13 +87,16 @@ def resolution(run: Run, gatherings: int) -> list[str]:
     else:
         decisions.append(f"Styret tar forslaget til program med {count} samlinger til orientering.")
     if weak:
-        named = listed([f"«{t}»" for t in new]) if new else ""
-        instead = (
-            f" eller med {'det nye behovet' if len(new) == 1 else 'de nye behovene'} {named}" if new else ""
-        )
+        options = []
+        if spare_topics(run):
+            options.append("andre programtemaer fra katalogen")
+        if new:
+            which = "det nye behovet" if len(new) == 1 else "de nye behovene"
+            options.append(f"{which} {listed([f'«{t}»' for t in new])}")
+        fill = " eller med ".join(options) or "noe annet enn katalogens programtemaer"
         decisions.append(
-            "Styret ber sekretariatet, sammen med partnerne, avgjøre om plassene med svakt grunnlag i "
-            f"svarene skal fylles med andre programtemaer{instead}."
+            "Styret ber sekretariatet, sammen med partnerne, vurdere om plassene med svakt grunnlag i "
+            f"svarene skal fylles med {fill}."
         )
     elif new:
         decisions.append(
@@ -112,17 +115,24 @@ def resolution(run: Run, gatherings: int) -> list[str]:
         )
     elif supported != gatherings:
         other = number_word(supported)
-        fee = economics.kroner(economics.recommended_fees(run)[supported])
+        fee = economics.kroner(economics.recommended_fees(run)[supported], exact=True)
         decisions.append(
             f"Styret ber sekretariatet avklare med partnerne om programmet skal ha {count} samlinger, som "
-            f"planen er laget for, eller {other} samlinger med en deltakeravgift på {fee}, som er det eneste "
-            "som gir lav nok risiko for tap med kostnadene i saken."
+            f"planen er laget for, eller {other} samlinger med en deltakeravgift på {fee}: med kostnadene i "
+            f"saken gir ingen avgift lav nok risiko for tap med {count} samlinger, og {fee} gir høyest "
+            f"forventet overskudd med {other}."
         )
     if len(decisions) > 2 or decisions[1].startswith("Styret tar forslaget"):
         decisions.append(
-            "Sekretariatet legger fram en endelig programplan for styret før programmet lyses ut."
+            "Styret ber sekretariatet legge fram en endelig programplan for styret før programmet lyses ut."
         )
     return decisions
+
+
+def spare_topics(run: Run) -> int:
+    """How many catalogue topics the chosen plan leaves out: what a weak slot could take instead."""
+    plan = run.tables["plan"].loc[lambda d: d["chosen"]]
+    return len(run.tables["topic_ranking"]) - plan["topic_id"].nunique()
 
 
 def assessment(run: Run, gatherings: int) -> list[str]:
@@ -136,22 +146,22 @@ def assessment(run: Run, gatherings: int) -> list[str]:
     new = [c["title"] for c in run.plan_summary.get("candidates", [])]
     priced = economics.configured(run)
     supported = economics.supported_sessions(run) if priced else None
-    strong = len(plan) - len(weak)
-    share = f"alle de {len(plan)}" if strong == len(plan) else f"{strong} av de {len(plan)}"
     out = [
-        f"Forslaget bygger på det lederne selv sier at de trenger: {share} plassene går til programtemaer "
-        "med godt grunnlag i svarene."
+        f"Forslaget bygger på det lederne selv sier at de trenger: ingen av de {len(plan)} plassene går til "
+        "et programtema med svakt grunnlag i svarene."
+        if not weak
+        else f"Forslaget bygger i hovedsak på det lederne selv sier at de trenger, men {len(weak)} av de "
+        f"{len(plan)} plassene går til programtemaer med svakt grunnlag i svarene."
     ]
     if weak:
-        fill = f"det nye behovet «{new[0]}»" if len(new) == 1 else "de nye behovene" if new else ""
+        options = [
+            *([f"det nye behovet «{new[0]}»" if len(new) == 1 else "de nye behovene"] if new else []),
+            *(["andre programtemaer fra katalogen"] if spare_topics(run) else []),
+        ]
+        fill = " eller ".join(options) or "noe annet enn katalogens programtemaer"
         out.append(
             ("Plassen" if len(weak) == 1 else f"De {number_word(len(weak))} plassene")
-            + " med svakt grunnlag bør ikke låses før partnerne har vurdert om "
-            + (
-                f"{fill} eller andre programtemaer passer bedre."
-                if fill
-                else "andre programtemaer passer bedre."
-            )
+            + f" med svakt grunnlag bør ikke låses før partnerne har vurdert om {fill} passer bedre."
         )
     elif new:
         out.append(
@@ -173,11 +183,22 @@ def assessment(run: Run, gatherings: int) -> list[str]:
     else:
         out.append(f"Økonomien bærer {number_word(gatherings)} samlinger med lav risiko for tap.")
     endorse = priced and supported == gatherings and not weak
+    asks = [
+        *(["en vurdering av plassene med svakt grunnlag"] if weak else []),
+        *(["en vurdering av de nye behovene"] if new and not weak else []),
+        *(["et budsjett"] if not priced else []),
+        *(["en kostnadsramme med lav nok risiko for tap"] if priced and supported is None else []),
+        *(
+            ["en avklaring av om programmet skal ha tre eller fire samlinger"]
+            if priced and supported is not None and supported != gatherings
+            else []
+        ),
+    ]
     out.append(
         "Sekretariatet anbefaler derfor at styret slutter seg til forslaget."
         if endorse
-        else "Sekretariatet anbefaler derfor at styret tar forslaget til orientering og ber om det som "
-        "mangler, før programmet lyses ut."
+        else f"Sekretariatet anbefaler derfor at styret tar forslaget til orientering og ber om "
+        f"{listed(asks)} før programmet lyses ut."
     )
     return out
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.present.base import Run, format_percent, theme_share_base, too_few_needs
-from pipeline.text import capitalised, count_words, format_number
+from pipeline.text import capitalised, count_words, format_number, listed
 
 
 @dataclass(frozen=True)
@@ -29,14 +29,22 @@ def top_needs(run: Run, n: int = 3) -> list[str]:
         if r.n < run.min_cell:
             out.append(f"{r.area_label}: bare {r.n} har svart på dette området, for få til å si noe sikkert.")
             continue
-        sure = (
-            f"blant de {n} største i minst 95\u202f% av utregningene"
-            if r.p_top >= 0.95
-            else f"blant de {n} største i {format_percent(r.p_top)} av utregningene"
+        sure = (  # the same threshold and words as the needs report's headline
+            f"med minst 90\u202f% sannsynlighet blant de {n} største"
+            if r.p_top >= 0.9
+            else f"med {format_percent(r.p_top)} sannsynlighet blant de {n} største"
+        )
+        covering = [f"«{t.title}»" for t in run.programme.topics if r.area in t.areas]
+        covered = (
+            f" Programtemaet {covering[0]} bygger på dette området."
+            if len(covering) == 1
+            else f" Programtemaene {listed(covering)} bygger på dette området."
+            if covering
+            else " Ingen programtemaer i katalogen bygger på dette området."
         )
         out.append(
             f"{r.area_label}: Borich-skår {format_number(r.mwds, 1)} "
-            f"(intervall {format_number(r.mwds_lo, 1)}–{format_number(r.mwds_hi, 1)}), {sure}."
+            f"(intervall {format_number(r.mwds_lo, 1)}–{format_number(r.mwds_hi, 1)}), {sure}.{covered}"
         )
     return out
 
@@ -119,12 +127,13 @@ def evidence(run: Run, weights: dict[str, float]) -> list[str]:
         "Behovet for hvert lederområde er målt med Borich-skår: hvor viktig området er, og hvor stort gapet "
         "er til hvor godt rustet lederne føler seg.",
         "Hvert programtema i katalogen er vurdert etter tre ting: behovet i undersøkelsen, hvor mange som "
-        "nevner det i fritekst, og hvor mye det vektlegges i intervjuene.",
+        "nevner det i fritekst, og hvor mye det vektlegges i intervjuene. Et programtema som bygger på flere "
+        "lederområder, får gjennomsnittet av deres Borich-skår.",
     ]
     total = sum(weights.values())
     if total > 0:
         out.append(
-            "Programfilen vekter dem slik: "
+            "Programgruppen har vektet dem slik: "
             + ", ".join(f"{WEIGHT_NAMES.get(k, k)} {format_percent(v / total)}" for k, v in weights.items())
             + "."
         )
@@ -147,6 +156,12 @@ def caveats(run: Run) -> list[str]:
     interviews = run.tables["turns"]["interview_id"].nunique()
     if interviews < 10:
         out.append(f"Intervjuene er få ({interviews}); de utdyper, men veier mindre enn undersøkelsen.")
+    diagnostics = run.store.read_json("theme_diagnostics") if run.store is not None else {}
+    if not diagnostics.get("reviewed_documents"):
+        out.append(
+            "Hvilke programtemaer fritekstene og intervjuene handler om, er avgjort maskinelt; ingen av "
+            "svarene er kontrollert av en analytiker ennå."
+        )
     return out
 
 

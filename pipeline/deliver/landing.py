@@ -108,6 +108,12 @@ def landing_page(run: Run, name: str, weights: dict[str, float], documents: list
     return page(name, "".join(parts))
 
 
+def encoder_name(run: Run) -> str:
+    """The sentence encoder the themes used, as the run recorded it ('' for the words alone)."""
+    diagnostics = run.store.read_json("theme_diagnostics") if run.store is not None else {}
+    return str((diagnostics.get("representation") or {}).get("encoder") or "")
+
+
 def run_page(run: Run) -> str:
     """The technical run information, in Norwegian: programme file, inputs with their hashes, stages."""
     manifest = run.manifest
@@ -126,7 +132,12 @@ def run_page(run: Run) -> str:
         f"<p>Laget fra programfilen <code>{esc(Path(manifest.get('programme_file', '')).name)}</code> med "
         f"pakkeversjon {esc(manifest.get('package_version', ''))}. Samme inndata gir de samme filene, byte "
         "for byte.</p>"
-        "<h2>Inndata</h2><p>Kontrollsummen (SHA-256, de første tegnene) viser om en fil er endret siden "
+        + (
+            f"<p>Språkmodell for meningen i svarene: {esc(model)}.</p>"
+            if (model := encoder_name(run))
+            else "<p>Emnene bygger på ordene i svarene alene, uten språkmodell.</p>"
+        )
+        + "<h2>Inndata</h2><p>Kontrollsummen (SHA-256, de første tegnene) viser om en fil er endret siden "
         "forrige kjøring.</p>"
         f"<table><tr><th>Fil</th><th>Kontrollsum</th></tr>{inputs}</table>"
         f"<h2>Stegene</h2><table><tr><th>Steg</th><th>Resultat</th></tr>{stages}</table>"

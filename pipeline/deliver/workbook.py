@@ -250,16 +250,18 @@ def economics_sheet(run: Run) -> list:
             "Samlinger": t["n_sessions"].astype(int),
             "Avgift (kr)": t["fee"],
             "Villige til å betale": t["share_willing"],
-            "Deltakere": t["participants"].round(1),
-            "Deltakere, fra": t["participants_lo"],
-            "Deltakere, til": t["participants_hi"],
-            "Inntekt (kr)": t["revenue"].round(0),
-            "Kostnader (kr)": t["costs"].round(0),
-            "Overskudd (kr)": t["surplus"].round(0),
-            "Overskudd, fra (kr)": t["surplus_lo"].round(0),
-            "Overskudd, til (kr)": t["surplus_hi"].round(0),
+            # whole participants and thousands of kroner, as the report shows them: an estimate is never
+            # printed outside its own interval by a decimal the interval does not have
+            "Deltakere": t["participants"].round(0),
+            "Deltakere, fra": t["participants_lo"].round(0),
+            "Deltakere, til": t["participants_hi"].round(0),
+            "Inntekt (kr)": t["revenue"].round(-3),
+            "Kostnader (kr)": t["costs"].round(-3),
+            "Overskudd (kr)": t["surplus"].round(-3),
+            "Overskudd, fra (kr)": t["surplus_lo"].round(-3),
+            "Overskudd, til (kr)": t["surplus_hi"].round(-3),
             "Risiko for tap": t["p_loss"],
-            "Deltakere for å gå i balanse": t["break_even"].map(lambda v: v if v != float("inf") else None),
+            "Deltakere for å gå i balanse": t["break_even"].map(lambda v: economics.break_even(run, v)),
         }
     )
     formats = {"Villige til å betale": "0 %", "Risiko for tap": "0 %"}

@@ -140,8 +140,9 @@ def mark_weak(table: pd.DataFrame, floor: float, new_needs: bool = False) -> pd.
     """Flag placed topics whose evidence score is under the floor, and say so in their rationale (what to do
     about it: a new need where the leaders raised one, otherwise another topic or a free slot)."""
     weak = table["score"] < floor
-    note = " Få ledere ber om dette temaet, så plassen kan brukes bedre" + (
-        ", for eksempel til et av de nye behovene." if new_needs else "."
+    note = (
+        " Behovet i undersøkelsen, fritekstene og intervjuene gir det samlet lav skår, så plassen kan "
+        "trolig brukes bedre" + (", for eksempel til et av de nye behovene." if new_needs else ".")
     )
     rationale = [r + note if w else r for r, w in zip(table["rationale"], weak, strict=True)]
     return table.assign(weak=weak.to_numpy(), rationale=rationale)

@@ -67,12 +67,14 @@ def gathering_overview(
         count = count_words(len(titles), "programtema", "programtemaer")
         purpose = (
             f"{capitalised(count)}, rangert som nr. {listed(ranks)} av {len(ranking)}. "
-            f"Sterkest grunnlag i svarene har «{titles[0]}» ({evidence_line(best).split('; ', 1)[-1]})."
+            f"Sterkest grunnlag i svarene har «{titles[0]}» (skår {format_number(part['score'].iloc[0], 2)}; "
+            f"{evidence_line(best).split('; ', 1)[-1]})."
         )
         if part["weak"].any():
             weak = part.loc[part["weak"], "title"].tolist()
-            purpose += f" {listed([f'«{t}»' for t in weak])} har svakt grunnlag: få ledere ber om " + (
-                "det." if len(weak) == 1 else "dem."
+            purpose += (
+                f" {listed([f'«{t}»' for t in weak])} har svakt grunnlag: behovet i undersøkelsen, "
+                f"fritekstene og intervjuene gir {'det' if len(weak) == 1 else 'dem'} samlet lav skår."
             )
         quotes: list[str] = []
         for topic_id in part["topic_id"]:

@@ -21,10 +21,12 @@ KINDS = {
 }
 
 
-def kroner(value: float) -> str:
+def kroner(value: float, exact: bool = False) -> str:
+    """'205 000 kr': an estimate above 10 000 kr to the nearest thousand; `exact` for amounts that are set
+    (a fee, a cost), which are never rounded (14 500 kr stays 14 500 kr)."""
     if value is None or pd.isna(value):
         return "–"
-    rounded = round(value, -3) if abs(value) >= 10_000 else value
+    rounded = round(value, -3) if abs(value) >= 10_000 and not exact else value
     text = format_number(rounded, 0).replace("-", "\u2212", 1)  # a minus sign, not a hyphen
     return f"{text}\u00a0kr"  # no line break before "kr"
 
@@ -49,13 +51,15 @@ def party(run: Run, pid: str) -> str:
 
 
 def willing(run: Run, n: int, fee: float) -> str:
-    """', som 26 % av lederne sier de er villige til å betale,': the survey's willingness to pay at `fee`
-    (the economics table's own row), or '' when the table has no row for it."""
+    """', som etter våre anslag 26 % av lederne er villige til å betale (…),': the survey's willingness
+    to pay at `fee`, read from its answer bands (the economics table's own row), or '' when the table has no
+    row for it."""
     rows = run.tables["economics"].loc[lambda d: (d["n_sessions"] == n) & (d["fee"] == fee)]
     if rows.empty:
         return ""
+    share = format_percent(rows["share_willing"].iloc[0])
     return (
-        f", som {format_percent(rows['share_willing'].iloc[0])} av lederne sier de er villige til å betale,"
+        f", som etter våre anslag {share} av lederne er villige til å betale (de svarte i beløpsintervaller),"
     )
 
 
@@ -64,14 +68,13 @@ def variant_sentence(run: Run, n: int) -> str:
     risk = format_percent(run.economics_summary["max_loss_probability"])
     if s["fee"] is None:
         return (
-            f"Med {n} samlinger gir ingen avgift lavere risiko for tap enn {risk} med disse forutsetningene; "
-            f"lavest risiko har {kroner(s['lowest_risk_fee'])} ({format_percent(s['lowest_risk'])} "
-            "risiko for "
-            f"tap, forventet {kroner(s['surplus'])})."
+            f"Med {number_word(n)} samlinger finnes ingen avgift som gir under {risk} risiko for tap med "
+            f"disse forutsetningene; lavest risiko har {kroner(s['lowest_risk_fee'], exact=True)} "
+            f"({format_percent(s['lowest_risk'])} risiko for tap, forventet {kroner(s['surplus'])})."
         )
     return (
-        f"Med {n} samlinger: en deltakeravgift på {kroner(s['fee'])}{willing(run, n, s['fee'])} gir trolig "
-        f"{format_number(s['participants'], 0)} "
+        f"Med {number_word(n)} samlinger: en deltakeravgift på {kroner(s['fee'], exact=True)}"
+        f"{willing(run, n, s['fee'])} gir trolig {format_number(s['participants'], 0)} "
         f"deltakere ({format_number(s['participants_lo'], 0)}–{format_number(s['participants_hi'], 0)}), et "
         f"forventet overskudd på {kroner(s['surplus'])} (fra {kroner(s['surplus_lo'])} til "
         f"{kroner(s['surplus_hi'])}) og {format_percent(s['p_loss'])} risiko for tap."
@@ -102,8 +105,8 @@ def not_configured(run: Run) -> HTML:
         "<p>Avgift, overskudd og risiko for tap er ikke regnet ut ennå, fordi kostnadene for programmet ikke "
         "er lagt inn. For å få dem trenger analysen de faste kostnadene og kostnaden per deltaker for tre og "
         "fire samlinger, hvor mange ledere som er i målgruppen, hvor mange av de villige som trolig melder "
-        "seg på, og hvordan partene deler et overskudd. Programgruppen legger disse tallene inn i "
-        "analysen, og de regnes ut neste gang.</p>" + answers
+        "seg på, og hvordan partene deler et overskudd. Når programgruppen har lagt dem inn, viser "
+        "rapporten avgiften, balansen og risikoen.</p>" + answers
     )
 
 
@@ -207,10 +210,13 @@ def sessions_table(run: Run) -> HTML:
         rows.append(
             {
                 "Samlinger": n,
-                "Anbefalt avgift": kroner(s["fee"]) if s["fee"] is not None else "ingen med lav nok risiko",
+                "Anbefalt avgift": kroner(s["fee"], exact=True)
+                if s["fee"] is not None
+                else "ingen med lav nok risiko (tallene gjelder "
+                f"{kroner(s['lowest_risk_fee'], exact=True)}, lavest risiko)",
                 "Deltakere": format_number(s["participants"], 0),
-                "Faste kostnader": kroner(s["fixed_costs"]),
-                "Kostnad per deltaker": kroner(s["cost_per_participant"]),
+                "Faste kostnader": kroner(s["fixed_costs"], exact=True),
+                "Kostnad per deltaker": kroner(s["cost_per_participant"], exact=True),
                 "Deltakere for å gå i balanse": break_even(run, s["break_even"]),
                 "Forventet overskudd": kroner(s["surplus"]),
                 "Risiko for tap": format_percent(s["p_loss"]),
@@ -246,20 +252,24 @@ def sensitivity_table(run: Run) -> HTML:
     rows = [
         {
             "Oppslutning": f"{s['level']} ({format_percent(s['uptake'])})",
-            "Avgift": kroner(s["fee"]),
+            "Avgift": kroner(s["fee"], exact=True),
             "Deltakere": format_number(s["participants"], 0),
             "Forventet overskudd": kroner(s["surplus"]),
             "Risiko for tap": format_percent(s["p_loss"]),
-            "Beste avgift med denne oppslutningen": kroner(s["best_fee"])
+            "Beste avgift med denne oppslutningen": kroner(s["best_fee"], exact=True)
             if s["best_fee"] is not None
             else "ingen med lav nok risiko",
         }
         for s in run.economics_summary["uptake_sensitivity"]
     ]
+    first = run.economics_summary["uptake_sensitivity"][0]
+    n = first.get("n_sessions", run.economics_summary["chosen_sessions"])
     return titled(
         "Hvis oppslutningen blir en annen",
         table(pd.DataFrame(rows)).body,
-        "Samme avgift med lavere og høyere oppslutning enn forventet.",
+        f"Med {number_word(int(n))} samlinger og en avgift på {kroner(first['fee'], exact=True)}, når "
+        "andelen som melder seg på, ligger fast på det lave, det forventede og det høye nivået. Tallene over "
+        "regner i stedet med usikkerheten om dette nivået, og blir derfor ikke de samme.",
     )
 
 
@@ -298,13 +308,13 @@ def assumptions(run: Run) -> HTML:
     costs = pd.DataFrame(
         {
             "Kostnad": [c.name for c in e.costs],
-            "Beløp": [kroner(c.amount) for c in e.costs],
+            "Beløp": [kroner(c.amount, exact=True) for c in e.costs],
             "Gjelder": [KINDS[c.kind] for c in e.costs],
             "Betales av": [party(run, c.carried_by) for c in e.costs],
         }
     )
     items = [
-        f"{format_number(e.eligible)} ledere kan delta (målgruppen i medlemskommunene).",
+        f"Målgruppen i medlemskommunene er {format_number(e.eligible)} ledere.",
         f"Av dem som er villige til å betale avgiften, melder {format_percent(e.uptake)} seg på "
         f"(vi regner med et sted mellom {format_percent(e.uptake_low)} og {format_percent(e.uptake_high)}).",
         f"Høyst {e.capacity} deltakere." if e.capacity else "Ingen øvre grense for antall deltakere.",

@@ -81,8 +81,8 @@ def needs_headline(run: Run) -> HTML:
     gatherings = summary.get("gatherings") or {}
     if gatherings.get("preferred"):
         items.append(
-            f"{format_percent(gatherings['share_3'])} ønsker tre samlinger og "
-            f"{format_percent(gatherings['share_4'])} fire."
+            f"Tre samlinger ønskes av {format_percent(gatherings['share_3'])}, fire av "
+            f"{format_percent(gatherings['share_4'])}."
         )
     if summary.get("median_wtp"):
         items.append(f"Midterste svar på betalingsvilje per deltaker: {summary['median_wtp']}.")

@@ -27,7 +27,8 @@ def ranking_table(run: Run) -> HTML:
         }
     )
     if "serves_profile" in r and r["serves_profile"].ne("").any():
-        shown["Treffer særlig profilen"] = r["serves_profile"].to_numpy()
+        # from the need areas (Borich), not from the free text, which the needs report shows per profile
+        shown["Profilen med størst behov på temaets områder"] = r["serves_profile"].to_numpy()
     return table(shown)
 
 
@@ -109,9 +110,16 @@ def fourth_gathering(run: Run) -> str:
         comes = [f"«{t}» (nr. {r})" for t, r in zip(instead["title"], instead["rank"], strict=True)]
         back = f" I stedet kommer {listed(comes)} inn." if comes else ""
         why = "".join(" " + s for s in passed_over(run, 3, added))
+        plan = run.tables["plan"]
+        still = plan.loc[(plan["n_sessions"] == 3) & plan["weak"].astype(bool)].sort_values("rank")
+        remains = (
+            f" Også med tre samlinger har {listed([f'«{t}»' for t in still['title']])} svakt grunnlag."
+            if len(still)
+            else ""
+        )
         return (
             "Med tre samlinger i stedet for fire blir samlingene satt sammen på nytt, og "
-            f"{names} faller ut.{strength}{back}{why}"
+            f"{names} faller ut.{strength}{back}{why}{remains}"
         )
     return f"En fjerde samling ville gitt plass til {names}.{strength}"
 
@@ -200,12 +208,13 @@ def plan_facts(run: Run) -> list[str]:
     weak = plan.loc[plan["weak"]].sort_values("rank")
     items = [first]
     if weak.empty:
-        items.append("Alle temaene i planen har godt nok grunnlag i svarene.")
+        items.append("Ingen av temaene i planen har svakt grunnlag i svarene.")
     else:
         count = count_words(len(weak), "av dem", "av dem")
         items.append(
-            f"{capitalised(count)} har svakt grunnlag i svarene, fordi få ledere ber om "
-            f"{'det' if len(weak) == 1 else 'dem'}: {listed([f'«{t}»' for t in weak['title']])}."
+            f"{capitalised(count)} har svakt grunnlag i svarene: behovet i undersøkelsen, fritekstene og "
+            f"intervjuene gir {'det' if len(weak) == 1 else 'dem'} samlet lav skår. Det gjelder "
+            f"{listed([f'«{t}»' for t in weak['title']])}."
         )
     fourth = fourth_gathering(run)
     if fourth:

@@ -9,6 +9,7 @@ import pandas as pd
 
 from pipeline.needs.segments import segment_order
 from pipeline.present.base import HTML, Run, bullets, format_number, format_percent, table, too_few_needs
+from pipeline.present.themes import theme_names
 from pipeline.privacy import format_count
 
 CLEAR_PROBABILITY = 0.8  # mean probability of membership above which the profiles are clear-cut
@@ -126,10 +127,16 @@ def raised_table(run: Run) -> HTML:
             "sammenligninger som er gjort.</p>"
         )
     clear = clear.sort_values(["profile", "lift"], ascending=[True, False])
+    themes = run.tables["themes"]
+    names = dict(zip(themes["theme_id"], theme_names(themes), strict=True))  # as the themes report names them
+    item = [
+        names.get(i, n) if k == "theme" else n
+        for i, n, k in zip(clear["item_id"], clear["item_name"], clear["kind"], strict=True)
+    ]
     shown = pd.DataFrame(
         {
             "Profil": clear["profile_name"],
-            "Emne eller programtema i fritekst": clear["item_name"]
+            "Emne eller programtema i fritekst": pd.Series(item, index=clear.index)
             + clear["kind"].map({"topic": " (katalogen)", "theme": ""}),
             "Andel i profilen": clear["share_profile"].map(format_percent),
             "Andel blant andre": clear["share_others"].map(format_percent),
@@ -224,8 +231,8 @@ def parallel_groups(run: Run) -> HTML:
             continue
         best = served.iloc[0]
         where = (
-            "og er med i planen, selv om grunnlaget blant alle lederne er svakt: "
-            "det er denne gruppen som trenger det"
+            "og er med i planen, men har svakt grunnlag blant lederne samlet: byttes det ut, mister denne "
+            "gruppen temaet som treffer den best"
             if best["topic_id"] in weak
             else "og er allerede med i planen"
             if best["topic_id"] in planned

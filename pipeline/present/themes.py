@@ -9,7 +9,7 @@ import pandas as pd
 from pipeline.needs.preferences import answer_order
 from pipeline.present.base import HTML, Run, bullets, format_number, format_percent, table
 from pipeline.privacy import format_count
-from pipeline.text import capitalised, number_word
+from pipeline.text import capitalised, listed, number_word
 
 # the sources' names in the reports, with what `n` counts for each
 SOURCE_NAMES = {"survey": "Fritekst i undersøkelsen, respondenter", "interview": "Intervjuer, utsnitt"}
@@ -24,7 +24,9 @@ def theme_names(themes: pd.DataFrame) -> pd.Series:
         return names
     reason = themes["emerging_reason"].fillna("")
     talk = reason.str.startswith(TALK_REASONS)
-    names = names.where(~talk, "Praktisk prat og presentasjoner (ord som går igjen: " + themes["label"] + ")")
+    names = names.where(
+        ~talk, "Blandede svar med mye praktisk prat (ord som går igjen: " + themes["label"] + ")"
+    )
     return names.where(~mixed(themes) | talk, "Blandede svar (ord som går igjen: " + themes["label"] + ")")
 
 
@@ -34,21 +36,31 @@ PLAIN_REASONS = {
     "for få": "for få ledere tar det opp",
     "praktiske innspill": "det er praktiske innspill om sted, tid og form, ikke et behov",
     "mest presentasjoner": "det er mest informantenes presentasjoner av seg selv",
-    "mye praktisk prat": (
-        "langt flere av svarene i den handler om sted, tid og form eller om informantene selv enn ellers"
-    ),
+    "mye praktisk prat": "{talk} av svarene i den er praktiske innspill, hilsener eller presentasjoner, mot "
+    "{run} av alle svarene",
 }
 TALK_REASONS = ("praktiske innspill", "mest presentasjoner", "mye praktisk prat")
+
+
+def run_talk_share(themes: pd.DataFrame) -> float:
+    """The share of all answers and passages that are practical talk or introductions: each emne's share
+    weighted by its own documents (which together are every document)."""
+    if "talk_share" not in themes or themes["n_docs"].sum() == 0:
+        return float("nan")
+    return float((themes["talk_share"] * themes["n_docs"]).sum() / themes["n_docs"].sum())
 
 
 def _rejected(themes: pd.DataFrame) -> list[tuple[pd.Series, str, str]]:
     """The uncovered themes not counted as new needs: (theme, its name for readers, the plain reason)."""
     out = []
+    overall = run_talk_share(themes)
     for (_, theme), name in zip(themes.iterrows(), theme_names(themes), strict=True):
         reason = next(
             (v for k, v in PLAIN_REASONS.items() if str(theme["emerging_reason"]).startswith(k)), None
         )
         if reason is not None and not bool(theme["emerging"]):
+            if "{talk}" in reason:
+                reason = reason.format(talk=format_percent(theme["talk_share"]), run=format_percent(overall))
             out.append((theme, name, reason))
     return out
 
@@ -84,16 +96,22 @@ def not_needs(run: Run) -> str:
     ]
     if not found:
         return ""
-    talk = sum(str(t["emerging_reason"]).startswith(TALK_REASONS) for t in found)
-    kinds = [
-        *(["praktiske innspill om sted, tid og form eller presentasjoner"] if talk else []),
-        *(["blandede svar uten et felles emne"] if len(found) - talk else []),
-    ]
-    groups = "én gruppe" if len(found) == 1 else f"{number_word(len(found))} grupper"
-    return (
-        f"{capitalised(groups)} av svarene er {' og '.join(kinds)}, ikke behov; de er omtalt i rapporten "
-        "om emnene."
-    )
+    themes = run.tables["themes"]
+    talk = [t for t in found if str(t["emerging_reason"]).startswith(TALK_REASONS)]
+    loose = len(found) - len(talk)
+    out = []
+    if talk:
+        groups = "Én gruppe" if len(talk) == 1 else f"{capitalised(number_word(len(talk)))} grupper"
+        shares = listed([format_percent(t["talk_share"]) for t in talk])
+        out.append(
+            f"{groups} av svarene er blandinger der mye er praktiske innspill om sted og tid, hilsener eller "
+            f"presentasjoner ({shares} av svarene, mot {format_percent(run_talk_share(themes))} av alle "
+            "svarene)."
+        )
+    if loose:
+        groups = "Én gruppe" if loose == 1 else f"{capitalised(number_word(loose))} grupper"
+        out.append(f"{groups} av svarene har ikke flere ord felles enn tilfeldig valgte svar.")
+    return " ".join(out) + " De regnes ikke som behov; rapporten om emnene viser dem."
 
 
 def themes_table(run: Run) -> HTML:
@@ -163,13 +181,14 @@ def emerging_needs(run: Run) -> HTML:
 def quotes(run: Run, per_theme: int = 2) -> HTML:
     """Representative anonymised quotes per theme, escaped."""
     parts = []
-    for _, theme in run.tables["themes"].sort_values("theme_id").iterrows():
+    themes = run.tables["themes"].sort_values("theme_id")
+    for (_, theme), name, loose in zip(themes.iterrows(), theme_names(themes), mixed(themes), strict=True):
+        if loose and "emerging_reason" in themes:  # small talk and leftovers are no evidence of a need
+            continue
         items = "".join(
             f"<blockquote>«{html.escape(q)}»</blockquote>" for q in list(theme["quotes"])[:per_theme]
         )
-        parts.append(
-            f"<h4>{html.escape(theme.get('name', theme['label']))}</h4>{items or '<p>Ingen sitater.</p>'}"
-        )
+        parts.append(f"<h4>{html.escape(name)}</h4>{items or '<p>Ingen sitater.</p>'}")
     return HTML("".join(parts))
 
 
@@ -184,14 +203,30 @@ def headline(run: Run) -> HTML:
     themes = run.tables["themes"].sort_values("n_docs", ascending=False)
     emerging = theme_names(themes).loc[themes["emerging"].astype(bool)].tolist()
     items = [
-        f"{len(themes)} emner i {format_number(int(themes['n_docs'].sum()))} fritekstsvar og "
-        "intervjuutsnitt.",
-        "Størst: " + "; ".join(theme_names(themes).loc[~mixed(themes)].head(3)) + ".",
+        f"Svarene fordeler seg på {len(themes)} emner, i "
+        f"{format_number(int(themes['n_docs'].sum()))} fritekstsvar og intervjuutsnitt.",
+        largest(themes),
     ]
     if emerging:
         items.append("Nye behov, som ingen programtemaer i katalogen dekker: " + "; ".join(emerging) + ".")
     items.append(representation(run.store.read_json("theme_diagnostics").get("representation") or {}))
     return bullets(items)
+
+
+def largest(themes: pd.DataFrame, n: int = 3) -> str:
+    """'Flest svar og intervjuutsnitt: A (68), B (60), C og D (57 hver).': the n largest emner by their
+    own answers and passages, with every emne tied with the last; mixed groups are not named."""
+    shown = themes.loc[~mixed(themes)].assign(_name=theme_names(themes).loc[~mixed(themes)])
+    shown = shown.sort_values(["n_docs", "theme_id"], ascending=[False, True], kind="stable")
+    if shown.empty:
+        return "Ingen av emnene samler svar om ett felles tema."
+    cut = shown["n_docs"].iloc[min(n, len(shown)) - 1]
+    shown = shown.loc[shown["n_docs"] >= cut]
+    parts = []
+    for count, group in shown.groupby("n_docs", sort=False):
+        names = group["_name"].tolist()
+        parts.append(f"{names[0]} ({count})" if len(names) == 1 else f"{listed(names)} ({count} hver)")
+    return "Flest svar og intervjuutsnitt: " + "; ".join(parts) + "."
 
 
 def representation(described: dict) -> str:
@@ -201,10 +236,9 @@ def representation(described: dict) -> str:
             "Emnene bygger på ordene i svarene alene: svar som sier det samme med andre ord, kan havne i "
             "ulike emner."
         )
-    model = str(described["encoder"]).split(" (")[0]  # the model's name, without how it is run
-    return (
+    return (  # the model's name is in the run's record (om_kjoringen), not in partner text
         "Emnene bygger både på ordene i svarene og på meningen i dem. Meningen måles med en flerspråklig "
-        f"språkmodell ({model}), slik at svar som sier det samme med andre ord, havner sammen."
+        "språkmodell som kjører lokalt, slik at svar som sier det samme med andre ord, havner sammen."
     )
 
 
