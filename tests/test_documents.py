@@ -351,7 +351,7 @@ def test_the_groups_counted_as_no_need_are_described_by_their_own_shares(sample_
     overall = (themes["talk_share"] * themes["n_docs"]).sum() / themes["n_docs"].sum()
     assert round(run_talk_share(themes), 9) == round(overall, 9)
     if len(talk):
-        assert f"mot {format_percent(overall)} av alle svarene" in sentence
+        assert f"mot {format_percent(overall)} av alle)" in sentence
         assert (talk["talk_share"] > overall).all()  # 'mye' is true of every group it is said of
 
 
@@ -382,3 +382,26 @@ def test_the_board_is_offered_only_options_that_exist(sample_run: Path) -> None:
     if not run.plan_summary.get("candidates"):
         assert "nye behov" not in text.split("Forslag til vedtak")[-1]
     assert "eneste som gir lav nok risiko" not in text
+
+
+def test_the_secretariat_recommends_what_the_economics_and_the_decisions_say(sample_run: Path) -> None:
+    """One recommendation: when the economics support another number of gatherings, the assessment and
+    the decisions both ask for that programme."""
+    from docx import Document
+
+    from pipeline.deliver.findings import uncovered_top_needs
+    from pipeline.present import economics, load_run
+
+    run = load_run(sample_run)
+    text = "\n".join(p.text for p in Document(str(sample_run / "reports/styresak.docx")).paragraphs)
+    assessment = text.split("Sekretariatets vurdering")[-1].split("Økonomiske konsekvenser")[0]
+    decisions = text.split("Forslag til vedtak")[-1]
+    chosen = int(run.tables["plan"].loc[run.tables["plan"]["chosen"], "n_sessions"].iloc[0])
+    supported = economics.supported_sessions(run) if economics.configured(run) else None
+    if supported is not None and supported != chosen:
+        words = {3: "tre", 4: "fire"}[supported]
+        assert f"et program med {words} samlinger" in assessment
+        assert f"legge fram programmet med {words} samlinger" in decisions
+        assert "avklar" not in decisions  # no open question beside the economics' answer
+    missing = uncovered_top_needs(run)
+    assert ("Katalogen har ingen programtemaer for" in assessment) == bool(missing)

@@ -138,7 +138,7 @@ REPORT_SECTIONS = {
         "Kort oppsummert",
         "Samlingene",
         "Tre eller fire samlinger",
-        "Sterke temaer som ikke er med",
+        "Høyt rangerte temaer som ikke er med",
     ),
     "okonomi": ("Betalingsvilje", "Overskudd etter avgift", "Tre eller fire samlinger", "Forutsetninger"),
 }

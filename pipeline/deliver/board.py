@@ -21,7 +21,7 @@ from pipeline.deliver import findings
 from pipeline.present.base import Run
 from pipeline.present.plan import plan_facts
 from pipeline.store import stable_zip
-from pipeline.text import listed, number_word
+from pipeline.text import format_percent, listed, number_word
 
 LANGUAGE = "nb-NO"
 
@@ -117,10 +117,10 @@ def resolution(run: Run, gatherings: int) -> list[str]:
         other = number_word(supported)
         fee = economics.kroner(economics.recommended_fees(run)[supported], exact=True)
         decisions.append(
-            f"Styret ber sekretariatet avklare med partnerne om programmet skal ha {count} samlinger, som "
-            f"planen er laget for, eller {other} samlinger med en deltakeravgift på {fee}: med kostnadene i "
-            f"saken gir ingen avgift lav nok risiko for tap med {count} samlinger, og {fee} gir høyest "
-            f"forventet overskudd med {other}."
+            f"Styret ber sekretariatet, sammen med partnerne, legge fram programmet med {other} samlinger og "
+            f"en deltakeravgift på {fee}, slik økonomien tilsier: med kostnadene i saken gir ingen avgift "
+            f"lav nok risiko for tap med {count} samlinger, og {fee} gir høyest forventet overskudd med "
+            f"{other}."
         )
     if len(decisions) > 2 or decisions[1].startswith("Styret tar forslaget"):
         decisions.append(
@@ -146,12 +146,19 @@ def assessment(run: Run, gatherings: int) -> list[str]:
     new = [c["title"] for c in run.plan_summary.get("candidates", [])]
     priced = economics.configured(run)
     supported = economics.supported_sessions(run) if priced else None
-    out = [
-        f"Forslaget bygger på det lederne selv sier at de trenger: ingen av de {len(plan)} plassene går til "
-        "et programtema med svakt grunnlag i svarene."
+    missing = findings.uncovered_top_needs(run)
+    weak_part = (
+        f"ingen av de {len(plan)} plassene går til et programtema med svakt grunnlag i svarene"
         if not weak
-        else f"Forslaget bygger i hovedsak på det lederne selv sier at de trenger, men {len(weak)} av de "
-        f"{len(plan)} plassene går til programtemaer med svakt grunnlag i svarene."
+        else f"{len(weak)} av de {len(plan)} plassene går til programtemaer med svakt grunnlag i svarene"
+    )
+    out = [
+        f"Katalogen har ingen programtemaer for {listed([f'«{m}»' for m in missing])}, som er blant de "
+        "største behovene "
+        f"lederne har. Forslaget kan derfor ikke møte {'det' if len(missing) == 1 else 'dem'} uten nye "
+        f"programtemaer, og {weak_part}."
+        if missing
+        else f"Forslaget bygger på det lederne selv sier at de trenger: {weak_part}."
     ]
     if weak:
         options = [
@@ -176,9 +183,13 @@ def assessment(run: Run, gatherings: int) -> list[str]:
     elif supported is None:
         out.append("Med kostnadene i saken gir ingen deltakeravgift lav nok risiko for tap.")
     elif supported != gatherings:
+        risk = format_percent(run.economics_summary["max_loss_probability"])
         out.append(
-            f"Økonomien bærer {number_word(supported)} samlinger, ikke de {number_word(gatherings)} "
-            "planen er laget for."
+            f"Med {number_word(gatherings)} samlinger gir ingen deltakeravgift under {risk} risiko for tap "
+            f"med kostnadene i saken; med {number_word(supported)} samlinger gjør "
+            f"{economics.kroner(economics.recommended_fees(run)[supported], exact=True)} det. Økonomien "
+            f"taler derfor for {number_word(supported)} samlinger, og da endres innholdet som beskrevet "
+            "under «Forslag til program»."
         )
     else:
         out.append(f"Økonomien bærer {number_word(gatherings)} samlinger med lav risiko for tap.")
@@ -189,7 +200,7 @@ def assessment(run: Run, gatherings: int) -> list[str]:
         *(["et budsjett"] if not priced else []),
         *(["en kostnadsramme med lav nok risiko for tap"] if priced and supported is None else []),
         *(
-            ["en avklaring av om programmet skal ha tre eller fire samlinger"]
+            [f"et program med {number_word(supported)} samlinger"]
             if priced and supported is not None and supported != gatherings
             else []
         ),
@@ -198,7 +209,7 @@ def assessment(run: Run, gatherings: int) -> list[str]:
         "Sekretariatet anbefaler derfor at styret slutter seg til forslaget."
         if endorse
         else f"Sekretariatet anbefaler derfor at styret tar forslaget til orientering og ber om "
-        f"{listed(asks)} før programmet lyses ut."
+        f"{listed(asks)}, før programmet lyses ut."
     )
     return out
 

@@ -49,6 +49,13 @@ def top_needs(run: Run, n: int = 3) -> list[str]:
     return out
 
 
+def uncovered_top_needs(run: Run, n: int = 3) -> list[str]:
+    """The largest needs (by rank, areas enough leaders answered) that no catalogue topic builds on."""
+    needs = run.tables["needs"].loc[lambda d: d["n"] >= run.min_cell].sort_values("rank").head(n)
+    linked = {a for t in run.programme.topics for a in t.areas}
+    return [r.area_label for r in needs.itertuples(index=False) if r.area not in linked]
+
+
 def programme(run: Run) -> list[Gathering]:
     """The chosen programme, gathering by gathering."""
     overview = run.tables["plan_overview"].loc[lambda d: d["chosen"]].sort_values("session")

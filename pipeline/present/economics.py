@@ -175,7 +175,7 @@ def fee_table(run: Run, n_sessions: int | None = None) -> HTML:
     """A row per 2 000 kr of fee (and the recommended fee): participants, revenue, costs, surplus, risk."""
     if not configured(run):
         return HTML("")
-    n = n_sessions or int(run.economics_summary["chosen_sessions"])
+    n = n_sessions or supported_sessions(run) or int(run.economics_summary["chosen_sessions"])
     t = run.tables["economics"].loc[lambda d: d["n_sessions"] == n]
     keep = set(recommended_fees(run).values()) - {None}
     t = t.loc[(t["fee"] % 2000 == 0) | t["fee"].isin(keep)]
@@ -196,8 +196,14 @@ def fee_table(run: Run, n_sessions: int | None = None) -> HTML:
             "Deltakere for å gå i balanse": t["break_even"].map(lambda v: break_even(run, v)),
         }
     )
-    chosen = n == int(run.economics_summary["chosen_sessions"])
-    note = f"<p>Tabellen gjelder {n} samlinger{' (valgt av programgruppen)' if chosen else ''}.</p>"
+    why = (
+        "som økonomien anbefaler"
+        if n == supported_sessions(run)
+        else "valgt av programgruppen"
+        if n == int(run.economics_summary["chosen_sessions"])
+        else ""
+    )
+    note = f"<p>Tabellen gjelder {number_word(n)} samlinger{f', {why}' if why else ''}.</p>"
     return HTML(note + table(shown).body)
 
 
@@ -267,9 +273,9 @@ def sensitivity_table(run: Run) -> HTML:
     return titled(
         "Hvis oppslutningen blir en annen",
         table(pd.DataFrame(rows)).body,
-        f"Med {number_word(int(n))} samlinger og en avgift på {kroner(first['fee'], exact=True)}, når "
-        "andelen som melder seg på, ligger fast på det lave, det forventede og det høye nivået. Tallene over "
-        "regner i stedet med usikkerheten om dette nivået, og blir derfor ikke de samme.",
+        f"Tabellen viser {number_word(int(n))} samlinger og en avgift på {kroner(first['fee'], exact=True)} "
+        "når andelen som melder seg på, ligger fast på det lave, det forventede og det høye nivået. Tallene "
+        "over regner i stedet med usikkerheten om dette nivået, og blir derfor ikke de samme.",
     )
 
 
@@ -326,7 +332,5 @@ def assumptions(run: Run) -> HTML:
         f"det åpne øverste intervallet regnes til {format_number(e.open_band_factor, 1)} ganger starten.",
         f"Usikkerheten er funnet ved å regne alt ut {format_number(e.resamples)} ganger med et tilfeldig "
         "utvalg av svarene, oppslutningen trukket innenfor intervallet og tilfeldig påmelding.",
-        "Metoden svarer til Gabor–Granger-logikken (etterspørsel lest av ved hver pris); Van Westendorps "
-        "prismåler krever fire prisspørsmål som undersøkelsen ikke stilte.",
     ]
     return titled("Forutsetninger", bullets(items).body + table(costs).body)

@@ -151,7 +151,9 @@ def left_out_table(run: Run) -> HTML:
     chosen = int(run.tables["plan"].loc[run.tables["plan"]["chosen"], "n_sessions"].iloc[0])
     part = run.tables["plan_left_out"].loc[lambda d: d["n_sessions"] == chosen]
     if part.empty:
-        return HTML("<p>Ingen sterke temaer er utelatt.</p>")
+        return HTML(
+            "<p>Alle temaene som rangeres innenfor antallet plasser (og de tre neste), er med i planen.</p>"
+        )
     return table(
         pd.DataFrame({"Rang": part["rank"], "Tema": part["title"], "Hvorfor ikke med": part["reason"]})
     )

@@ -105,8 +105,8 @@ def not_needs(run: Run) -> str:
         shares = listed([format_percent(t["talk_share"]) for t in talk])
         out.append(
             f"{groups} av svarene er blandinger der mye er praktiske innspill om sted og tid, hilsener eller "
-            f"presentasjoner ({shares} av svarene, mot {format_percent(run_talk_share(themes))} av alle "
-            "svarene)."
+            f"presentasjoner ({shares} av svarene og intervjuutsnittene i dem, mot "
+            f"{format_percent(run_talk_share(themes))} av alle)."
         )
     if loose:
         groups = "Én gruppe" if loose == 1 else f"{capitalised(number_word(loose))} grupper"
@@ -126,7 +126,11 @@ def themes_table(run: Run) -> HTML:
             "Andel av dem som skrev fritekst": themes["share_respondents"].map(format_percent),
             "Intervjuer": themes["interviews"].map(len),
             "Programtema i katalogen": [
-                t if isinstance(t, str) and t else "– nytt behov" if new else "– ingen (se «Nye behov»)"
+                t
+                if isinstance(t, str) and t
+                else "– nytt behov"
+                if new
+                else "– ingen (ikke regnet som nytt behov; se «Nye behov»)"
                 for t, new in zip(themes["topic_title"], themes["emerging"].astype(bool), strict=True)
             ],
         }
@@ -214,8 +218,8 @@ def headline(run: Run) -> HTML:
 
 
 def largest(themes: pd.DataFrame, n: int = 3) -> str:
-    """'Flest svar og intervjuutsnitt: A (68), B (60), C og D (57 hver).': the n largest emner by their
-    own answers and passages, with every emne tied with the last; mixed groups are not named."""
+    """'Størst av emnene med et felles innhold (…): A (68), B (60), C og D (57 hver).': the n largest emner
+    by their own answers and passages, with every emne tied with the last; mixed groups are not named."""
     shown = themes.loc[~mixed(themes)].assign(_name=theme_names(themes).loc[~mixed(themes)])
     shown = shown.sort_values(["n_docs", "theme_id"], ascending=[False, True], kind="stable")
     if shown.empty:
@@ -226,7 +230,7 @@ def largest(themes: pd.DataFrame, n: int = 3) -> str:
     for count, group in shown.groupby("n_docs", sort=False):
         names = group["_name"].tolist()
         parts.append(f"{names[0]} ({count})" if len(names) == 1 else f"{listed(names)} ({count} hver)")
-    return "Flest svar og intervjuutsnitt: " + "; ".join(parts) + "."
+    return "Størst av emnene med et felles innhold (svar og intervjuutsnitt): " + "; ".join(parts) + "."
 
 
 def representation(described: dict) -> str:
