@@ -44,6 +44,21 @@ REPORTS = (
     ReportSpec("programplan", "programplan.ipynb", "Forslag til programplan"),
     ReportSpec("okonomi", "okonomi.ipynb", "Økonomi: avgift, balanse og risiko"),
 )
+# a report's title when its data is missing: it promises only what it shows
+UNCONFIGURED_TITLES = {"okonomi": "Økonomi: betalingsvilje (kostnadene er ikke lagt inn ennå)"}
+
+
+def title_of(spec: ReportSpec, store: Store) -> str:
+    """The report's title for this run: without `[economics]`, the economics report is about the
+    willingness to pay alone."""
+    summary = store.path("economics_summary")
+    if spec.name in UNCONFIGURED_TITLES and summary.exists():
+        return (
+            spec.title
+            if store.read_json("economics_summary").get("configured")
+            else UNCONFIGURED_TITLES[spec.name]
+        )
+    return spec.title
 
 
 def notebook_parameters(store: Store) -> dict[str, Any]:
@@ -111,7 +126,7 @@ def render_report(
             exporter.exclude_input = exporter.exclude_input_prompt = exporter.exclude_output_prompt = True
             shown = nbformat.from_dict(node)  # a copy without the analysts' own cells
             shown.cells = [c for c in shown.cells if ANALYST_TAG not in c.metadata.get("tags", [])]
-        body, _ = exporter.from_notebook_node(shown, resources={"metadata": {"name": spec.title}})
+        body, _ = exporter.from_notebook_node(shown, resources={"metadata": {"name": title_of(spec, store)}})
         target = store.reports / f"{spec.name}{'' if audience == 'partner' else '_analytiker'}.html"
         target.write_text(body, encoding="utf-8")
         written.append(target)
@@ -170,5 +185,6 @@ def render_reports(
     from pipeline.deliver import write_deliverables  # after the pages: the PDFs print them
 
     pdfs = [p for p in written if p.suffix == ".pdf"]
-    written += write_deliverables(store, [(s.name, s.title) for s in REPORTS], pdfs if pdfs else None)
+    titles = [(s.name, title_of(s, store)) for s in REPORTS]
+    written += write_deliverables(store, titles, pdfs if pdfs else None)
     return written
