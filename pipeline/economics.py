@@ -35,6 +35,7 @@ import pandas as pd
 
 from pipeline.config import EconomicsSettings, Programme
 from pipeline.errors import PipelineError
+from pipeline.store import StageOutputs
 from pipeline.text import is_dont_know
 
 log = logging.getLogger(__name__)
@@ -328,17 +329,11 @@ def economics_tables(
 
 
 @dataclass
-class EconomicsOutputs:
+class EconomicsOutputs(StageOutputs):
     economics: pd.DataFrame  # per gathering count and fee: demand, revenue, costs, surplus, risk of a loss
     economics_segments: pd.DataFrame  # willingness to pay the recommended fee, by role and size
     economics_summary: dict
     counts: dict[str, int]  # for the run manifest
-
-    def tables(self) -> dict[str, pd.DataFrame]:
-        return {"economics": self.economics, "economics_segments": self.economics_segments}
-
-    def jsons(self) -> dict[str, dict]:
-        return {"economics_summary": self.economics_summary}
 
 
 def build(programme: Programme, respondents: pd.DataFrame) -> EconomicsOutputs:

@@ -15,12 +15,13 @@ from pipeline.config import Programme
 from pipeline.errors import InputError
 from pipeline.manifest import other_files, transcript_files
 from pipeline.privacy import tables as privacy_tables
+from pipeline.store import StageOutputs
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
-class IngestOutputs:
+class IngestOutputs(StageOutputs):
     respondents: pd.DataFrame  # project ids, segments and the municipality size band
     likert: pd.DataFrame
     choices: pd.DataFrame
@@ -30,18 +31,6 @@ class IngestOutputs:
     mapping: dict[str, str]  # pseudonym mapping (private: written only with [privacy].write_mapping)
     respondent_ids: dict[str, str]  # survey id -> project id (private, as above)
     counts: dict[str, int]  # for the run manifest
-
-    def tables(self) -> dict[str, pd.DataFrame]:
-        return {
-            "respondents": self.respondents,
-            "likert": self.likert,
-            "choices": self.choices,
-            "free_text": self.free_text,
-            "turns": self.turns,
-        }
-
-    def jsons(self) -> dict[str, dict]:
-        return {"ingest_report": self.ingest_report}
 
 
 def build(programme: Programme) -> IngestOutputs:

@@ -14,7 +14,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -160,6 +160,18 @@ PRODUCED_BY = {
     "economics_segments": "economics",
     "economics_summary": "economics",
 }
+
+
+class StageOutputs:
+    """What a stage's `build` returns (a dataclass): every field named like a dataset of the store is saved
+    under that name, a table to parquet and a dict to JSON; other fields (the manifest's `counts`, what the
+    stage writes elsewhere, what is private) are not."""
+
+    def tables(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name in DATASETS}
+
+    def jsons(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name in JSON_FILES}
 
 
 def sha256_file(path: Path) -> str:

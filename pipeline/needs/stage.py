@@ -13,12 +13,13 @@ from pipeline.needs.areas import ipa_centre, score_needs, segment_needs
 from pipeline.needs.preferences import median_answer, preferred_sessions, summarise_preferences
 from pipeline.needs.profile_tables import need_profile_tables
 from pipeline.privacy import group_rare_columns
+from pipeline.store import StageOutputs
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
-class NeedsOutputs:
+class NeedsOutputs(StageOutputs):
     needs: pd.DataFrame  # per leadership area: Borich MWDS with intervals, IPA, Locus for Focus, priority
     needs_segments: pd.DataFrame  # the same by role, municipality size and span of control
     preferences: pd.DataFrame  # the programme questions' answers (format, gatherings, willingness to pay)
@@ -28,19 +29,6 @@ class NeedsOutputs:
     profile_diagnostics: dict
     needs_summary: dict
     counts: dict[str, int]  # for the run manifest
-
-    def tables(self) -> dict[str, pd.DataFrame]:
-        return {
-            "needs": self.needs,
-            "needs_segments": self.needs_segments,
-            "preferences": self.preferences,
-            "need_profiles": self.need_profiles,
-            "respondent_profiles": self.respondent_profiles,
-            "profile_segments": self.profile_segments,
-        }
-
-    def jsons(self) -> dict[str, dict]:
-        return {"profile_diagnostics": self.profile_diagnostics, "needs_summary": self.needs_summary}
 
 
 def build(

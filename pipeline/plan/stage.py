@@ -29,12 +29,13 @@ from pipeline.plan.overview import gathering_overview
 from pipeline.plan.replan import CHANGE_COLUMNS, changes, cost_of_staying, freeze
 from pipeline.plan.sensitivity import weight_sensitivity
 from pipeline.rank import EVALUATION_COLUMN
+from pipeline.store import StageOutputs
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
-class PlanOutputs:
+class PlanOutputs(StageOutputs):
     plan: pd.DataFrame  # every placed topic of the plans with 3 and 4 gatherings (`chosen`: the configured)
     plan_overview: pd.DataFrame  # the chosen programme on one page, per gathering
     plan_left_out: pd.DataFrame  # strong topics not placed, and why
@@ -43,18 +44,6 @@ class PlanOutputs:
     plan_summary: dict  # the variants, the sensitivity summary, the settings and the new-need candidates
     designers: pd.DataFrame  # the designers' view (plan.csv)
     solver_seconds: dict[str, float] = field(default_factory=dict)  # per gathering count
-
-    def tables(self) -> dict[str, pd.DataFrame]:
-        return {
-            "plan": self.plan,
-            "plan_overview": self.plan_overview,
-            "plan_left_out": self.plan_left_out,
-            "plan_sensitivity": self.plan_sensitivity,
-            "plan_changes": self.plan_changes,
-        }
-
-    def jsons(self) -> dict[str, dict]:
-        return {"plan_summary": self.plan_summary}
 
     @property
     def counts(self) -> dict[str, int]:  # for the run manifest

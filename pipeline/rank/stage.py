@@ -13,26 +13,17 @@ from pipeline import evaluation
 from pipeline.config import Programme
 from pipeline.needs.profile_text import profile_evidence, topics_served
 from pipeline.rank.scores import bootstrap_components, rank_intervals, rank_topics, topic_evidence
+from pipeline.store import StageOutputs
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
-class RankOutputs:
+class RankOutputs(StageOutputs):
     topic_ranking: pd.DataFrame
     profile_topics: pd.DataFrame  # what each need profile raises, per topic
     evaluation: pd.DataFrame  # the participants' usefulness ratings (empty without an evaluation)
     counts: dict[str, int]  # for the run manifest
-
-    def tables(self) -> dict[str, pd.DataFrame]:
-        return {
-            "evaluation": self.evaluation,
-            "topic_ranking": self.topic_ranking,
-            "profile_topics": self.profile_topics,
-        }
-
-    def jsons(self) -> dict[str, dict]:
-        return {}
 
 
 def build(

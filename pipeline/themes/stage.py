@@ -17,6 +17,7 @@ import pandas as pd
 from pipeline.config import Programme
 from pipeline.errors import PipelineError
 from pipeline.privacy import group_rare_columns
+from pipeline.store import StageOutputs
 from pipeline.themes import review as coding
 from pipeline.themes.discover import discover_themes, held_out_kappa, topic_text
 from pipeline.themes.documents import collect_documents
@@ -33,7 +34,7 @@ Embedder = Callable[[list[str], list[str], np.ndarray], Meaning]
 
 
 @dataclass
-class ThemeOutputs:
+class ThemeOutputs(StageOutputs):
     themes: pd.DataFrame
     doc_themes: pd.DataFrame
     doc_topics: pd.DataFrame
@@ -44,21 +45,6 @@ class ThemeOutputs:
     theme_effects: pd.DataFrame
     theme_diagnostics: dict
     counts: dict[str, int]  # for the run manifest
-
-    def tables(self) -> dict[str, pd.DataFrame]:
-        return {
-            "themes": self.themes,
-            "doc_themes": self.doc_themes,
-            "doc_topics": self.doc_topics,
-            "seed_terms": self.seed_terms,
-            "coding": self.coding,
-            "review_agreement": self.review_agreement,
-            "theme_prevalence": self.theme_prevalence,
-            "theme_effects": self.theme_effects,
-        }
-
-    def jsons(self) -> dict[str, dict]:
-        return {"theme_diagnostics": self.theme_diagnostics}
 
 
 def build(
