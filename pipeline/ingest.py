@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
 from pipeline import interviews, needs, survey
 from pipeline.config import Programme
-from pipeline.errors import InputError
+from pipeline.errors import InputError, PipelineError
 from pipeline.manifest import other_files, transcript_files
 from pipeline.privacy import tables as privacy_tables
 from pipeline.store import StageOutputs
@@ -31,17 +32,76 @@ class IngestOutputs(StageOutputs):
     mapping: dict[str, str]  # pseudonym mapping (private: written only with [privacy].write_mapping)
     respondent_ids: dict[str, str]  # survey id -> project id (private, as above)
     counts: dict[str, int]  # for the run manifest
+    # a previous wave ([inputs].previous_survey): its tables (ids F0001 …) and which items compare
+    previous_respondents: pd.DataFrame | None = None
+    previous_likert: pd.DataFrame | None = None
+    previous_free_text: pd.DataFrame | None = None
+    wave_items: pd.DataFrame | None = None
+
+
+PREVIOUS_ID = "F"  # project ids of the previous wave (R0001 … are the current wave's): never the same person
+
+
+def read_wave(path: Path, sheet: str | int, codebook: Path) -> tuple[pd.DataFrame, survey.SurveyTables]:
+    """One survey wave: its codebook, and its export read and tidied (quarantine included)."""
+    book = survey.read_codebook(codebook)
+    id_column = book.loc[book["type"] == "respondent_id", "column"].iloc[0]
+    expected = book.loc[book["type"] != "ignore", "column"].tolist()
+    raw = survey.read_export(path, sheet, id_column, expected)
+    return book, survey.tidy_survey(raw, book, path)
+
+
+def previous_wave(programme: Programme, book: pd.DataFrame) -> dict:
+    """The previous wave's tables, pseudonymised by the same rules, and the items both waves can compare
+    (`needs.waves.match_items`); an InputError naming the previous codebook when none can."""
+    from pipeline.needs.waves import match_items
+
+    inputs = programme.inputs
+    old_book, old = read_wave(inputs.previous_survey, inputs.previous_survey_sheet, inputs.previous_codebook)
+    kept, left_out = match_items(old_book, book)
+    if not kept:
+        reasons = "; ".join(f"{r.item_id}: {r.reason}" for r in left_out.head(3).itertuples(index=False))
+        raise InputError(
+            inputs.previous_codebook,
+            f"no leadership area can be compared with {inputs.codebook.name}: each needs its importance and "
+            f"competence items with the same item_id, scale, area, dimension and wording ({reasons}).",
+            hint="Give the previous wave's likert rows the item ids of the current codebook where the "
+            "questions are the same, or leave previous_survey out.",
+        )
+    pseudonymiser = privacy_tables.build_pseudonymiser(programme, old.respondents, set())
+    empty_turns = pd.DataFrame(columns=["interview_id", "turn", "speaker", "text"])
+    old, _turns, _ids, summary = privacy_tables.pseudonymise_survey(
+        old, empty_turns, old_book, pseudonymiser, programme.needs.municipality_item
+    )
+    if not old.report["balanced"]:  # a bug, not a user error
+        raise PipelineError("ingest lost rows of the previous wave: rows read != kept + quarantined")
+    warn_faulty_rows(inputs.previous_survey.name, old.report["quarantined"])
+
+    def renamed(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.assign(respondent_id=PREVIOUS_ID + frame["respondent_id"].str[1:])
+
+    items = pd.concat(
+        [pd.DataFrame({"item_id": kept, "compared": True, "reason": ""}), left_out.assign(compared=False)],
+        ignore_index=True,
+    )[["item_id", "compared", "reason"]].sort_values("item_id", kind="stable", ignore_index=True)
+    respondents = needs.add_size_band(
+        old.respondents, programme.needs.municipality_item, programme.needs.size_item
+    )
+    return {
+        "previous_respondents": renamed(respondents),
+        "previous_likert": renamed(old.likert),
+        "previous_free_text": renamed(old.free_text),
+        "wave_items": items,
+        "report": {"survey": old.report, "privacy": summary, "items_compared": len(kept)},
+    }
 
 
 def build(programme: Programme) -> IngestOutputs:
     """Survey export + codebook and transcripts -> pseudonymised interim tables (respondents with project
     ids and their municipality size band) and the ingest report with a privacy summary."""
     inputs = programme.inputs
-    book = survey.read_codebook(inputs.codebook)
+    book, tables = read_wave(inputs.survey, inputs.survey_sheet, inputs.codebook)
     id_column = book.loc[book["type"] == "respondent_id", "column"].iloc[0]
-    expected = book.loc[book["type"] != "ignore", "column"].tolist()
-    raw = survey.read_export(inputs.survey, inputs.survey_sheet, id_column, expected)
-    tables = survey.tidy_survey(raw, book, inputs.survey)
     if not tables.likert["value"].notna().any():
         raise InputError(
             inputs.survey,
@@ -89,13 +149,18 @@ def build(programme: Programme) -> IngestOutputs:
         tables.report["rows_kept"],
         tables.report["rows_quarantined"],
     )
+    previous = previous_wave(programme, book) if inputs.previous_survey is not None else {}
+    report = {"survey": tables.report, "interviews": interview_report, "privacy": summary}
+    if previous:
+        report["previous_survey"] = previous.pop("report")
     return IngestOutputs(
+        **previous,
         respondents=respondents,
         likert=tables.likert,
         choices=tables.choices,
         free_text=tables.free_text,
         turns=turns,
-        ingest_report={"survey": tables.report, "interviews": interview_report, "privacy": summary},
+        ingest_report=report,
         mapping=pseudonymiser.mapping,
         respondent_ids=ids,
         counts={

@@ -50,6 +50,11 @@ def input_files(programme: Programme) -> list[Path]:
         *([own_terms] if isinstance(own_terms, Path) else []),
         *([sheet] if sheet is not None and sheet.is_file() else []),
         *[p for p in (programme.inputs.previous_plan, programme.inputs.evaluation) if p is not None],
+        *[
+            p
+            for p in (programme.inputs.previous_survey, programme.inputs.previous_codebook)
+            if p is not None and p != programme.inputs.codebook
+        ],
     ]
 
 

@@ -67,7 +67,16 @@ def ingest(programme: Programme, store: Store) -> dict[str, int]:
 
 def needs_stage(programme: Programme, store: Store) -> dict[str, int]:
     """Likert answers -> needs per area, by segment, the programme questions and the need profiles."""
-    return save(store, needs.build(programme, store.read("likert"), store.read("respondents"), progress=True))
+    previous = programme.inputs.previous_survey is not None  # a previous wave: the change since then
+    out = needs.build(
+        programme,
+        store.read("likert"),
+        store.read("respondents"),
+        progress=True,
+        previous_likert=store.read("previous_likert") if previous else None,
+        wave_items=store.read("wave_items") if previous else None,
+    )
+    return save(store, out)
 
 
 def themes_stage(programme: Programme, store: Store) -> dict[str, int]:

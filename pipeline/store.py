@@ -87,6 +87,12 @@ DATASETS: dict[str, tuple[str, str]] = {
     "choices": ("data/interim", "choices.parquet"),
     "free_text": ("data/interim", "free_text.parquet"),
     "turns": ("data/interim", "turns.parquet"),
+    # a previous survey wave ([inputs].previous_survey), read by the same rules; its ids start with F
+    "previous_respondents": ("data/interim", "previous_respondents.parquet"),
+    "previous_likert": ("data/interim", "previous_likert.parquet"),
+    "previous_free_text": ("data/interim", "previous_free_text.parquet"),
+    "wave_items": ("data/interim", "wave_items.parquet"),
+    "needs_change": ("data/processed", "needs_change.parquet"),
     "needs": ("data/processed", "needs.parquet"),
     "needs_segments": ("data/processed", "needs_segments.parquet"),
     "preferences": ("data/processed", "preferences.parquet"),
@@ -122,6 +128,10 @@ JSON_FILES: dict[str, tuple[str, str]] = {
     "plan_summary": ("data/processed", "plan_summary.json"),
     "economics_summary": ("data/processed", "economics_summary.json"),
 }
+# written only when the programme file names a previous survey wave ([inputs].previous_survey)
+WITH_PREVIOUS_WAVE = frozenset(
+    {"previous_respondents", "previous_likert", "previous_free_text", "wave_items", "needs_change"}
+)
 # which stage writes which dataset, so a missing input can name the command that makes it
 PRODUCED_BY = {
     "respondents": "ingest",
@@ -130,6 +140,11 @@ PRODUCED_BY = {
     "free_text": "ingest",
     "turns": "ingest",
     "ingest_report": "ingest",
+    "previous_respondents": "ingest",
+    "previous_likert": "ingest",
+    "previous_free_text": "ingest",
+    "wave_items": "ingest",
+    "needs_change": "needs",
     "needs": "needs",
     "needs_segments": "needs",
     "preferences": "needs",
@@ -167,11 +182,19 @@ class StageOutputs:
     under that name, a table to parquet and a dict to JSON; other fields (the manifest's `counts`, what the
     stage writes elsewhere, what is private) are not."""
 
-    def tables(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name in DATASETS}
+    def tables(self) -> dict[str, Any]:  # a field left None (no previous wave) is not written
+        return {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if f.name in DATASETS and getattr(self, f.name) is not None
+        }
 
     def jsons(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name in JSON_FILES}
+        return {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if f.name in JSON_FILES and getattr(self, f.name) is not None
+        }
 
 
 def sha256_file(path: Path) -> str:

@@ -3,6 +3,8 @@ finds a planted change and rarely flags one that is not there."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -94,3 +96,95 @@ def test_waves_without_a_change_rarely_show_one() -> None:
         out = needs_change(wave(200, rng), wave(200, rng), ITEMS, resamples=300, seed=seed)
         flagged.append(out["clear"].mean())
     assert np.mean(flagged) <= 0.2
+
+
+# a previous wave beside the tiny project of tests/conftest.py: the same questions, asked a year earlier
+
+
+def previous_project(tmp_path: Path, codebook_text: str | None = None, same: bool = False) -> Path:
+    from tests.conftest import CODEBOOK, PROGRAMME, export_csv, write_project
+
+    inputs = 'previous_survey = "forrige.csv"\n' + (
+        'previous_codebook = "forrige_kodebok.csv"\n' if codebook_text else ""
+    )
+    config = write_project(
+        tmp_path / "project",
+        PROGRAMME.replace('interviews = "interviews"\n', f'interviews = "interviews"\n{inputs}', 1),
+    )
+    earlier = export_csv(9).replace(".06.2021", ".05.2020").replace(";3;", ";4;")  # better rustet last year
+    (config.parent / "forrige.csv").write_text(export_csv() if same else earlier, encoding="utf-8")
+    if codebook_text:
+        (config.parent / "forrige_kodebok.csv").write_text(codebook_text, encoding="utf-8")
+    assert CODEBOOK
+    return config
+
+
+def test_a_previous_wave_is_read_by_the_same_rules_and_compared(tmp_path: Path) -> None:
+    from pipeline.cli import main
+    from pipeline.store import Store
+
+    config = previous_project(tmp_path)
+    workdir = tmp_path / "w"
+    for stage in ("ingest", "needs"):
+        assert main([stage, "--config", str(config), "--workdir", str(workdir), "-q"]) == 0
+    store = Store(workdir)
+    previous = store.read("previous_respondents")
+    assert len(previous) == 9 and previous["respondent_id"].str.startswith("F").all()  # never R0001 again
+    assert store.read("previous_likert")["respondent_id"].isin(previous["respondent_id"]).all()
+    assert store.read_json("ingest_report")["previous_survey"]["items_compared"] == 4
+    change = store.read("needs_change").set_index("area")
+    assert set(change.index) == {"rekr", "dig"}
+    assert np.allclose(
+        change["mwds_change"], change["mwds_current"] - change["mwds_previous"], equal_nan=True
+    )
+    names = " ".join(store.read("previous_free_text")["text"])
+    assert "Gunnhild" not in names and "Bakkerud" not in names  # the same privacy rules
+    again = tmp_path / "again"
+    for stage in ("ingest", "needs"):
+        assert main([stage, "--config", str(config), "--workdir", str(again), "-q"]) == 0
+    for name in ("previous_likert", "wave_items", "needs_change"):  # deterministic, byte for byte
+        assert Store(again).path(name).read_bytes() == store.path(name).read_bytes(), name
+
+
+def one_line_error(config: Path, tmp_path: Path, capsys) -> str:
+    from pipeline.cli import main
+
+    assert main(["ingest", "--config", str(config), "--workdir", str(tmp_path / "w"), "-q"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err, err
+    return err
+
+
+def test_two_waves_with_the_same_export_are_refused(tmp_path: Path, capsys) -> None:
+    err = one_line_error(previous_project(tmp_path, same=True), tmp_path, capsys)
+    assert "previous_survey" in err and "same export as survey (survey.csv)" in err
+
+
+def test_a_previous_codebook_with_other_item_ids_is_refused_by_name(tmp_path: Path, capsys) -> None:
+    from tests.conftest import CODEBOOK
+
+    other = CODEBOOK.replace("imp_rekr", "viktig_rekr").replace("imp_dig", "viktig_dig")
+    err = one_line_error(previous_project(tmp_path, other), tmp_path, capsys)
+    assert "forrige_kodebok.csv" in err and "no leadership area can be compared" in err
+    assert "only in the previous wave" in err
+
+
+def test_a_previous_wave_with_another_scale_is_refused_when_nothing_compares(tmp_path: Path, capsys) -> None:
+    from tests.conftest import CODEBOOK, IMP
+
+    seven = IMP.replace("5=Svært viktig", "5=Svært viktig|6=Helt avgjørende|7=Det viktigste")
+    err = one_line_error(previous_project(tmp_path, CODEBOOK.replace(IMP, seven)), tmp_path, capsys)
+    assert "forrige_kodebok.csv" in err and "changed between the waves: scale" in err
+
+
+def test_previous_wave_settings_without_the_export_are_refused(tmp_path: Path, capsys) -> None:
+    from tests.conftest import PROGRAMME, write_project
+
+    config = write_project(
+        tmp_path / "project",
+        PROGRAMME.replace(
+            'interviews = "interviews"\n', 'interviews = "interviews"\nprevious_survey_sheet = 1\n', 1
+        ),
+    )
+    err = one_line_error(config, tmp_path, capsys)
+    assert "previous_survey_sheet" in err and "set previous_survey" in err

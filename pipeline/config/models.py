@@ -24,6 +24,9 @@ class Inputs:
     survey_sheet: str | int = 0
     previous_plan: Path | None = None  # the plan.csv (or plan.xlsx) of an earlier run, for replanning
     evaluation: Path | None = None  # participants' evaluation of the delivered gatherings
+    previous_survey: Path | None = None  # the export of an earlier survey wave, compared with this one
+    previous_codebook: Path | None = None  # its codebook (default: the current codebook)
+    previous_survey_sheet: str | int = 0
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ table through a `Reader`, validates it and returns its settings."""
 
 from __future__ import annotations
 
+import filecmp
 from pathlib import Path
 
 from pipeline.config.models import (
@@ -57,7 +58,19 @@ def inside(r: Reader, name: str, base: Path, value: str) -> Path:
 
 
 def inputs(r: Reader, base: Path) -> Inputs:
-    r.refuse_unknown({"survey", "codebook", "interviews", "survey_sheet", "previous_plan", "evaluation"})
+    r.refuse_unknown(
+        {
+            "survey",
+            "codebook",
+            "interviews",
+            "survey_sheet",
+            "previous_plan",
+            "evaluation",
+            "previous_survey",
+            "previous_codebook",
+            "previous_survey_sheet",
+        }
+    )
 
     def existing(name: str, want_dir: bool) -> Path:
         p = inside(r, name, base, r.text(name))
@@ -68,12 +81,31 @@ def inputs(r: Reader, base: Path) -> Inputs:
         return p
 
     sheet = r.get("survey_sheet", (str, int), 0)
-    optional = {k: existing(k, False) if k in r.table else None for k in ("previous_plan", "evaluation")}
+    optional = {
+        k: existing(k, False) if k in r.table else None
+        for k in ("previous_plan", "evaluation", "previous_survey", "previous_codebook")
+    }
+    survey, codebook = existing("survey", False), existing("codebook", False)
+    previous = optional["previous_survey"]
+    if previous is None and (optional["previous_codebook"] or "previous_survey_sheet" in r.table):
+        key = "previous_codebook" if optional["previous_codebook"] else "previous_survey_sheet"
+        raise r.fail(
+            key, "belongs to a previous wave: set previous_survey (its export) as well, or remove it."
+        )
+    if previous is not None and filecmp.cmp(previous, survey, shallow=False):
+        raise r.fail(
+            "previous_survey",
+            f"{previous.name} is the same export as survey ({survey.name}): the previous wave must be the "
+            "earlier survey's own export.",
+        )
+    if previous is not None and optional["previous_codebook"] is None:
+        optional["previous_codebook"] = codebook  # the same questions, asked again
     return Inputs(
-        existing("survey", False),
-        existing("codebook", False),
+        survey,
+        codebook,
         existing("interviews", True),
         sheet,
+        previous_survey_sheet=r.get("previous_survey_sheet", (str, int), 0),
         **optional,
     )
 

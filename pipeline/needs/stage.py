@@ -12,6 +12,7 @@ from pipeline.config import Programme
 from pipeline.needs.areas import ipa_centre, score_needs, segment_needs
 from pipeline.needs.preferences import median_answer, preferred_sessions, summarise_preferences
 from pipeline.needs.profile_tables import need_profile_tables
+from pipeline.needs.waves import needs_change
 from pipeline.privacy import group_rare_columns
 from pipeline.store import StageOutputs
 
@@ -29,13 +30,20 @@ class NeedsOutputs(StageOutputs):
     profile_diagnostics: dict
     needs_summary: dict
     counts: dict[str, int]  # for the run manifest
+    needs_change: pd.DataFrame | None = None  # the change since a previous wave (`waves.needs_change`)
 
 
 def build(
-    programme: Programme, likert: pd.DataFrame, respondents: pd.DataFrame, progress: bool = False
+    programme: Programme,
+    likert: pd.DataFrame,
+    respondents: pd.DataFrame,
+    progress: bool = False,
+    previous_likert: pd.DataFrame | None = None,
+    wave_items: pd.DataFrame | None = None,
 ) -> NeedsOutputs:
     """Needs per area and by segment, the programme questions' answers and the need profiles. Rare
-    answers of a segment read "Annet"; cells under the small-cell threshold are suppressed."""
+    answers of a segment read "Annet"; cells under the small-cell threshold are suppressed. With a
+    previous wave (`previous_likert`, and `wave_items` from ingest): each comparable area's change."""
     settings = programme.needs
     table = score_needs(likert, settings, progress=progress)
     known = set(table["area"])
@@ -74,7 +82,20 @@ def build(
         "bootstrap": settings.bootstrap,
         "top_n": settings.top_n,
     }
+    change = (
+        needs_change(
+            previous_likert,
+            likert,
+            wave_items.loc[wave_items["compared"], "item_id"].tolist(),
+            settings.bootstrap,
+            settings.seed,
+            settings.confidence,
+        )
+        if previous_likert is not None and wave_items is not None
+        else None
+    )
     return NeedsOutputs(
+        needs_change=change,
         needs=table,
         needs_segments=by_segment,
         preferences=preferences,

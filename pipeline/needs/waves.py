@@ -12,6 +12,8 @@ Pure functions: the codebooks and Likert tables in, tables out."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -94,7 +96,9 @@ def needs_change(
     boot = [weighted_mwds(m, resample_counts(rng, len(m.respondent_ids), resamples))["mwds"] for m in waves]
     change = boot[1] - boot[0]
     alpha = (1 - confidence) / 2
-    lo, hi = np.nanquantile(change, alpha, axis=0), np.nanquantile(change, 1 - alpha, axis=0)
+    with warnings.catch_warnings():  # an area no one answered in a wave has no interval: NaN, not a warning
+        warnings.simplefilter("ignore", RuntimeWarning)
+        lo, hi = np.nanquantile(change, alpha, axis=0), np.nanquantile(change, 1 - alpha, axis=0)
     rank = [ranks(p["mwds"][None, :])[0] for p in point]
     out = pd.DataFrame(
         {
