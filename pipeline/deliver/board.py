@@ -87,13 +87,8 @@ def resolution(run: Run, gatherings: int) -> list[str]:
     else:
         decisions.append(f"Styret tar forslaget til program med {count} samlinger til orientering.")
     if weak:
-        options = []
-        if spare_topics(run):
-            options.append("andre programtemaer fra katalogen")
-        if new:
-            which = "det nye behovet" if len(new) == 1 else "de nye behovene"
-            options.append(f"{which} {listed([f'«{t}»' for t in new])}")
-        fill = " eller med ".join(options) or "noe annet enn katalogens programtemaer"
+        fill = " eller med ".join(weak_slot_options(run, new, named=True))
+        fill = fill or "noe annet enn katalogens programtemaer"
         decisions.append(
             "Styret ber sekretariatet, sammen med partnerne, vurdere om plassene med svakt grunnlag i "
             f"svarene skal fylles med {fill}."
@@ -135,6 +130,18 @@ def spare_topics(run: Run) -> int:
     return len(run.tables["topic_ranking"]) - plan["topic_id"].nunique()
 
 
+def weak_slot_options(run: Run, new: list[str], named: bool) -> list[str]:
+    """What a weak slot could take instead, only what exists: the new needs (several by title when
+    `named`) and the catalogue topics the plan leaves out."""
+    if len(new) == 1:
+        needs = [f"det nye behovet «{new[0]}»"]
+    elif new:
+        needs = [f"de nye behovene {listed([f'«{t}»' for t in new])}" if named else "de nye behovene"]
+    else:
+        needs = []
+    return [*needs, *(["andre programtemaer fra katalogen"] if spare_topics(run) else [])]
+
+
 def assessment(run: Run, gatherings: int) -> list[str]:
     """The secretariat's assessment in a few sentences: how well the plan stands on the answers, what the
     new needs ask of it, what the economics allow, and therefore what the board is asked to do. Built from
@@ -161,11 +168,8 @@ def assessment(run: Run, gatherings: int) -> list[str]:
         else f"Forslaget bygger på det lederne selv sier at de trenger: {weak_part}."
     ]
     if weak:
-        options = [
-            *([f"det nye behovet «{new[0]}»" if len(new) == 1 else "de nye behovene"] if new else []),
-            *(["andre programtemaer fra katalogen"] if spare_topics(run) else []),
-        ]
-        fill = " eller ".join(options) or "noe annet enn katalogens programtemaer"
+        fill = " eller ".join(weak_slot_options(run, new, named=False))
+        fill = fill or "noe annet enn katalogens programtemaer"
         out.append(
             ("Plassen" if len(weak) == 1 else f"De {number_word(len(weak))} plassene")
             + f" med svakt grunnlag bør ikke låses før partnerne har vurdert om {fill} passer bedre."

@@ -163,8 +163,7 @@ def caveats(run: Run) -> list[str]:
     interviews = run.tables["turns"]["interview_id"].nunique()
     if interviews < 10:
         out.append(f"Intervjuene er få ({interviews}); de utdyper, men veier mindre enn undersøkelsen.")
-    diagnostics = run.store.read_json("theme_diagnostics") if run.store is not None else {}
-    if not diagnostics.get("reviewed_documents"):
+    if not run.theme_diagnostics.get("reviewed_documents"):
         out.append(
             "Hvilke programtemaer fritekstene og intervjuene handler om, er avgjort maskinelt; ingen av "
             "svarene er kontrollert av en analytiker ennå."

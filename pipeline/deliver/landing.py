@@ -110,8 +110,7 @@ def landing_page(run: Run, name: str, weights: dict[str, float], documents: list
 
 def encoder_name(run: Run) -> str:
     """The sentence encoder the themes used, as the run recorded it ('' for the words alone)."""
-    diagnostics = run.store.read_json("theme_diagnostics") if run.store is not None else {}
-    return str((diagnostics.get("representation") or {}).get("encoder") or "")
+    return str((run.theme_diagnostics.get("representation") or {}).get("encoder") or "")
 
 
 def run_page(run: Run) -> str:

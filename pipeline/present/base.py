@@ -8,7 +8,7 @@ import hashlib
 import html
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,7 @@ class Run:
     plan_summary: dict[str, Any]
     economics_summary: dict[str, Any]
     programme: Any  # the programme file as loaded (config.Programme)
+    theme_diagnostics: dict[str, Any] = field(default_factory=dict)  # how the themes were found
 
 
 def load_run(workdir: str | Path) -> Run:
@@ -88,6 +89,7 @@ def load_run(workdir: str | Path) -> Run:
         store.read_json("plan_summary"),
         store.read_json("economics_summary"),
         programme,
+        store.read_json("theme_diagnostics"),
     )
 
 

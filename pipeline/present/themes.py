@@ -65,25 +65,21 @@ def _rejected(themes: pd.DataFrame) -> list[tuple[pd.Series, str, str]]:
     return out
 
 
-def uncovered(run: Run) -> list[str]:
+def uncovered(run: Run, too_few_only: bool = False) -> list[str]:
     """What the answers raise that no catalogue topic covers but that is not counted as a new need, each
-    with the reason in plain words (the themes report's full account)."""
+    with the reason in plain words (the themes report's full account); `too_few_only`: the real subjects
+    raised by too few, which the programme group may consider (`candidates`)."""
     return [
         f"{name}: {theme['n_respondents']} ledere ({format_percent(theme['share_respondents'])} av dem "
         f"som skrev fritekst). Ikke regnet som nytt behov fordi {reason}."
         for theme, name, reason in _rejected(run.tables["themes"])
+        if not too_few_only or str(theme["emerging_reason"]).startswith("for få")
     ]
 
 
 def candidates(run: Run) -> list[str]:
-    """Uncovered themes that are real subjects but raised by too few to count as a new need: what the
-    programme group may consider."""
-    return [
-        f"{name}: {theme['n_respondents']} ledere ({format_percent(theme['share_respondents'])} av dem "
-        f"som skrev fritekst). Ikke regnet som nytt behov fordi {reason}."
-        for theme, name, reason in _rejected(run.tables["themes"])
-        if str(theme["emerging_reason"]).startswith("for få")
-    ]
+    """Uncovered themes that are real subjects but raised by too few to count as a new need."""
+    return uncovered(run, too_few_only=True)
 
 
 def not_needs(run: Run) -> str:
@@ -168,7 +164,7 @@ def emerging_needs(run: Run) -> HTML:
             "<p>Disse emnene dekkes heller ikke av katalogen, men er ikke regnet som nye behov; "
             "programgruppen kan vurdere dem:</p>" + bullets(rejected).body
         )
-    diagnostics = run.store.read_json("theme_diagnostics") if run.store is not None else {}
+    diagnostics = run.theme_diagnostics
     unsupported = diagnostics.get("unsupported_topics", [])
     if unsupported:
         titles = dict(
@@ -213,7 +209,7 @@ def headline(run: Run) -> HTML:
     ]
     if emerging:
         items.append("Nye behov, som ingen programtemaer i katalogen dekker: " + "; ".join(emerging) + ".")
-    items.append(representation(run.store.read_json("theme_diagnostics").get("representation") or {}))
+    items.append(representation(run.theme_diagnostics.get("representation") or {}))
     return bullets(items)
 
 
@@ -378,7 +374,7 @@ def review_summary(run: Run) -> HTML:
         f"analytikeren er {format_number(kappa, 2)} (Cohens kappa: 1 er fullt samsvar, 0 er det man ville "
         "fått ved tilfeldighet).</p>"
     )
-    score = run.store.read_json("theme_diagnostics").get("review_model")
+    score = run.theme_diagnostics.get("review_model")
     if score:
         intro += (
             f"<p>Modellens treffsikkerhet på kontrollerte svar den ikke har lært av: kappa "
