@@ -2,7 +2,8 @@
 
 Each stage is run `--repeat` times into a temporary work dir; the table reports the median and the minimum
 wall time. Further sections measure pseudonymisation on the planted personal data, the needs analysis,
-need profiles, themes against labels, the plan solver, the economics and survey ingest at scale.
+need profiles, themes against labels, two surveys compared, the plan solver, the economics and survey
+ingest at scale.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import economics, ingest, needs, plan, privacy, profiles, themes
+from benchmarks import economics, ingest, needs, plan, privacy, profiles, themes, waves
 from pipeline.config import DEFAULT_CONFIG, PROJ_ROOT, load_programme
 from pipeline.stages import STAGES, run_stage
 from pipeline.store import Store
@@ -75,6 +76,10 @@ def main() -> None:
     sections += [
         "\n## Themes against labels\n",
         themes.run(args.config, PROJ_ROOT / "data" / "ground_truth", shared / "sib200_nob.tsv"),
+    ]
+    sections += [
+        "\n## Two surveys: what changed since the previous one\n",
+        waves.run(args.config, PROJ_ROOT / "data" / "raw" / "programme_2023.toml"),
     ]
     sections += ["\n## Plan solver\n", plan.run(args.config)]
     sections += ["\n## Economics\n", economics.run(args.config)]

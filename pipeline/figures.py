@@ -256,6 +256,12 @@ def segment_heatmap(segments: pd.DataFrame, segment_type: str, min_cell: int, he
     )
 
 
+def segment_item_heatmaps(segments: pd.DataFrame, items: list[tuple[str, str]], min_cell: int) -> HTML:
+    """`segment_heatmap` for each extra breakdown (item id, label) of [needs].segment_items, one after the
+    other; nothing when there are none."""
+    return HTML("".join(segment_heatmap(segments, item, min_cell, label).body for item, label in items))
+
+
 def profile_heatmap(profiles: pd.DataFrame) -> HTML:
     """Borich score per area (rows) in each need profile (columns) beside the whole group, in grey; each
     profile's three largest extra needs framed."""
@@ -349,4 +355,55 @@ def surplus_chart(table: pd.DataFrame, recommended: dict[int, float | None]) -> 
         "Kurver: forventet overskudd etter alle kostnader per avgift, med 90 % intervall, for tre og fire "
         "samlinger. Punktet er den anbefalte avgiften (høyest forventet overskudd med lav nok risiko for "
         "tap).",
+    )
+
+
+def wave_chart(change: pd.DataFrame | None, confidence: float = 0.9) -> HTML:
+    """Per leadership area, the Borich score in the previous survey (open circle) and now (filled), each with
+    its interval, joined by a line; areas with a clear change are marked. Greyscale, largest need now on
+    top. Nothing without a previous survey."""
+    if change is None or change.empty:
+        return HTML("")
+    change = change.sort_values("mwds_current")
+    y = np.arange(len(change))
+    fig, ax = plt.subplots(figsize=(width(8.5), 0.5 * len(change) + 1.6))
+    for i, row in enumerate(change.itertuples(index=False)):
+        ax.plot([row.mwds_previous, row.mwds_current], [i, i], color="0.55", linewidth=2.2, zorder=1)
+    for offset, prefix, face, label in (
+        (0.17, "mwds_previous", "white", "Forrige undersøkelse"),
+        (-0.17, "mwds_current", "black", "Nå"),
+    ):
+        err = np.vstack([change[prefix] - change[f"{prefix}_lo"], change[f"{prefix}_hi"] - change[prefix]])
+        ax.errorbar(
+            change[prefix],
+            y + offset,
+            xerr=err,
+            fmt="o",
+            markersize=7,
+            markerfacecolor=face,
+            markeredgecolor="black",
+            ecolor="0.35",
+            elinewidth=1,
+            capsize=2.5,
+            label=label,
+            zorder=2,
+        )
+    labels = [
+        f"{textwrap.fill(a, 34)}{'  ◆' if c else ''}"
+        for a, c in zip(change["area_label"], change["clear"], strict=True)
+    ]
+    ax.set_yticks(y, labels, fontsize=SMALLEST_FONT + 0.5)
+    ax.set_xlabel(f"Borich-skår med {format_number(100 * confidence)} % intervall (◆: tydelig endring)")
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.grid(axis="x", color="0.85", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.xaxis.set_major_formatter(lambda v, _p: format_number(v, 1))
+    ax.legend(loc="lower right", fontsize=SMALLEST_FONT, frameon=True)
+    ax.set_title("Borich-skår i forrige undersøkelse og nå, største behov nå øverst", fontsize=10)
+    fig.tight_layout()
+    clear = change.loc[change["clear"], "area_label"].tolist()
+    return embed(
+        fig,
+        "Borich-skår per lederområde i forrige undersøkelse og nå, med intervaller. "
+        + (f"Tydelig endring: {', '.join(clear)}." if clear else "Ingen tydelig endring."),
     )

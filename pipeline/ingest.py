@@ -80,10 +80,16 @@ def previous_wave(programme: Programme, book: pd.DataFrame) -> dict:
     def renamed(frame: pd.DataFrame) -> pd.DataFrame:
         return frame.assign(respondent_id=PREVIOUS_ID + frame["respondent_id"].str[1:])
 
+    labels = dict(zip(book["item_id"], book["label"].fillna("").astype(str), strict=False))
     items = pd.concat(
-        [pd.DataFrame({"item_id": kept, "compared": True, "reason": ""}), left_out.assign(compared=False)],
+        [
+            pd.DataFrame(
+                {"item_id": kept, "compared": True, "reason": "", "label": [labels[i] for i in kept]}
+            ),
+            left_out.assign(compared=False),
+        ],
         ignore_index=True,
-    )[["item_id", "compared", "reason"]].sort_values("item_id", kind="stable", ignore_index=True)
+    )[["item_id", "compared", "reason", "label"]].sort_values("item_id", kind="stable", ignore_index=True)
     respondents = needs.add_size_band(
         old.respondents, programme.needs.municipality_item, programme.needs.size_item
     )

@@ -75,6 +75,7 @@ def needs_stage(programme: Programme, store: Store) -> dict[str, int]:
         progress=True,
         previous_likert=store.read("previous_likert") if previous else None,
         wave_items=store.read("wave_items") if previous else None,
+        previous_respondents=store.read("previous_respondents") if previous else None,
     )
     return save(store, out)
 
@@ -114,6 +115,9 @@ def themes_stage(programme: Programme, store: Store) -> dict[str, int]:
         review=reviewed,
         embed=embed,
         progress=True,
+        previous_free_text=(
+            store.read("previous_free_text") if programme.inputs.previous_survey is not None else None
+        ),
     )
     return save(store, out)
 

@@ -93,6 +93,10 @@ DATASETS: dict[str, tuple[str, str]] = {
     "previous_free_text": ("data/interim", "previous_free_text.parquet"),
     "wave_items": ("data/interim", "wave_items.parquet"),
     "needs_change": ("data/processed", "needs_change.parquet"),
+    "needs_change_segments": ("data/processed", "needs_change_segments.parquet"),
+    "theme_change": ("data/processed", "theme_change.parquet"),
+    "topic_change": ("data/processed", "topic_change.parquet"),
+    "term_change": ("data/processed", "term_change.parquet"),
     "needs": ("data/processed", "needs.parquet"),
     "needs_segments": ("data/processed", "needs_segments.parquet"),
     "preferences": ("data/processed", "preferences.parquet"),
@@ -130,7 +134,17 @@ JSON_FILES: dict[str, tuple[str, str]] = {
 }
 # written only when the programme file names a previous survey wave ([inputs].previous_survey)
 WITH_PREVIOUS_WAVE = frozenset(
-    {"previous_respondents", "previous_likert", "previous_free_text", "wave_items", "needs_change"}
+    {
+        "previous_respondents",
+        "previous_likert",
+        "previous_free_text",
+        "wave_items",
+        "needs_change",
+        "needs_change_segments",
+        "theme_change",
+        "topic_change",
+        "term_change",
+    }
 )
 # which stage writes which dataset, so a missing input can name the command that makes it
 PRODUCED_BY = {
@@ -145,6 +159,10 @@ PRODUCED_BY = {
     "previous_free_text": "ingest",
     "wave_items": "ingest",
     "needs_change": "needs",
+    "needs_change_segments": "needs",
+    "theme_change": "themes",
+    "topic_change": "themes",
+    "term_change": "themes",
     "needs": "needs",
     "needs_segments": "needs",
     "preferences": "needs",

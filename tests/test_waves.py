@@ -188,3 +188,112 @@ def test_previous_wave_settings_without_the_export_are_refused(tmp_path: Path, c
     )
     err = one_line_error(config, tmp_path, capsys)
     assert "previous_survey_sheet" in err and "set previous_survey" in err
+
+
+def roles(n: int, prefix: str = "R") -> pd.DataFrame:
+    """Respondents in four roles: 'leder' 40 %, 'stab' 36 %, 'fag' the rest but four, who are 'direktør'."""
+    lead, staff = int(n * 0.4), int(n * 0.36)
+    role = ["leder"] * lead + ["stab"] * staff + ["fag"] * (n - lead - staff - 4) + ["direktør"] * 4
+    return pd.DataFrame({"respondent_id": [f"{prefix}{r:04d}" for r in range(n)], "role": role})
+
+
+def test_a_change_in_one_role_only_is_found_there_and_small_cells_stay_hidden() -> None:
+    from pipeline.needs.waves import needs_change_by_segment
+
+    rng = np.random.default_rng(5)
+    n = 300
+    before, after = wave(n, rng), wave(n, rng)
+    stab = roles(n).query("role == 'stab'")["respondent_id"]
+    grows = after["respondent_id"].isin(stab) & (after["item_id"] == "com_a2")
+    after.loc[grows, "value"] = np.clip(
+        after.loc[grows, "value"] - 1.5, 1, 5
+    )  # 'stab' feels less rustet in a2
+    out = needs_change_by_segment(
+        before, after, roles(n), roles(n), ITEMS, {"role": "role"}, 5, resamples=300, seed=1
+    )
+    cell = out.set_index(["segment", "area"])
+    assert cell.loc[("stab", "a2"), "clear"] and cell.loc[("stab", "a2"), "mwds_change_lo"] > 0
+    assert not cell.loc[("leder", "a2"), "clear"]  # the other role did not change
+    hidden = out.loc[out["segment"].isin(["direktør", "fag"])]
+    assert hidden["suppressed"].all() and hidden["mwds_change"].isna().all() and not hidden["clear"].any()
+    # one hidden role per area could be recovered from the total: the next smallest ('fag') is hidden too
+    assert out.groupby("area")["suppressed"].sum().eq(2).all()
+    assert (out.loc[~out["suppressed"], "n_min"] >= 5).all()
+
+
+def test_a_segment_only_one_wave_asks_about_is_not_compared() -> None:
+    from pipeline.needs.waves import needs_change_by_segment
+
+    rng = np.random.default_rng(6)
+    current = roles(60).assign(took_part=["Ja", "Nei"] * 30)
+    out = needs_change_by_segment(
+        wave(60, rng), wave(60, rng), roles(60), current, ITEMS, {"took_part": "took_part"}, 5, 200, 1
+    )
+    assert out.empty
+
+
+def test_benjamini_hochberg_agrees_with_scipy() -> None:
+    from scipy.stats import false_discovery_control
+
+    from pipeline.needs.waves import benjamini_hochberg
+
+    p = np.random.default_rng(3).uniform(size=40) ** 2
+    assert np.allclose(benjamini_hochberg(p), false_discovery_control(p))
+
+
+def test_segment_breakdowns_of_null_waves_flag_almost_nothing() -> None:
+    """Four roles times ten areas: 40 cells; at a 10 % false discovery rate a null wave flags few or none,
+    where per-cell 90 % intervals alone would flag about four."""
+    from pipeline.needs.waves import needs_change_by_segment
+
+    flagged, by_interval = [], []
+    for seed in range(3):
+        rng = np.random.default_rng(200 + seed)
+        out = needs_change_by_segment(
+            wave(300, rng), wave(300, rng), roles(300), roles(300), ITEMS, {"role": "role"}, 5, 300, seed
+        )
+        flagged.append(int(out["clear"].sum()))
+        by_interval.append(int(out["interval_clear"].sum()))
+    assert sum(flagged) <= 2 and sum(flagged) < sum(by_interval)
+
+
+def test_a_segment_question_the_codebook_lacks_is_refused_by_key(tmp_path: Path, capsys) -> None:
+    from pipeline.cli import main
+    from tests.conftest import PROGRAMME, write_project
+
+    config = write_project(tmp_path / "project", PROGRAMME + '\n[needs]\nsegment_items = ["deltatt"]\n')
+    workdir = str(tmp_path / "w")
+    assert main(["ingest", "--config", str(config), "--workdir", workdir, "-q"]) == 0
+    capsys.readouterr()
+    assert main(["needs", "--config", str(config), "--workdir", workdir, "-q"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert "segment_items" in err and "'deltatt' is not a category question of codebook.csv" in err
+
+
+def test_a_segment_question_that_is_already_a_breakdown_is_refused(tmp_path: Path, capsys) -> None:
+    from tests.conftest import PROGRAMME, write_project
+
+    config = write_project(tmp_path / "project", PROGRAMME + '\n[needs]\nsegment_items = ["role"]\n')
+    err = one_line_error(config, tmp_path, capsys)
+    assert "segment_items" in err and "already a breakdown" in err
+
+
+def test_a_change_and_its_interval_keep_the_side_of_zero_they_are_on() -> None:
+    from pipeline.present.waves import change_interval, signed
+
+    assert change_interval(-1.94, -0.04) == "−1,9 til −0,04"  # not "−0,0": the bound's sign is the claim
+    assert signed(-0.01) == "0,0" and signed(2.96) == "+3,0" and signed(-0.4) == "−0,4"
+
+
+def test_resampling_each_area_by_its_answer_pairs_matches_resampling_respondents() -> None:
+    """`area_bootstrap` draws counts of answer pairs instead of respondents: the same distribution."""
+    from pipeline.needs.bootstrap import area_bootstrap, bootstrap_mwds
+    from pipeline.needs.scores import area_matrix
+
+    frame = wave(300, np.random.default_rng(9))
+    frame.loc[frame.index % 17 == 0, "value"] = np.nan  # some leave an item blank
+    m = area_matrix(frame)
+    by_pairs, by_people = area_bootstrap(m, 4000, seed=1), bootstrap_mwds(m, 4000, seed=2)
+    assert np.allclose(by_pairs.mean(axis=0), by_people.mean(axis=0), atol=0.05)
+    assert np.allclose(by_pairs.std(axis=0), by_people.std(axis=0), rtol=0.08)

@@ -125,6 +125,8 @@ class NeedsSettings:
     format_item: str = "format"
     gatherings_item: str = "gatherings"
     wtp_item: str = "wtp"
+    # more category questions to break the needs down by (e.g. whether the leader took part in the programme)
+    segment_items: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -314,7 +314,14 @@ def needs_settings(r: Reader) -> NeedsSettings:
     if top_n < 1:
         raise r.fail("top_n", "must be at least 1.")
     items = {k: r.text(k, getattr(d, k)) for k in known if k.endswith("_item")}
-    return NeedsSettings(bootstrap, confidence, r.get("seed", int, d.seed), top_n, centre, **items)
+    segment_items = r.texts("segment_items", d.segment_items)
+    taken = {items["role_item"], items["span_item"], "size_band"}
+    for item in segment_items:
+        if item in taken:
+            raise r.fail("segment_items", f"'{item}' is already a breakdown; list only other questions.")
+    return NeedsSettings(
+        bootstrap, confidence, r.get("seed", int, d.seed), top_n, centre, segment_items=segment_items, **items
+    )
 
 
 def plan_settings(r: Reader) -> PlanSettings:

@@ -252,6 +252,12 @@ def board_paper(
     doc.add_heading("De største behovene", level=2)
     for line in findings.top_needs(run):
         doc.add_paragraph(line, style="List Bullet")
+    changes = findings.changes_lines(run)
+    if changes:
+        doc.add_heading("Endringer siden forrige undersøkelse", level=2)
+        doc.add_paragraph(changes[0])
+        for line in changes[1:]:
+            doc.add_paragraph(line, style="List Bullet")
 
     doc.add_heading("Forslag til program", level=1)
     for line in plan_facts(run):

@@ -212,3 +212,48 @@ def no_economics(run: Run) -> list[str]:
 def economics_section(run: Run) -> list[tuple[str, list[str]]]:
     lines = economics_lines(run)
     return [("Økonomi", lines)] if lines else []
+
+
+def changes_lines(run: Run) -> list[str]:
+    """What changed since the previous member survey, and what it means for the proposed programme: the
+    clear changes in need with the catalogue topics built on the area and whether the plan has them, then
+    the clear changes in what leaders write about. Empty without a previous survey."""
+    from pipeline.present import waves
+
+    if not waves.has_previous(run):
+        return []
+    change = run.tables["needs_change"]
+    plan = run.tables["plan"]
+    chosen = set(plan.loc[plan["chosen"], "topic_id"])
+    before, now = int(change["n_previous"].max()), int(change["n_current"].max())
+    lines = [
+        f"Forrige medlemsundersøkelse hadde svar fra {format_number(before)} ledere, denne fra "
+        f"{format_number(now)}. Det er ikke de samme lederne, så endringene er forskjeller mellom to grupper."
+        + waves.chance_line(len(change), run.needs_summary.get("confidence", 0.9))
+    ]
+    clear = change.loc[change["clear"]].sort_values("mwds_change", ascending=False)
+    for r in clear.itertuples(index=False):
+        way = "økt" if r.mwds_change > 0 else "gått ned"
+        linked = [t for t in run.programme.topics if r.area in t.areas]
+        in_plan = [f"«{t.title}»" for t in linked if t.id in chosen]
+        outside = [f"«{t.title}»" for t in linked if t.id not in chosen]
+        said = []
+        if in_plan:
+            said.append(f"{listed(in_plan)} bygger på dette området og er med i forslaget.")
+        if outside:
+            said.append(f"{listed(outside)} bygger på dette området, men er ikke med i forslaget.")
+        if not linked:
+            said.append("Ingen programtemaer i katalogen bygger på dette området.")
+        lines.append(
+            f"{r.area_label}: behovet har {way} tydelig (Borich-skår fra {format_number(r.mwds_previous, 1)} "
+            f"til {format_number(r.mwds_current, 1)}, nr. {int(r.rank_previous)} før og nr. "
+            f"{int(r.rank_current)} nå). " + " ".join(said)
+        )
+    rest = len(change) - len(clear)
+    lines.append(
+        f"Ingen tydelig endring på de andre {format_number(rest)} lederområdene."
+        if len(clear)
+        else f"Ingen tydelig endring i behovet på noen av de {format_number(rest)} lederområdene."
+    )
+    lines += [line for line in waves.theme_lines(run) if not line.startswith("Ingen tydelig")]
+    return lines

@@ -76,6 +76,11 @@ def landing_page(run: Run, name: str, weights: dict[str, float], documents: list
         "medlemsundersøkelsen og dybdeintervjuene.</p>",
         "<h2>De største behovene</h2>",
         items(findings.top_needs(run)),
+        *(
+            ["<h2>Endringer siden forrige undersøkelse</h2>", items(findings.changes_lines(run))]
+            if findings.changes_lines(run)
+            else []
+        ),
         "<h2>Programmet</h2>",
         items(plan_facts(run)),
     ]

@@ -181,6 +181,45 @@ def new_needs_frame(run: Run) -> pd.DataFrame:
     )
 
 
+def needs_change_frame(run: Run) -> pd.DataFrame:
+    """The 'Endringer i behov' sheet: each leadership area in both surveys."""
+    t = run.tables["needs_change"]
+    return pd.DataFrame(
+        {
+            "Lederområde": t["area_label"],
+            "Svar forrige": t["n_previous"],
+            "Svar nå": t["n_current"],
+            "Borich-skår forrige": t["mwds_previous"],
+            "Borich-skår nå": t["mwds_current"],
+            "Endring": t["mwds_change"],
+            "Endring, fra": t["mwds_change_lo"],
+            "Endring, til": t["mwds_change_hi"],
+            "Tydelig endring": t["clear"].map({True: "Ja", False: "Nei"}),
+            "Rang forrige": t["rank_previous"].astype(int),
+            "Rang nå": t["rank_current"].astype(int),
+        }
+    )
+
+
+def theme_change_frame(run: Run) -> pd.DataFrame:
+    """The 'Endringer i fritekst' sheet: each theme of both surveys' answers, share per survey."""
+    from pipeline.present.themes import theme_names
+
+    t = run.tables["theme_change"]
+    return pd.DataFrame(
+        {
+            "Emne": theme_names(t),
+            "Andel forrige": t["share_previous"],
+            "Andel nå": t["share_current"],
+            "Endring (prosentpoeng)": (100 * t["change"]).round(0),
+            "Endring, fra": (100 * t["change_lo"]).round(0),
+            "Endring, til": (100 * t["change_hi"]).round(0),
+            "Tydelig endring": t["clear"].map({True: "Ja", False: "Nei"}),
+            "Programtema": t["topic_title"].fillna("– (ingen)"),
+        }
+    )
+
+
 def variants_frame(run: Run) -> pd.DataFrame:
     plan = run.tables["plan"]
     rows = []
@@ -317,6 +356,22 @@ def write_workbook(run: Run, path: Path, extra: list[tuple[str, pd.DataFrame, di
             "Sannsynlighet blant de største": PERCENT,
         },
     )
+    if run.tables.get("needs_change") is not None:  # a previous survey: what changed since then
+        decimals = ("Borich-skår forrige", "Borich-skår nå", "Endring", "Endring, fra", "Endring, til")
+        sheet_from_frame(
+            wb,
+            "Endringer i behov",
+            needs_change_frame(run),
+            {"Lederområde": 36},
+            {c: DECIMAL for c in decimals},
+        )
+        sheet_from_frame(
+            wb,
+            "Endringer i fritekst",
+            theme_change_frame(run),
+            {"Emne": 40, "Programtema": 40},
+            {"Andel forrige": PERCENT, "Andel nå": PERCENT},
+        )
     for title, frame, widths, formats in extra:
         sheet_from_frame(wb, title, frame, widths, formats)
     sheet_from_frame(wb, FLAT_SHEET, flat_frame(run), {"Tema": 50, "Bidragsytere": 30, "Tema-id": 26})

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pipeline.config import Programme
+from pipeline.errors import ConfigError
 from pipeline.needs.areas import ipa_centre, score_needs, segment_needs
 from pipeline.needs.preferences import median_answer, preferred_sessions, summarise_preferences
 from pipeline.needs.profile_tables import need_profile_tables
-from pipeline.needs.waves import needs_change
+from pipeline.needs.waves import needs_change, needs_change_by_segment
 from pipeline.privacy import group_rare_columns
 from pipeline.store import StageOutputs
 
@@ -31,6 +32,7 @@ class NeedsOutputs(StageOutputs):
     needs_summary: dict
     counts: dict[str, int]  # for the run manifest
     needs_change: pd.DataFrame | None = None  # the change since a previous wave (`waves.needs_change`)
+    needs_change_segments: pd.DataFrame | None = None  # the same by segment, small cells suppressed
 
 
 def build(
@@ -40,10 +42,12 @@ def build(
     progress: bool = False,
     previous_likert: pd.DataFrame | None = None,
     wave_items: pd.DataFrame | None = None,
+    previous_respondents: pd.DataFrame | None = None,
 ) -> NeedsOutputs:
     """Needs per area and by segment, the programme questions' answers and the need profiles. Rare
     answers of a segment read "Annet"; cells under the small-cell threshold are suppressed. With a
-    previous wave (`previous_likert`, and `wave_items` from ingest): each comparable area's change."""
+    previous wave (`previous_likert`, `previous_respondents` and `wave_items` from ingest): each comparable
+    area's change, overall and by segment."""
     settings = programme.needs
     table = score_needs(likert, settings, progress=progress)
     known = set(table["area"])
@@ -57,6 +61,15 @@ def build(
                     area,
                 )
     segments = {"role": settings.role_item, "size_band": "size_band", "span": settings.span_item}
+    for item in settings.segment_items:
+        if item not in respondents:
+            raise ConfigError(
+                programme.path,
+                "[needs].segment_items",
+                f"'{item}' is not a category question of {programme.inputs.codebook.name}: give the item_id "
+                "of a question with one answer per respondent, or remove it.",
+            )
+        segments[item] = item
     k = programme.privacy.min_cell
     grouped = group_rare_columns(respondents, segments.values(), k)  # rare answers read "Annet"
     by_segment = segment_needs(likert, grouped, segments, settings, k)
@@ -82,20 +95,28 @@ def build(
         "bootstrap": settings.bootstrap,
         "top_n": settings.top_n,
     }
-    change = (
-        needs_change(
-            previous_likert,
-            likert,
-            wave_items.loc[wave_items["compared"], "item_id"].tolist(),
-            settings.bootstrap,
-            settings.seed,
-            settings.confidence,
+    change = by_segment_change = None
+    if previous_likert is not None and wave_items is not None:
+        items = wave_items.loc[wave_items["compared"], "item_id"].tolist()
+        change = needs_change(
+            previous_likert, likert, items, settings.bootstrap, settings.seed, settings.confidence
         )
-        if previous_likert is not None and wave_items is not None
-        else None
-    )
+        if previous_respondents is not None:
+            by_segment_change = needs_change_by_segment(
+                previous_likert,
+                likert,
+                group_rare_columns(previous_respondents, segments.values(), k),
+                grouped,
+                items,
+                segments,
+                k,
+                settings.bootstrap,
+                settings.seed,
+                settings.confidence,
+            )
     return NeedsOutputs(
         needs_change=change,
+        needs_change_segments=by_segment_change,
         needs=table,
         needs_segments=by_segment,
         preferences=preferences,

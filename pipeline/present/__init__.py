@@ -10,7 +10,7 @@ import importlib
 from pipeline.present.base import HTML, Run, embed, format_number, format_percent, load_run, table
 from pipeline.present.glossary import glossary
 
-SUBMODULES = ("economics", "needs", "overview", "plan", "profiles", "themes")
+SUBMODULES = ("economics", "needs", "overview", "plan", "profiles", "themes", "waves")
 
 
 def __getattr__(name: str):
@@ -36,4 +36,5 @@ __all__ = [
     "profiles",
     "table",
     "themes",
+    "waves",
 ]

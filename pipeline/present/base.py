@@ -78,6 +78,16 @@ def load_run(workdir: str | Path) -> Run:
     manifest = store.read_json("run_manifest")
     programme = load_programme(manifest["programme_file"])
     tables = {n: store.read(n) for n in names}
+    if programme.inputs.previous_survey is not None:  # the comparison with a previous survey
+        for name in (
+            "wave_items",
+            "needs_change",
+            "needs_change_segments",
+            "theme_change",
+            "topic_change",
+            "term_change",
+        ):
+            tables[name] = store.read(name)
     return Run(
         store,
         tables,

@@ -87,3 +87,14 @@ def needs_headline(run: Run) -> HTML:
     if summary.get("median_wtp"):
         items.append(f"Midterste svar på betalingsvilje per deltaker: {summary['median_wtp']}.")
     return bullets(items)
+
+
+def segment_items(run: Run) -> list[tuple[str, str]]:
+    """The extra breakdowns the programme file asks for ([needs].segment_items): (item id, the question's
+    label in the codebook, as the reports name it)."""
+    items = run.programme.needs.segment_items
+    if not items:
+        return []
+    book = pd.read_csv(run.programme.inputs.codebook, dtype=str, keep_default_na=False)
+    labels = dict(zip(book["item_id"], book.get("label", book["item_id"]), strict=True))
+    return [(item, labels.get(item) or item) for item in items]

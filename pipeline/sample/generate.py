@@ -33,13 +33,18 @@ log = logging.getLogger(__name__)
 
 SEED = 2021
 EXPORT_NAME = "medlemsundersokelse_2021.xlsx"
+WAVE2_SEED = 2023
+WAVE2_ANSWERS = ("answers_2023.jsonl",)
 
 
 # --------------------------------------------------------------------------------------------- texts
-def load_answers() -> list[S.Answer]:
+def load_answers(
+    names: tuple[str, ...] = ("answers_utfordringer.jsonl", "answers_tema_annet.jsonl"),
+) -> list[S.Answer]:
+    """The hand-written answers (of 2021, or of the second wave: `WAVE2_ANSWERS`)."""
     texts = files("pipeline.sample").joinpath("texts")
     out = []
-    for name in ("answers_utfordringer.jsonl", "answers_tema_annet.jsonl"):
+    for name in names:
         for line in texts.joinpath(name).read_text(encoding="utf-8").splitlines():
             if line.strip():
                 d = json.loads(line)
@@ -248,8 +253,159 @@ def build_sample(seed: int = SEED) -> tuple[dict[str, bytes], dict[str, bytes]]:
     return raw, truth
 
 
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    return df.to_csv(index=False, lineterminator="\n", float_format="%.6f").encode("utf-8")
+
+
+def resampled_answers(rng: random.Random, fnrs: dict[str, str]) -> list[S.Answer]:
+    """A null wave's answers: as many per question as 2021 had, drawn with replacement from the 2021
+    answers (those without personal data) and reworded a little, so the themes' shares vary only by chance."""
+    pool = [a for a in load_answers() if not a.pii]
+    out = []
+    for question, _text, _label in P.OPEN_QUESTIONS:
+        mine = [a for a in pool if a.question == question]
+        for _ in range(len([a for a in load_answers() if a.question == question])):
+            a = mine[rng.randrange(len(mine))]
+            out.append(
+                S.Answer(
+                    a.id, a.question, a.themes, a.lang, (), fill_placeholders(perturb(a.text, rng), fnrs)
+                )
+            )
+    return out
+
+
+def planted_change(changes: list) -> pd.DataFrame:
+    """The planted population change of every area's Borich MWDS (mean discrepancy times mean importance)
+    between 2021 and a wave with `changes`, overall and by role and size band."""
+    frames = []
+    for wave, shifts in (("2021", ()), ("2023", changes)):
+        means, _ = S.population_needs(shifts)
+        wide = means.pivot_table(
+            index=["segment_type", "segment", "area"], columns="dimension", values="expected_mean"
+        )
+        frames.append(((wide["importance"] - wide["competence"]) * wide["importance"]).rename(f"mwds_{wave}"))
+    out = pd.concat(frames, axis=1).reset_index()
+    out["change"] = out["mwds_2023"] - out["mwds_2021"]
+    out["planted"] = out["area"].map(P.WAVE2_PLANTED).fillna("").where(out["change"].abs() > 1e-9, "")
+    return out
+
+
+def draw_second_wave(seed: int = WAVE2_SEED, null: bool = False) -> dict[str, Any]:
+    """The second wave drawn (respondents, Likert codes, programme questions, the new question, the placed
+    free text and the answers it came from): other leaders, the same questions plus `P.WAVE2_QUESTION`, the
+    planted `P.WAVE2_SHIFTS` and the hand-written 2023 answers; or, with `null`, the 2021 population again
+    (no change) with 2021 answers drawn again."""
+    rng = np.random.default_rng(seed)
+    prng = random.Random(seed)
+    fnrs = placeholder_fnrs(prng)
+    changes = [] if null else P.WAVE2_SHIFTS
+    respondents = S.draw_respondents(rng, P.N_RESPONDENTS, P.WAVE2_START, P.WAVE2_FIRST_ID)
+    likert = S.draw_likert(rng, respondents, changes)
+    categories = S.draw_categories(rng, len(respondents))
+    _item_id, _question, _label, options = P.WAVE2_QUESTION
+    labels, chances = zip(*options, strict=True)
+    took_part = [
+        str(v) for v in np.asarray(labels)[rng.choice(len(labels), size=len(respondents), p=chances)]
+    ]
+    if null:
+        answers, non_answers = resampled_answers(prng, fnrs), P.N_NON_ANSWERS
+    else:
+        answers = [
+            S.Answer(a.id, a.question, a.themes, a.lang, a.pii, fill_placeholders(a.text, fnrs))
+            for a in load_answers(WAVE2_ANSWERS)
+        ]
+        non_answers = P.WAVE2_N_NON_ANSWERS
+    # as in 2021, those who write tend to answer every open question: the answers go to as many complete
+    # respondents as the longest question needs, so a writer writes about as much as a 2021 writer did
+    complete = respondents.loc[~respondents["partial"]]
+    needed = max(sum(a.question == q for a in answers) + non_answers[q] for q, _t, _l in P.OPEN_QUESTIONS)
+    writers = complete.iloc[
+        np.sort(rng.choice(len(complete), size=min(needed, len(complete)), replace=False))
+    ]
+    free_text = S.assign_free_text(rng, writers, answers, non_answers)
+    return {
+        "rng": rng,
+        "changes": changes,
+        "respondents": respondents,
+        "likert": likert,
+        "categories": categories,
+        "took_part": took_part,
+        "answers": answers,
+        "free_text": free_text,
+    }
+
+
+def build_second_wave(seed: int = WAVE2_SEED, null: bool = False) -> tuple[bytes, dict[str, bytes]]:
+    """(the export, its ground-truth files) of the second wave (`draw_second_wave`)."""
+    drawn = draw_second_wave(seed, null)
+    rng, respondents, likert, categories = (drawn[k] for k in ("rng", "respondents", "likert", "categories"))
+    took_part, answers, free_text, changes = (
+        drawn[k] for k in ("took_part", "answers", "free_text", "changes")
+    )
+    item_id, question, _label, _options = P.WAVE2_QUESTION
+    frame = S.export_frame(respondents, likert, categories, free_text, extra={question: took_part})
+    export, defects = S.inject_defects(rng, frame)
+    by_id = {a.id: a for a in answers}
+    truth_answers = free_text.assign(
+        substantive=free_text["answer_id"] != "",
+        themes=answer_themes(free_text["answer_id"], answers),
+        lang=[by_id[i].lang if i else "" for i in free_text["answer_id"]],
+    ).drop(columns="text")
+    pii = [
+        (
+            pii_kind(v),
+            v,
+            int(free_text.loc[free_text["answer_id"] == a.id, "respondent_id"].iloc[0]),
+            a.question,
+        )
+        for a in answers
+        for v in a.pii
+    ]
+    truth = {
+        "answers.csv": csv_bytes(truth_answers),
+        "respondents.csv": csv_bytes(
+            respondents[
+                ["respondent_id", "municipality", "size_band", "role", "span", "partial", "profile"]
+            ].assign(**{item_id: took_part})
+        ),
+        "needs_change.csv": csv_bytes(planted_change(changes)),
+        "defects.csv": csv_bytes(pd.DataFrame(defects)),
+    }
+    if not null:
+        truth["pii.csv"] = csv_bytes(
+            pd.DataFrame(pii, columns=["kind", "value", "respondent_id", "question"])
+        )
+        truth["theme_change.csv"] = csv_bytes(planted_theme_change(truth_answers))
+    return xlsx_bytes(export), truth
+
+
+def planted_theme_change(wave2: pd.DataFrame) -> pd.DataFrame:
+    """Every planted theme's share of the substantive answers in 2021 and in the second wave, and what was
+    planted (`P.WAVE2_THEMES`; the rest kept their 2021 share)."""
+    first = [a.themes for a in load_answers()]
+    second = [tuple(t.split(";")) for t in wave2.loc[wave2["substantive"], "themes"]]
+    themes = sorted({t for ts in first + second for t in ts if t})
+    return pd.DataFrame(
+        {
+            "theme": themes,
+            "share_2021": [sum(t in ts for ts in first) / len(first) for t in themes],
+            "share_2023": [sum(t in ts for ts in second) / len(second) for t in themes],
+            "planted": [P.WAVE2_THEMES.get(t, "") for t in themes],
+        }
+    )
+
+
 def write_sample(raw_dir: Path, truth_dir: Path, seed: int = SEED) -> dict[str, int]:
     raw, truth = build_sample(seed)
+    codebook = S.codebook_frame([(P.WAVE2_QUESTION[1], P.WAVE2_QUESTION[0], P.WAVE2_QUESTION[2])])
+    raw[f"survey/{P.WAVE2_CODEBOOK}"] = codebook.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    for null, export, folder in (
+        (False, P.WAVE2_EXPORT, "wave_2023"),
+        (True, P.WAVE2_NULL_EXPORT, "wave_2023_null"),
+    ):
+        content, wave_truth = build_second_wave(WAVE2_SEED + int(null), null)
+        raw[f"survey/{export}"] = content
+        truth.update({f"{folder}/{name}": data for name, data in wave_truth.items()})
     for folder, content in ((raw_dir, raw), (truth_dir, truth)):
         for rel, data in content.items():
             path = folder / rel

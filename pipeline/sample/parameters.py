@@ -212,3 +212,33 @@ N_RESPONDENTS = 252
 N_PARTIAL = 9
 SURVEY_START = "2021-05-10 08:00"
 SURVEY_DAYS = 39
+
+# ------------------------------------------------------------------ the second wave (spring 2023)
+# Other leaders answer the same questions two years later, plus one new question. Planted changes of the
+# latent means: (segment column, or "" for everyone; its value; area; dimension; shift).
+WAVE2_EXPORT = "medlemsundersokelse_2023.xlsx"
+WAVE2_NULL_EXPORT = "medlemsundersokelse_2023_uten_endring.xlsx"  # the same population: no change
+WAVE2_CODEBOOK = "codebook_2023.csv"
+WAVE2_START = "2023-05-08 08:00"
+WAVE2_FIRST_ID = 517803  # the survey tool's ids of the new survey (never the 2021 ids)
+WAVE2_SHIFTS: list[tuple[str, str, str, str, float]] = [
+    ("", "", "okonomi", "importance", 0.30),  # a need that grows: prices, rates and tighter budgets
+    ("", "", "okonomi", "competence", -0.45),
+    ("", "", "digital", "competence", 0.55),  # a need that falls: two years of digital work since 2021
+    ("role", "Stabsleder", "kommunikasjon", "importance", 0.60),  # one role only
+    ("role", "Stabsleder", "kommunikasjon", "competence", -0.70),
+]
+WAVE2_PLANTED = {  # area -> what was planted (ground truth)
+    "okonomi": "grows",
+    "digital": "falls",
+    "kommunikasjon": "grows for Stabsleder only",
+}
+WAVE2_THEMES = {"beredskap": "fades", "bosetting": "appears"}  # planted in the hand-written 2023 answers
+# the new question: (item id, question, label, [(answer, probability)])
+WAVE2_QUESTION = (
+    "deltatt",
+    "Har du deltatt i Osloregionens lederprogram?",
+    "Deltatt i lederprogrammet",
+    [("Ja", 0.18), ("Nei", 0.82)],
+)
+WAVE2_N_NON_ANSWERS = {"utfordringer": 6, "tema": 14, "annet": 30}

@@ -34,10 +34,12 @@ def competence_column(label: str) -> str:
     return f"{P.QUESTION_COMPETENCE} - {label}"
 
 
-def draw_respondents(rng: np.random.Generator, n: int) -> pd.DataFrame:
+def draw_respondents(
+    rng: np.random.Generator, n: int, start_at: str = P.SURVEY_START, first_id: int = 204311
+) -> pd.DataFrame:
     """Municipality (weighted by the square root of population), role (one kommunedirektør per
-    municipality where possible), span band, timestamps, and whether the respondent stopped after the
-    importance battery."""
+    municipality where possible), span band, timestamps from `start_at`, and whether the respondent
+    stopped after the importance battery."""
     names = [m[0] for m in P.MUNICIPALITIES]
     weights = np.sqrt([m[2] for m in P.MUNICIPALITIES])
     municipality = rng.choice(len(names), size=n, p=weights / weights.sum())
@@ -52,14 +54,14 @@ def draw_respondents(rng: np.random.Generator, n: int) -> pd.DataFrame:
             has_director.add(int(municipality[i]))
     span_centre = np.array([P.SPAN_BY_ROLE[role_names[r]] for r in roles])
     span = np.clip(span_centre + rng.choice([-1, 0, 0, 0, 1], size=n), 0, len(P.SPAN_BANDS) - 1)
-    start = datetime.strptime(P.SURVEY_START, "%Y-%m-%d %H:%M")
+    start = datetime.strptime(start_at, "%Y-%m-%d %H:%M")
     offsets = np.sort(rng.uniform(0, P.SURVEY_DAYS * 24 * 60, size=n))
     minutes = rng.integers(7, 31, size=n)
     started = [start + timedelta(minutes=float(o)) for o in offsets]
     partial = np.zeros(n, dtype=bool)
     n_partial = min(n, max(1, round(n * P.N_PARTIAL / P.N_RESPONDENTS)))
     partial[rng.choice(n, size=n_partial, replace=False)] = True
-    ids = 204311 + np.cumsum(rng.integers(1, 40, size=n))
+    ids = first_id + np.cumsum(rng.integers(1, 40, size=n))
     profile_names = sorted(P.PROFILE_AREAS)
     chances = [[P.PROFILE_BY_ROLE[role_names[r]][name] for name in profile_names] for r in roles]
     profiles = [profile_names[rng.choice(len(profile_names), p=p)] for p in chances]
@@ -84,8 +86,14 @@ def draw_respondents(rng: np.random.Generator, n: int) -> pd.DataFrame:
     )
 
 
-def latent_means(respondents: pd.DataFrame) -> dict[tuple[str, str], np.ndarray]:
-    """(area, dimension) -> the latent mean of every respondent (area mean plus segment shifts)."""
+Shift = tuple[str, str, str, str, float]  # (segment column or "" for all, value, area, dimension, shift)
+
+
+def latent_means(
+    respondents: pd.DataFrame, changes: list[Shift] | tuple = ()
+) -> dict[tuple[str, str], np.ndarray]:
+    """(area, dimension) -> the latent mean of every respondent (area mean plus segment shifts, plus a later
+    wave's planted `changes`)."""
     out = {}
     for area, _label, imp, comp in P.AREAS:
         for dim, base in (("importance", imp), ("competence", comp)):
@@ -96,16 +104,21 @@ def latent_means(respondents: pd.DataFrame) -> dict[tuple[str, str], np.ndarray]
             for profile, s_area, s_dim, shift in P.PROFILE_SHIFTS:
                 if s_area == area and s_dim == dim:
                     mean = mean + shift * (respondents["profile"].to_numpy() == profile)
+            for column, value, s_area, s_dim, shift in changes:
+                if s_area == area and s_dim == dim:
+                    mean = mean + shift * (respondents[column].to_numpy() == value if column else 1.0)
             out[(area, dim)] = mean
     return out
 
 
-def draw_likert(rng: np.random.Generator, respondents: pd.DataFrame) -> dict[tuple[str, str], np.ndarray]:
+def draw_likert(
+    rng: np.random.Generator, respondents: pd.DataFrame, changes: list[Shift] | tuple = ()
+) -> dict[tuple[str, str], np.ndarray]:
     """(area, dimension) -> answer codes 1..5, 0 for 'Vet ikke', -1 for blank (vectorised)."""
     n = len(respondents)
     tendency = rng.normal(0, P.RESPONDENT_SD, size=n)
     out = {}
-    for (area, dim), mean in latent_means(respondents).items():
+    for (area, dim), mean in latent_means(respondents, changes).items():
         latent = mean + tendency + rng.normal(0, P.ITEM_SD, size=n)
         codes = np.clip(np.rint(latent), 1, 5).astype(int)
         u = rng.uniform(size=n)
@@ -126,8 +139,9 @@ def expected_answer(mean: np.ndarray | float) -> np.ndarray:
     return (np.arange(1, 6)[:, None] * probs).sum(axis=0).reshape(mean.shape)
 
 
-def population_needs() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Planted population means per area (overall and by segment) and the planted Borich MWDS ranking.
+def population_needs(changes: list[Shift] | tuple = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Planted population means per area (overall and by segment) and the planted Borich MWDS ranking (of a
+    later wave with its planted `changes`).
 
     The population is the sampling design: municipalities weighted by sqrt(population), roles by their shares.
     By linearity the mean discrepancy is E[I] - E[C], so MWDS = (E[I] - E[C]) * E[I]."""
@@ -153,7 +167,7 @@ def population_needs() -> tuple[pd.DataFrame, pd.DataFrame]:
     cells["p"] = cells["role_p"] * cells["band_p"] * cells["profile_p"]
     cells["p"] /= cells["p"].sum()
     rows = []
-    for (area, dim), mean in latent_means(cells.assign(partial=False)).items():
+    for (area, dim), mean in latent_means(cells.assign(partial=False), changes).items():
         expected = expected_answer(mean)
         rows.append(("all", "all", area, dim, float((expected * cells["p"]).sum())))
         for column in ("role", "size_band"):
@@ -242,8 +256,10 @@ def export_frame(
     likert: dict[tuple[str, str], np.ndarray],
     categories: dict[str, list[str]],
     free_text: pd.DataFrame,
+    extra: dict[str, list[object]] | None = None,
 ) -> pd.DataFrame:
-    """The export table with the survey tool's headers (full question texts, 'Question - Item' batteries)."""
+    """The export table with the survey tool's headers (full question texts, 'Question - Item' batteries);
+    `extra` (question text -> answers) are questions a later wave added, after the span question."""
     n = len(respondents)
     partial = respondents["partial"].to_numpy()
     cols: dict[str, list[object]] = {
@@ -253,6 +269,7 @@ def export_frame(
         "Kommune": respondents["municipality"].tolist(),
         "Hva er din rolle?": respondents["role"].tolist(),
         "Hvor mange medarbeidere har du personalansvar for?": respondents["span"].tolist(),
+        **(extra or {}),
     }
     questions = {q[0]: q[1] for q in P.CATEGORY_QUESTIONS}
     for item_id in ("knows_osr", "covid_impact", "digital_after", "economy_outlook"):
@@ -342,8 +359,9 @@ def inject_defects(
     return out, defects
 
 
-def codebook_frame() -> pd.DataFrame:
-    """The codebook of the sample export (what a human would write, or review from the draft)."""
+def codebook_frame(extra: list[tuple[str, str, str]] = ()) -> pd.DataFrame:
+    """The codebook of the sample export (what a human would write, or review from the draft); `extra`
+    (question, item id, label): category questions a later wave added, after the span question."""
     rows = [
         ("Respondent-ID", "respondent_id", "respondent_id", "", "", "", "", ""),
         ("Startet", "started_at", "timestamp", "", "", "", "", "Startet"),
@@ -360,6 +378,7 @@ def codebook_frame() -> pd.DataFrame:
             "",
             "Personalansvar",
         ),
+        *((question, item_id, "category", "", "", "", "", label) for question, item_id, label in extra),
     ]
     labels = {
         "knows_osr": "Kjennskap til Osloregionen",

@@ -25,6 +25,7 @@ from pipeline.themes.embedding_cache import Meaning, embed_corpus
 from pipeline.themes.guided import doc_topics
 from pipeline.themes.model import MIN_DOCUMENTS, fit_rows
 from pipeline.themes.prevalence import attribute_effects, prevalence_table, respondent_theme_matrix
+from pipeline.themes.waves import themes_over_time
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,9 @@ class ThemeOutputs(StageOutputs):
     theme_effects: pd.DataFrame
     theme_diagnostics: dict
     counts: dict[str, int]  # for the run manifest
+    theme_change: pd.DataFrame | None = None  # with a previous wave: themes of both waves, share per wave
+    topic_change: pd.DataFrame | None = None  # ... and the catalogue topics' free-text evidence per wave
+    term_change: pd.DataFrame | None = None  # ... and the words used clearly more or less than before
 
 
 def build(
@@ -55,8 +59,10 @@ def build(
     review: ReviewReader | None = None,
     embed: Embedder | None = None,
     progress: bool = False,
+    previous_free_text: pd.DataFrame | None = None,
 ) -> ThemeOutputs:
-    """Themes of the free text and the informants' passages, mapped onto the catalogue."""
+    """Themes of the free text and the informants' passages, mapped onto the catalogue. With a previous
+    wave's free text: themes of both waves' answers together and their share per wave (`waves`)."""
     settings = programme.themes
     docs, non_answers = collect_documents(free_text, turns)
     if len(docs) < MIN_DOCUMENTS:
@@ -69,11 +75,13 @@ def build(
     texts = docs["text"].tolist()
     rows = fit_rows(len(docs), seed=settings.seed)  # a large corpus: the fitted subset only
     topic_texts = [topic_text(t) for t in programme.topics]
-    meaning = (
-        embed(texts, topic_texts, rows)
-        if embed is not None
-        else embed_corpus(settings.embeddings, programme.path, texts, topic_texts, rows=rows)
-    )
+
+    def meaning_of(texts: list[str], rows: np.ndarray) -> Meaning:
+        if embed is not None:
+            return embed(texts, topic_texts, rows)
+        return embed_corpus(settings.embeddings, programme.path, texts, topic_texts, rows=rows)
+
+    meaning = meaning_of(texts, rows)
     found = discover_themes(
         docs,
         programme.topics,
@@ -137,7 +145,33 @@ def build(
         else None,
         "unsupported_topics": list(found.unsupported),
     }
+    over_time = None
+    if previous_free_text is not None:
+        earlier, _ = collect_documents(previous_free_text, turns.iloc[:0])
+        both = pd.concat([earlier, docs.loc[docs["source"] == "survey"]], ignore_index=True)
+        both["doc_id"] = [f"w{i:06d}" for i in range(len(both))]
+        wave = np.array(["previous"] * len(earlier) + ["current"] * (len(both) - len(earlier)))
+        joint = meaning_of(both["text"].tolist(), fit_rows(len(both), seed=settings.seed))
+        over_time = themes_over_time(
+            both,
+            wave,
+            programme.topics,
+            settings,
+            resamples=programme.needs.bootstrap,
+            confidence=programme.needs.confidence,
+            embeddings=joint.documents,
+            topic_embeddings=joint.topics,
+        )
+        diagnostics["waves"] = {"writers": over_time.writers, "themes": len(over_time.themes)}
+        log.info(
+            "themes over two waves: %d themes, %d clear changes",
+            len(over_time.themes),
+            int(over_time.themes["clear"].sum()),
+        )
     return ThemeOutputs(
+        theme_change=over_time.themes if over_time else None,
+        topic_change=over_time.topics if over_time else None,
+        term_change=over_time.terms if over_time else None,
         themes=table,
         doc_themes=doc_themes,
         doc_topics=doc_topics(docs, topic_ids, mapping.scores, mapping.assigned),
