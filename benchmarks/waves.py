@@ -146,10 +146,11 @@ def shipped_wave(config_2023: Path) -> str:
     )
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp))
-        for stage in ("ingest", "needs"):
+        for stage in ("ingest", "needs", "themes"):
             run_stage(stage, programme, store)
         out = store.read("needs_change").set_index("area")
         cells = store.read("needs_change_segments").set_index(["segment_type", "segment", "area"])
+        joint, then = store.read("theme_change"), store.read("current_theme_change")
     rows = []
     for row in planted.loc[planted["planted"] != ""].itertuples(index=False):
         if row.segment_type == "all" and "only" not in row.planted:
@@ -178,6 +179,27 @@ def shipped_wave(config_2023: Path) -> str:
             "",
             f"Areas with nothing planted flagged: {int(others['clear'].sum())} of {len(others)} "
             f"({', '.join(others.index[others['clear']]) or 'none'}).",
+            "",
+            "The same run's themes stage (the reports' numbers; the run's own themes include the interview "
+            "passages): joint themes with a clear change: "
+            + (
+                "; ".join(
+                    f"{r.name} {r.share_previous:.0%} → {r.share_current:.0%}"
+                    for r in joint.loc[joint["clear"]].itertuples(index=False)
+                )
+                or "none"
+            )
+            + f" (of {len(joint)}). New needs of the 2023 survey and whether each is new since 2021: "
+            + (
+                "; ".join(
+                    f"{r.name}: {r.neighbours_current:.0%} of its neighbours from 2023 against "
+                    f"{r.base_current:.0%} of all, p = {r.p_value:.3f}, "
+                    f"{'new' if r.new_since_previous else 'not new'}"
+                    for r in then.loc[then["emerging"]].itertuples(index=False)
+                )
+                or "none"
+            )
+            + ".",
         ]
     )
 
@@ -225,10 +247,10 @@ def first_wave_docs() -> tuple[pd.DataFrame, list[tuple[str, ...]]]:
 
 def themes_rules(config: Path, n_null: int = 5) -> str:
     """Planted theme changes on the shipped answers, and false alarms on null waves."""
-    from pipeline.themes.discover import topic_text
+    from pipeline.themes.discover import discover_themes, topic_text
     from pipeline.themes.embedding_cache import embed_corpus
     from pipeline.themes.model import fit_rows
-    from pipeline.themes.waves import themes_over_time
+    from pipeline.themes.waves import current_themes_then, themes_over_time
 
     programme = load_programme(config)
     before, before_planted = first_wave_docs()
@@ -250,7 +272,32 @@ def themes_rules(config: Path, n_null: int = 5) -> str:
         found = themes_over_time(
             docs, wave, programme.topics, programme.themes, 1000, 0.9, meaning.documents, meaning.topics
         )
-        return found, before_planted + after_planted
+        # the run's own themes (this survey's answers alone), and whether each new need is new since then
+        alone = discover_themes(
+            after,
+            programme.topics,
+            programme.themes,
+            after["respondent_id"].nunique(),
+            embeddings=meaning.documents[len(before) :],
+            topic_embeddings=meaning.topics,
+        )
+        then = current_themes_then(
+            alone.table,
+            np.asarray(alone.table["theme_id"])[alone.model.labels_],
+            found.features,
+            wave,
+            found.fitted,
+            found.neighbours,
+            1000,
+            programme.themes.seed,
+            0.9,
+        )
+        own = {
+            tid: pd.Series([t for i in np.flatnonzero(alone.model.labels_ == k) for t in after_planted[i]])
+            for k, tid in enumerate(alone.table["theme_id"])
+        }
+        mostly_new = {t: (v.value_counts().index[0] if len(v) else "") for t, v in own.items()}
+        return found, before_planted + after_planted, then.assign(mostly=then["theme_id"].map(mostly_new))
 
     def plurality(found, planted) -> dict[str, str]:
         """Each found theme -> the planted theme most of its documents carry ('' for none)."""
@@ -261,7 +308,7 @@ def themes_rules(config: Path, n_null: int = 5) -> str:
         return out
 
     started = time.perf_counter()
-    shipped, planted = compare(G.WAVE2_SEED, False)
+    shipped, planted, then = compare(G.WAVE2_SEED, False)
     seconds = time.perf_counter() - started
     table = shipped.themes
     mostly = plurality(shipped, planted)
@@ -292,6 +339,21 @@ def themes_rules(config: Path, n_null: int = 5) -> str:
             f"| {row.name} | {row.share_previous:.0%} → {row.share_current:.0%} | "
             f"{'yes' if row.clear else 'no'} | {mostly[row.theme_id] or '–'} |"
         )
+    flagged = then.loc[then["new_since_previous"]]
+    lines += [
+        "",
+        "This survey's own themes judged new needs by the usual rules, and whether each is new since the "
+        "previous survey (neighbours test, one-sided 5 %): "
+        + "; ".join(
+            f"{r.name} (answers mostly {r.mostly or '–'}): {r.neighbours_current:.0%} of its neighbours from "
+            f"2023 against {r.base_current:.0%} of all, p = {r.p_value:.3f}, "
+            f"{'new since 2021' if r.new_since_previous else 'not new'}"
+            for r in then.loc[then["emerging"]].itertuples(index=False)
+        )
+        + f". The planted new subject (bosetting) found as new: "
+        f"{'yes' if (flagged['mostly'] == 'bosetting').any() else 'no'}; other themes called new: "
+        f"{int((flagged['mostly'] != 'bosetting').sum())}.",
+    ]
     terms = shipped.terms
     lines += [
         "",
@@ -299,15 +361,17 @@ def themes_rules(config: Path, n_null: int = 5) -> str:
         + (", ".join(f"{r.term} ({r.direction})" for r in terms.itertuples(index=False)) or "none")
         + ".",
     ]
-    null_share, null_terms = [], []
+    null_share, null_terms, null_new = [], [], []
     for k in range(n_null):
-        found, _ = compare(5000 + k, True)
+        found, _, then = compare(5000 + k, True)
         null_share.append(found.themes["clear"].mean())
         null_terms.append(len(found.terms))
+        null_new.append(f"{int(then['new_since_previous'].sum())} of {int(then['emerging'].sum())}")
     lines.append(
-        f"\nNull waves (2021 population and answers drawn again, {n_null} draws): themes flagged "
+        f"\nNull waves (2021 population and answers drawn again, {n_null} draws): joint themes flagged "
         f"{np.mean(null_share):.1%} on average (worst draw {np.max(null_share):.0%}); words flagged per "
-        f"draw: {', '.join(str(t) for t in null_terms)}."
+        f"draw: {', '.join(str(t) for t in null_terms)}; new needs called new since 2021 per draw: "
+        f"{', '.join(null_new)}."
     )
     return "\n".join(lines)
 

@@ -97,6 +97,7 @@ DATASETS: dict[str, tuple[str, str]] = {
     "theme_change": ("data/processed", "theme_change.parquet"),
     "topic_change": ("data/processed", "topic_change.parquet"),
     "term_change": ("data/processed", "term_change.parquet"),
+    "current_theme_change": ("data/processed", "current_theme_change.parquet"),
     "needs": ("data/processed", "needs.parquet"),
     "needs_segments": ("data/processed", "needs_segments.parquet"),
     "preferences": ("data/processed", "preferences.parquet"),
@@ -144,6 +145,7 @@ WITH_PREVIOUS_WAVE = frozenset(
         "theme_change",
         "topic_change",
         "term_change",
+        "current_theme_change",
     }
 )
 # which stage writes which dataset, so a missing input can name the command that makes it
@@ -163,6 +165,7 @@ PRODUCED_BY = {
     "theme_change": "themes",
     "topic_change": "themes",
     "term_change": "themes",
+    "current_theme_change": "themes",
     "needs": "needs",
     "needs_segments": "needs",
     "preferences": "needs",

@@ -297,3 +297,69 @@ def test_resampling_each_area_by_its_answer_pairs_matches_resampling_respondents
     by_pairs, by_people = area_bootstrap(m, 4000, seed=1), bootstrap_mwds(m, 4000, seed=2)
     assert np.allclose(by_pairs.mean(axis=0), by_people.mean(axis=0), atol=0.05)
     assert np.allclose(by_pairs.std(axis=0), by_people.std(axis=0), rtol=0.08)
+
+
+def test_a_theme_share_that_grew_is_clear_and_equal_shares_are_not() -> None:
+    from pipeline.themes.waves import share_change
+
+    rng = np.random.default_rng(4)
+    before = (rng.uniform(size=(240, 3)) < [0.10, 0.20, 0.15]).astype(float)
+    after = (rng.uniform(size=(120, 3)) < [0.30, 0.20, 0.02]).astype(float)
+    out = share_change([before, after], 2000, seed=1, confidence=0.9)
+    assert out.loc[0, "clear"] and out.loc[0, "change_lo"] > 0  # grew
+    assert out.loc[2, "clear"] and out.loc[2, "change_hi"] < 0  # faded
+    assert np.allclose(out["change"], out["share_current"] - out["share_previous"])
+    assert (out["n_previous"] == before.sum(axis=0)).all() and (out["n_current"] == after.sum(axis=0)).all()
+
+
+def test_words_used_only_in_the_new_survey_are_found_and_steady_words_are_not() -> None:
+    from pipeline.themes.waves import changed_terms
+
+    rng = np.random.default_rng(8)
+    steady = [
+        "rekruttering av sykepleiere",
+        "digitalisering av tjenestene",
+        "omstilling og kutt i budsjettet",
+    ]
+    old = [steady[i % 3] for i in range(300)]
+    new = [steady[i % 3] for i in range(150)] + ["bosetting av flyktninger og norskopplæring"] * 20
+    wave = np.array(["previous"] * len(old) + ["current"] * len(new))
+    found = changed_terms(old + new, wave, fdr=0.1)
+    assert {"flyktninger", "bosetting"} <= set(found.loc[found["direction"] == "more", "term"])
+    assert not found["term"].str.contains("sykepleier|digitalisering|omstilling").any()
+    shuffled = rng.permutation(wave)  # the same answers, waves at random: nothing stands out
+    assert changed_terms(old + new, shuffled, fdr=0.1).empty
+
+
+def test_a_theme_surrounded_by_this_surveys_answers_is_new_and_a_shared_one_is_not() -> None:
+    """Three groups of answers in a plane: one in both surveys, one in both, one only in the new survey."""
+    from sklearn.preprocessing import normalize
+
+    from pipeline.themes.waves import current_themes_then
+
+    rng = np.random.default_rng(12)
+    centres = {"A": (1.0, 0.0, 0.0), "B": (0.0, 1.0, 0.0), "C": (0.0, 0.0, 1.0)}
+
+    def answers(centre: str, n: int) -> np.ndarray:
+        return np.array(centres[centre]) + rng.normal(0, 0.25, size=(n, 3))
+
+    old = np.vstack([answers("A", 80), answers("B", 80)])
+    new = np.vstack([answers("A", 40), answers("B", 40), answers("C", 25)])
+    features = normalize(np.vstack([old, new]))
+    wave = np.array(["previous"] * len(old) + ["current"] * len(new))
+    table = pd.DataFrame(
+        {
+            "theme_id": ["T01", "T02", "T03"],
+            "name": ["a", "b", "c"],
+            "label": ["a", "b", "c"],
+            "emerging": [True, True, True],
+            "emerging_reason": ["", "", ""],
+        }
+    )
+    theme_of_current = np.array(["T01"] * 40 + ["T02"] * 40 + ["T03"] * 25)
+    out = current_themes_then(
+        table, theme_of_current, features, wave, np.arange(len(wave)), 10, 500, seed=1, confidence=0.9
+    ).set_index("theme_id")
+    assert out.loc["T03", "new_since_previous"] and out.loc["T03", "neighbours_current"] > 0.8
+    assert not out.loc["T01", "new_since_previous"] and not out.loc["T02", "new_since_previous"]
+    assert np.isclose(out["base_current"].iloc[0], len(new) / len(wave))

@@ -121,6 +121,15 @@ def test_the_themes_report_and_the_workbook_carry_the_same_rows(wave_run: Path) 
     for row in change.loc[change["clear"]].itertuples(index=False):
         said = f"fra {format_percent(row.share_previous)} til {format_percent(row.share_current)}"
         assert said in text
+    then = run.tables["current_theme_change"]
+    emerging = then.loc[then["emerging"] & (then["n_answers"] > 0)]
+    assert len(emerging)  # the run's new needs are each checked against the previous survey
+    for row in emerging.itertuples(index=False):
+        said = f"er {format_percent(row.neighbours_current)} fra denne undersøkelsen, mot " + format_percent(
+            row.base_current
+        )
+        assert said in text
+        assert ("er nytt siden sist" in text) >= bool(row.new_since_previous)
     book = load_workbook(wave_run / "reports" / "programplan.xlsx")
     needs = list(book["Endringer i behov"].iter_rows(min_row=2, values_only=True))
     assert [r[0] for r in needs] == run.tables["needs_change"]["area_label"].tolist()
@@ -135,25 +144,38 @@ def test_the_board_paper_and_landing_page_tell_what_the_plan_does_with_a_change(
     from pipeline.deliver import findings
     from pipeline.present import load_run
 
+    from pipeline.deliver.board import asked_sessions
+
     run = load_run(wave_run)
     lines = findings.changes_lines(run)
-    assert lines and "Forrige medlemsundersøkelse" in lines[0]
+    asked = asked_sessions(run, int(run.tables["plan"].loc[lambda d: d["chosen"], "n_sessions"].iloc[0]))
+    board_lines = findings.changes_lines(run, asked)
+    change = run.tables["needs_change"]
+    waves = run.needs_summary["waves"]
+    assert waves["previous"] >= change["n_previous"].max() and waves["current"] >= change["n_current"].max()
+    assert lines and f"I forrige medlemsundersøkelse svarte {waves['previous']} ledere" in lines[0]
+    assert f"i denne {waves['current']}." in lines[0]
     paper = "\n".join(p.text for p in Document(wave_run / "reports" / "styresak.docx").paragraphs)
     landing = visible_text(wave_run / "reports" / "index.html")
     for line in lines:
-        assert line in paper and line in landing
-    chosen = set(run.tables["plan"].loc[lambda d: d["chosen"], "title"])
+        assert line in landing
+    for line in board_lines:
+        assert line in paper
+    plan = run.tables["plan"]
+    chosen = set(plan.loc[plan["chosen"], "title"])
+    asked_titles = set(plan.loc[plan["n_sessions"] == asked, "title"]) if asked else chosen
     titles = {t.title for t in run.programme.topics}
     checked = 0
-    for sentence in (s for line in lines for s in re.split(r"(?<=\.) ", line)):
-        for title in re.findall(r"«([^»]+)»", sentence):
-            if title not in titles:
-                continue  # a theme's name, not a programme topic
-            if sentence.endswith("men er ikke med i forslaget."):
-                assert title not in chosen, title
-            elif sentence.endswith("er med i forslaget."):
-                assert title in chosen, title
-            checked += 1
+    for said, plan_titles in ((lines, chosen), (board_lines, asked_titles)):
+        for sentence in (s for line in said for s in re.split(r"(?<=\.) ", line)):
+            for title in re.findall(r"«([^»]+)»", sentence):
+                if title not in titles:
+                    continue  # a theme's name, not a programme topic
+                if re.search(r"men er ikke med i forslaget( med \w+ samlinger)?\.$", sentence):
+                    assert title not in plan_titles, title
+                elif re.search(r"er med i forslaget( med \w+ samlinger)?\.$", sentence):
+                    assert title in plan_titles, title
+                checked += 1
     assert checked
 
 

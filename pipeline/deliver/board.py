@@ -124,6 +124,17 @@ def resolution(run: Run, gatherings: int) -> list[str]:
     return decisions
 
 
+def asked_sessions(run: Run, gatherings: int) -> int | None:
+    """The number of gatherings the decisions ask for when the economics support another number than the
+    plan's (`resolution`), else None: the plan's own."""
+    from pipeline.present import economics
+
+    if not economics.configured(run):
+        return None
+    supported = economics.supported_sessions(run)
+    return supported if supported is not None and supported != gatherings else None
+
+
 def spare_topics(run: Run) -> int:
     """How many catalogue topics the chosen plan leaves out: what a weak slot could take instead."""
     plan = run.tables["plan"].loc[lambda d: d["chosen"]]
@@ -244,6 +255,12 @@ def board_paper(
         "Smart Innovation Norway. For å treffe det lederne faktisk trenger, ble medlemmene spurt i en "
         "undersøkelse, og et utvalg toppledere ble intervjuet. Saken oppsummerer hva de svarte, og legger "
         "fram et forslag til program."
+        + (
+            " Medlemmene er spurt for andre gang, og saken viser også hva som har endret seg siden forrige "
+            "undersøkelse."
+            if run.tables.get("needs_change") is not None
+            else ""
+        )
     )
 
     doc.add_heading("Kunnskapsgrunnlag", level=1)
@@ -252,7 +269,7 @@ def board_paper(
     doc.add_heading("De største behovene", level=2)
     for line in findings.top_needs(run):
         doc.add_paragraph(line, style="List Bullet")
-    changes = findings.changes_lines(run)
+    changes = findings.changes_lines(run, asked_sessions(run, len(gatherings)))
     if changes:
         doc.add_heading("Endringer siden forrige undersøkelse", level=2)
         doc.add_paragraph(changes[0])

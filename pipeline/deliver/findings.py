@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.present.base import Run, format_percent, theme_share_base, too_few_needs
-from pipeline.text import capitalised, count_words, format_number, listed
+from pipeline.text import capitalised, count_words, format_number, listed, number_word
 
 
 @dataclass(frozen=True)
@@ -214,21 +214,28 @@ def economics_section(run: Run) -> list[tuple[str, list[str]]]:
     return [("Økonomi", lines)] if lines else []
 
 
-def changes_lines(run: Run) -> list[str]:
+def changes_lines(run: Run, sessions: int | None = None) -> list[str]:
     """What changed since the previous member survey, and what it means for the proposed programme: the
     clear changes in need with the catalogue topics built on the area and whether the plan has them, then
-    the clear changes in what leaders write about. Empty without a previous survey."""
+    the clear changes in what leaders write about and the new needs that are new since then. `sessions`:
+    the plan with that many gatherings (the one the board is asked for), else the chosen plan. Empty
+    without a previous survey."""
     from pipeline.present import waves
 
     if not waves.has_previous(run):
         return []
     change = run.tables["needs_change"]
     plan = run.tables["plan"]
-    chosen = set(plan.loc[plan["chosen"], "topic_id"])
-    before, now = int(change["n_previous"].max()), int(change["n_current"].max())
+    if sessions is None or plan.loc[plan["chosen"], "n_sessions"].eq(sessions).all():
+        chosen, proposal = set(plan.loc[plan["chosen"], "topic_id"]), "forslaget"
+    else:
+        chosen = set(plan.loc[plan["n_sessions"] == sessions, "topic_id"])
+        proposal = f"forslaget med {number_word(sessions)} samlinger"
+    before, now = waves.answered(run)
     lines = [
-        f"Forrige medlemsundersøkelse hadde svar fra {format_number(before)} ledere, denne fra "
-        f"{format_number(now)}. Det er ikke de samme lederne, så endringene er forskjeller mellom to grupper."
+        f"I forrige medlemsundersøkelse svarte {format_number(before)} ledere på spørsmålene om "
+        f"lederområdene, i denne {format_number(now)}. Det er ikke de samme lederne, så endringene er "
+        "forskjeller mellom to grupper."
         + waves.chance_line(len(change), run.needs_summary.get("confidence", 0.9))
     ]
     clear = change.loc[change["clear"]].sort_values("mwds_change", ascending=False)
@@ -239,9 +246,9 @@ def changes_lines(run: Run) -> list[str]:
         outside = [f"«{t.title}»" for t in linked if t.id not in chosen]
         said = []
         if in_plan:
-            said.append(f"{listed(in_plan)} bygger på dette området og er med i forslaget.")
+            said.append(f"{listed(in_plan)} bygger på dette området og er med i {proposal}.")
         if outside:
-            said.append(f"{listed(outside)} bygger på dette området, men er ikke med i forslaget.")
+            said.append(f"{listed(outside)} bygger på dette området, men er ikke med i {proposal}.")
         if not linked:
             said.append("Ingen programtemaer i katalogen bygger på dette området.")
         lines.append(
@@ -256,4 +263,5 @@ def changes_lines(run: Run) -> list[str]:
         else f"Ingen tydelig endring i behovet på noen av de {format_number(rest)} lederområdene."
     )
     lines += [line for line in waves.theme_lines(run) if not line.startswith("Ingen tydelig")]
+    lines += [line for line in waves.new_theme_lines(run) if "er nytt siden sist" in line]
     return lines

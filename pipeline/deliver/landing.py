@@ -73,7 +73,9 @@ def landing_page(run: Run, name: str, weights: dict[str, float], documents: list
         f"<h1>{esc(name)}</h1>",
         "<p>Hva lederne i medlemskommunene trenger, og et forslag til program med "
         f"{number_word(len(gatherings))} samlinger. Tallene bygger på "
-        "medlemsundersøkelsen og dybdeintervjuene.</p>",
+        "medlemsundersøkelsen og dybdeintervjuene"
+        + (", sammenlignet med forrige undersøkelse" if findings.changes_lines(run) else "")
+        + ".</p>",
         "<h2>De største behovene</h2>",
         items(findings.top_needs(run)),
         *(

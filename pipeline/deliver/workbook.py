@@ -181,6 +181,9 @@ def new_needs_frame(run: Run) -> pd.DataFrame:
     )
 
 
+LOWER, UPPER = "Endring, nedre grense", "Endring, øvre grense"  # of the change's interval
+
+
 def needs_change_frame(run: Run) -> pd.DataFrame:
     """The 'Endringer i behov' sheet: each leadership area in both surveys."""
     t = run.tables["needs_change"]
@@ -192,8 +195,8 @@ def needs_change_frame(run: Run) -> pd.DataFrame:
             "Borich-skår forrige": t["mwds_previous"],
             "Borich-skår nå": t["mwds_current"],
             "Endring": t["mwds_change"],
-            "Endring, fra": t["mwds_change_lo"],
-            "Endring, til": t["mwds_change_hi"],
+            LOWER: t["mwds_change_lo"],
+            UPPER: t["mwds_change_hi"],
             "Tydelig endring": t["clear"].map({True: "Ja", False: "Nei"}),
             "Rang forrige": t["rank_previous"].astype(int),
             "Rang nå": t["rank_current"].astype(int),
@@ -212,8 +215,8 @@ def theme_change_frame(run: Run) -> pd.DataFrame:
             "Andel forrige": t["share_previous"],
             "Andel nå": t["share_current"],
             "Endring (prosentpoeng)": (100 * t["change"]).round(0),
-            "Endring, fra": (100 * t["change_lo"]).round(0),
-            "Endring, til": (100 * t["change_hi"]).round(0),
+            LOWER: (100 * t["change_lo"]).round(0),
+            UPPER: (100 * t["change_hi"]).round(0),
             "Tydelig endring": t["clear"].map({True: "Ja", False: "Nei"}),
             "Programtema": t["topic_title"].fillna("– (ingen)"),
         }
@@ -357,7 +360,8 @@ def write_workbook(run: Run, path: Path, extra: list[tuple[str, pd.DataFrame, di
         },
     )
     if run.tables.get("needs_change") is not None:  # a previous survey: what changed since then
-        decimals = ("Borich-skår forrige", "Borich-skår nå", "Endring", "Endring, fra", "Endring, til")
+        decimals = ("Borich-skår forrige", "Borich-skår nå", "Endring")
+        decimals += (LOWER, UPPER)
         sheet_from_frame(
             wb,
             "Endringer i behov",

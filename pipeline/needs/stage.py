@@ -101,6 +101,10 @@ def build(
         change = needs_change(
             previous_likert, likert, items, settings.bootstrap, settings.seed, settings.confidence
         )
+        summary["waves"] = {  # leaders who answered at least one compared item, per survey
+            name: int(w.loc[w["item_id"].isin(items) & w["value"].notna(), "respondent_id"].nunique())
+            for name, w in (("previous", previous_likert), ("current", likert))
+        }
         if previous_respondents is not None:
             by_segment_change = needs_change_by_segment(
                 previous_likert,

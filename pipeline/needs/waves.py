@@ -174,9 +174,9 @@ def needs_change_by_segment(
 ) -> pd.DataFrame:
     """`needs_change` within each segment both waves have (e.g. {'role': 'role', 'size_band': 'size_band'};
     a segment type only one wave asks about is skipped). The small-cell rule holds in both waves: a cell is
-    suppressed when either wave has fewer than `min_cell` respondents in it (`n_min`), and a second cell of
-    the same breakdown and area when one alone could be recovered from the total. The respondents' rare
-    answers should already read "Annet" (`privacy.group_rare_columns`).
+    suppressed when either wave has fewer than `min_cell` leaders who answered the area (`n_min`), and a
+    second cell of the same breakdown and area when one alone could be recovered from the total. The
+    respondents' rare answers should already read "Annet" (`privacy.group_rare_columns`).
 
     Many segments times many areas find some changes by chance: a cell's change is `clear` only when it
     holds at a false discovery rate of 1 - `confidence` over all shown cells (Benjamini–Hochberg on the
@@ -192,14 +192,12 @@ def needs_change_by_segment(
             for wave, by_id in zip((previous, current), ids, strict=True):
                 members = set(by_id.index[by_id.astype(str) == value])
                 waves.append(wave.loc[wave["respondent_id"].isin(members)])
-            n = min(w["respondent_id"].nunique() for w in waves)
-            if n == 0:
+            if min(w["respondent_id"].nunique() for w in waves) == 0:
                 continue
-            if n < min_cell:  # too few to estimate anything worth showing: the numbers are blanked below
-                table = needs_change(*waves, items, max(resamples // 10, 20), seed, confidence)
-            else:
-                table = needs_change(*waves, items, resamples, seed, confidence)
-            rows.append(table.assign(segment_type=segment_type, segment=value, n_min=n))
+            table = needs_change(*waves, items, resamples, seed, confidence)
+            # the leaders who answered this area in the smaller of the two waves: the cell's size
+            n_min = np.minimum(table["n_previous"], table["n_current"])
+            rows.append(table.assign(segment_type=segment_type, segment=value, n_min=n_min))
     if not rows:
         return pd.DataFrame(columns=SEGMENT_CHANGE_COLUMNS)
     table = pd.concat(rows, ignore_index=True)

@@ -86,6 +86,7 @@ def load_run(workdir: str | Path) -> Run:
             "theme_change",
             "topic_change",
             "term_change",
+            "current_theme_change",
         ):
             tables[name] = store.read(name)
     return Run(

@@ -10,7 +10,7 @@ import pandas as pd
 
 from pipeline.present.base import HTML, Run, bullets, format_number, format_percent, table
 from pipeline.present.themes import theme_names
-from pipeline.text import listed, number_word
+from pipeline.text import capitalised, count_words, listed, number_word
 
 HEADING = "Endringer siden forrige undersøkelse"
 SEGMENT_NAMES = {"role": "Rolle", "size_band": "Kommunestørrelse", "span": "Personalansvar"}
@@ -40,9 +40,14 @@ def change_interval(lo: float, hi: float, decimals: int = 1) -> str:
     return f"{signed(lo, decimals, bound=True)} til {signed(hi, decimals, bound=True)}"
 
 
-def points(value: float) -> str:
-    """A difference of two shares in percentage points (Norwegian: prosentpoeng)."""
-    return f"{signed(100 * value, 0)} prosentpoeng"
+def points(before: float, now: float) -> str:
+    """The difference of two shares in percentage points (prosentpoeng), as the two shares are shown: 15 %
+    and 2 % differ by 13 points on the page, whatever the decimals behind them."""
+
+    def shown(share: float) -> int:
+        return int(format_percent(share).split("\u202f")[0].replace("\u00a0", "").split(" ")[0])
+
+    return f"{signed(shown(now) - shown(before), 0)} prosentpoeng"
 
 
 def reason_text(reason: str) -> str:
@@ -53,17 +58,35 @@ def reason_text(reason: str) -> str:
     return REASONS.get(reason, reason)
 
 
-def waves_line(run: Run) -> str:
-    """Who answered each survey: the sizes the comparison rests on."""
+def answered(run: Run) -> tuple[int, int]:
+    """Leaders who answered at least one compared area, in the previous survey and in this one."""
+    waves = run.needs_summary.get("waves") or {}
     change = run.tables["needs_change"]
-    before, now = int(change["n_previous"].max()), int(change["n_current"].max())
     return (
-        f"Forrige undersøkelse hadde svar fra {format_number(before)} ledere, denne fra "
-        f"{format_number(now)}. Det er ikke de samme lederne som har svart, så en endring er forskjellen "
-        "mellom to grupper av ledere, "
-        "ikke hvordan den enkelte har endret seg. En endring kalles tydelig når usikkerhetsintervallet for "
-        f"endringen ({format_percent(run.needs_summary.get('confidence', 0.9))}) ligger helt over eller helt "
-        "under null." + chance_line(len(change), run.needs_summary.get("confidence", 0.9))
+        int(waves.get("previous", change["n_previous"].max())),
+        int(waves.get("current", change["n_current"].max())),
+    )
+
+
+def sizes_line(run: Run) -> str:
+    """Who answered each survey: the sizes the comparison rests on, and that they are other leaders."""
+    before, now = answered(run)
+    return (
+        f"I forrige undersøkelse svarte {format_number(before)} ledere på spørsmålene om lederområdene, i "
+        f"denne {format_number(now)} (hvert område har litt færre svar; se tabellen). Det er ikke de samme "
+        "lederne som har svart, så en endring er forskjellen mellom to grupper av ledere, ikke hvordan den "
+        "enkelte har endret seg."
+    )
+
+
+def waves_line(run: Run) -> str:
+    """The sizes, what 'tydelig' means, and how many areas chance alone would show as changed."""
+    confidence = run.needs_summary.get("confidence", 0.9)
+    return (
+        sizes_line(run)
+        + " Vi kaller en endring tydelig når den er så stor at den neppe skyldes tilfeldigheter: hele "
+        f"usikkerhetsintervallet ({format_percent(confidence)}) for endringen ligger over null, eller hele "
+        "under null." + chance_line(len(run.tables["needs_change"]), confidence)
     )
 
 
@@ -78,8 +101,30 @@ def chance_line(areas: int, confidence: float) -> str:
     )
 
 
+def why_line(row) -> str:
+    """What moved the score: how important the area is and how well equipped leaders feel, before and now
+    (averages on the 1–5 scales; described, not tested)."""
+
+    def moved(before: float, now: float, up: str, down: str, same: str) -> str:
+        b, n = format_number(before, 1), format_number(now, 1)
+        return f"{same} ({n})" if b == n else f"{up if now > before else down} ({b} før, {n} nå)"
+
+    importance = moved(
+        row.importance_previous, row.importance_current, "viktigere", "mindre viktig", "like viktig"
+    )
+    competence = moved(
+        row.competence_previous,
+        row.competence_current,
+        "bedre rustet",
+        "dårligere rustet",
+        "like godt rustet",
+    )
+    return f"Lederne vurderer området som {importance} og føler seg {competence}."
+
+
 def area_sentence(row, of: int) -> str:
-    """One clearly changed area: the direction, the scores with the interval of the change, the rank."""
+    """One clearly changed area: the direction, the scores with the interval of the change, the rank, and
+    what moved it."""
     way = "økt" if row.mwds_change > 0 else "gått ned"
     moved = (
         f"Området er nr. {int(row.rank_current)} av {of} nå, mot nr. {int(row.rank_previous)} sist."
@@ -89,7 +134,7 @@ def area_sentence(row, of: int) -> str:
     return (
         f"{row.area_label}: behovet har {way} tydelig. Borich-skåren er {format_number(row.mwds_current, 1)} "
         f"nå, mot {format_number(row.mwds_previous, 1)} sist (endring {signed(row.mwds_change)}, intervall "
-        f"{change_interval(row.mwds_change_lo, row.mwds_change_hi)}). {moved}"
+        f"{change_interval(row.mwds_change_lo, row.mwds_change_hi)}). {moved} {why_line(row)}"
     )
 
 
@@ -117,8 +162,10 @@ def left_out_line(run: Run) -> str:
     left = items.loc[~items["compared"]]
     said = [f"«{q}» ({reason_text(r)})" for q, r in zip(left["label"], left["reason"], strict=True)]
     return (
-        f"{format_number(len(left))} spørsmål er ikke sammenlignet, fordi de ikke er stilt likt begge "
-        "gangene: " + "; ".join(said) + "."
+        capitalised(count_words(len(left), "spørsmål", "spørsmål"))
+        + " er ikke sammenlignet, fordi de ikke er stilt likt begge gangene: "
+        + "; ".join(said)
+        + "."
     )
 
 
@@ -130,6 +177,10 @@ def needs_section(run: Run) -> HTML:
     shown = pd.DataFrame(
         {
             "Lederområde": change["area_label"],
+            "Svar forrige / nå": [
+                f"{format_number(a)} / {format_number(b)}"
+                for a, b in zip(change["n_previous"], change["n_current"], strict=True)
+            ],
             "Forrige": change["mwds_previous"].map(lambda v: format_number(v, 1)),
             "Nå": change["mwds_current"].map(lambda v: format_number(v, 1)),
             "Endring (intervall)": [
@@ -168,27 +219,31 @@ def segment_lines(run: Run) -> list[str]:
     for row in clear.itertuples(index=False):
         way = "økt" if row.mwds_change > 0 else "gått ned"
         lines.append(
-            f"{SEGMENT_NAMES.get(row.segment_type, row.segment_type)} «{row.segment}»: behovet på "
-            f"{row.area_label} har {way} tydelig, fra {format_number(row.mwds_previous, 1)} til "
-            f"{format_number(row.mwds_current, 1)} ({format_number(row.n_min)} eller flere svar i hver "
-            "undersøkelse)."
+            f"{SEGMENT_NAMES.get(row.segment_type, row.segment_type)} «{row.segment}»: behovet innen "
+            f"{row.area_label.lower()} har {way} tydelig, fra {format_number(row.mwds_previous, 1)} til "
+            f"{format_number(row.mwds_current, 1)} ({format_number(row.n_previous)} svar i forrige "
+            f"undersøkelse og {format_number(row.n_current)} nå)."
         )
     if len(clear) and run.tables["needs_change"]["clear"].any():
         lines.append(
             "Der et område har endret seg tydelig for alle, er gruppene nevnt der endringen er tydelig også "
             "innenfor gruppen. At en gruppe ikke er nevnt, betyr ikke at den har stått stille."
         )
-    shown = int((~cells["suppressed"]).sum())
+    groups = cells.loc[~cells["suppressed"]].groupby(["segment_type", "segment"]).ngroups
+    areas = cells["area"].nunique()
     lines.append(
-        f"Med {format_number(shown)} kombinasjoner av gruppe og lederområde vil noen forskjeller oppstå "
-        "tilfeldig. Bare endringer som er tydelige også når det er tatt hensyn til det, er nevnt"
-        + (" her." if len(clear) else "; ingen gruppe har en slik endring.")
+        f"Vi har sammenlignet {format_number(groups)} grupper på {format_number(areas)} lederområder. "
+        "Blant så mange sammenligninger vil noen se ut til å ha endret seg bare ved en tilfeldighet. "
+        "Vi nevner derfor "
+        "bare endringer som er så store at de står seg også når vi tar høyde for det"
+        + ("." if len(clear) else "; ingen gruppe har en slik endring.")
     )
     if cells["suppressed"].any():
         lines.append(
-            f"Grupper med færre enn {run.min_cell} svar i en av undersøkelsene er ikke sammenlignet, og "
-            "heller "
-            "ikke en gruppe som sammen med dem kunne avsløre tallene deres."
+            f"Der færre enn {run.min_cell} i en gruppe svarte på et område i en av undersøkelsene, er "
+            "gruppen ikke sammenlignet på det området, og heller ikke en gruppe som sammen med den kunne "
+            "avsløre "
+            "tallene."
         )
     return lines
 
@@ -209,7 +264,7 @@ def theme_lines(run: Run) -> list[str]:
         return "; ".join(
             f"«{names[r.theme_id]}» (fra {format_percent(r.share_previous)} til "
             f"{format_percent(r.share_current)} "
-            f"av lederne som skrev, {points(r.change)})"
+            f"av lederne som skrev, {points(r.share_previous, r.share_current)})"
             for r in rows.itertuples(index=False)
         )
 
@@ -266,8 +321,14 @@ def themes_section(run: Run) -> HTML:
             "Forrige": change["share_previous"].map(format_percent),
             "Nå": change["share_current"].map(format_percent),
             "Endring (intervall)": [
-                f"{points(c)} ({signed(100 * lo, 0, bound=True)} til {signed(100 * hi, 0, bound=True)})"
-                for c, lo, hi in zip(change["change"], change["change_lo"], change["change_hi"], strict=True)
+                f"{points(b, n)} ({signed(100 * lo, 0, bound=True)} til {signed(100 * hi, 0, bound=True)})"
+                for b, n, lo, hi in zip(
+                    change["share_previous"],
+                    change["share_current"],
+                    change["change_lo"],
+                    change["change_hi"],
+                    strict=True,
+                )
             ],
             "Programtema": change["topic_title"].fillna("– (ingen)"),
             "Tydelig endring": change["clear"].map({True: "Ja", False: "–"}),
@@ -280,8 +341,14 @@ def themes_section(run: Run) -> HTML:
             "Forrige": topics["share_previous"].map(format_percent),
             "Nå": topics["share_current"].map(format_percent),
             "Endring (intervall)": [
-                f"{points(c)} ({signed(100 * lo, 0, bound=True)} til {signed(100 * hi, 0, bound=True)})"
-                for c, lo, hi in zip(topics["change"], topics["change_lo"], topics["change_hi"], strict=True)
+                f"{points(b, n)} ({signed(100 * lo, 0, bound=True)} til {signed(100 * hi, 0, bound=True)})"
+                for b, n, lo, hi in zip(
+                    topics["share_previous"],
+                    topics["share_current"],
+                    topics["change_lo"],
+                    topics["change_hi"],
+                    strict=True,
+                )
             ],
             "Tydelig endring": topics["clear"].map({True: "Ja", False: "–"}),
         }
@@ -290,8 +357,12 @@ def themes_section(run: Run) -> HTML:
         f"<h2>{HEADING}</h2><p>{html.escape(intro)}</p>"
         + bullets(theme_lines(run)).body
         + table(shown).body
+        + "<h3>Er de nye behovene nye siden sist?</h3>"
+        + bullets(new_theme_lines(run) or ["Lederne tar ikke opp noe nytt behov som katalogen mangler."]).body
         + "<h3>Programtemaene i fritekstsvarene, per undersøkelse</h3><p>Andelen av lederne som skrev noe "
-        "som hører til hvert programtema.</p>" + table(by_topic).body
+        "som hører til hvert programtema. Et svar hører til et programtema når det bruker temaets ord og "
+        "handler om det samme; det er en annen måling enn emnene over, så tallene kan avvike fra dem.</p>"
+        + table(by_topic).body
     )
 
 
@@ -311,3 +382,26 @@ def quotes_by_wave(run: Run) -> HTML:
         if said:
             parts.append(f"<h4>{html.escape(names[row.theme_id])}</h4><ul>{''.join(said)}</ul>")
     return HTML("<h3>Sitater fra emnene som har endret seg</h3>" + "".join(parts) if parts else "")
+
+
+def new_theme_lines(run: Run) -> list[str]:
+    """For each new need of this survey (the themes report's «Nye behov»): whether it was there last time,
+    from the answers most like its answers among both surveys (`themes.waves.current_themes_then`)."""
+    then = run.tables.get("current_theme_change")
+    if then is None:
+        return []
+    themes = run.tables["themes"]
+    names = dict(zip(themes["theme_id"], theme_names(themes), strict=True))
+    lines = []
+    for r in then.loc[then["emerging"] & (then["n_answers"] > 0)].itertuples(index=False):
+        shares = (
+            f"av svarene som ligner mest på svarene i emnet, er {format_percent(r.neighbours_current)} fra "
+            f"denne undersøkelsen, mot {format_percent(r.base_current)} av alle svarene"
+        )
+        if r.new_since_previous:
+            lines.append(f"«{names[r.theme_id]}» er nytt siden sist: {shares}.")
+        else:
+            lines.append(
+                f"«{names[r.theme_id]}» ble også tatt opp sist: {shares}. Forskjellen er ikke tydelig."
+            )
+    return lines

@@ -25,7 +25,7 @@ from pipeline.themes.embedding_cache import Meaning, embed_corpus
 from pipeline.themes.guided import doc_topics
 from pipeline.themes.model import MIN_DOCUMENTS, fit_rows
 from pipeline.themes.prevalence import attribute_effects, prevalence_table, respondent_theme_matrix
-from pipeline.themes.waves import themes_over_time
+from pipeline.themes.waves import current_themes_then, themes_over_time
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,7 @@ class ThemeOutputs(StageOutputs):
     theme_change: pd.DataFrame | None = None  # with a previous wave: themes of both waves, share per wave
     topic_change: pd.DataFrame | None = None  # ... and the catalogue topics' free-text evidence per wave
     term_change: pd.DataFrame | None = None  # ... and the words used clearly more or less than before
+    current_theme_change: pd.DataFrame | None = None  # this run's themes: their share in each survey
 
 
 def build(
@@ -162,6 +163,18 @@ def build(
             embeddings=joint.documents,
             topic_embeddings=joint.topics,
         )
+        survey_docs = docs["source"].to_numpy() == "survey"
+        then = current_themes_then(
+            table,
+            np.asarray(table["theme_id"])[model.labels_[survey_docs]],
+            over_time.features,
+            wave,
+            over_time.fitted,
+            over_time.neighbours,
+            permutations=1000,
+            seed=settings.seed,
+            confidence=programme.needs.confidence,
+        )
         diagnostics["waves"] = {"writers": over_time.writers, "themes": len(over_time.themes)}
         log.info(
             "themes over two waves: %d themes, %d clear changes",
@@ -172,6 +185,7 @@ def build(
         theme_change=over_time.themes if over_time else None,
         topic_change=over_time.topics if over_time else None,
         term_change=over_time.terms if over_time else None,
+        current_theme_change=then if over_time else None,
         themes=table,
         doc_themes=doc_themes,
         doc_topics=doc_topics(docs, topic_ids, mapping.scores, mapping.assigned),

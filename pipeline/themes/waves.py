@@ -60,6 +60,9 @@ class WaveThemes:
     writers: dict[str, int]  # respondents who wrote a substantive answer, per wave
     terms: pd.DataFrame  # words used clearly more or less often than before (`changed_terms`)
     theme_of: np.ndarray  # each document's theme id (for benchmarks against planted labels)
+    features: object  # the documents' rows in the joint model (words and meaning), for `current_themes_then`
+    fitted: np.ndarray  # the documents the joint model was fitted on
+    neighbours: int  # the joint model's number of neighbours
 
 
 def changed_terms(texts: list[str], wave: np.ndarray, fdr: float, min_docs: int = 3) -> pd.DataFrame:
@@ -210,4 +213,78 @@ def themes_over_time(
         {w: len(v) for w, v in writers.items()},
         changed_terms(docs["text"].tolist(), wave, 1 - confidence),
         np.asarray(table["theme_id"])[labels],
+        found.model.features_matrix_,
+        found.model.fit_index_,
+        int(found.model.n_neighbors_),
     )
+
+
+NEW_THEME_COLUMNS = [
+    "theme_id",
+    "name",
+    "label",
+    "emerging",
+    "emerging_reason",
+    "n_answers",
+    "neighbours_current",
+    "base_current",
+    "p_value",
+    "new_since_previous",
+]
+
+
+def current_themes_then(
+    table: pd.DataFrame,
+    theme_of_current: np.ndarray,
+    features,
+    wave: np.ndarray,
+    fitted: np.ndarray,
+    neighbours: int,
+    permutations: int,
+    seed: int,
+    confidence: float,
+) -> pd.DataFrame:
+    """Were this survey's themes there last time? For the answers of each of the run's themes, the answers
+    most like them among both surveys' answers (`neighbours` nearest, in the joint model's words and
+    meaning): if the theme was as present last time, about as many of those neighbours come from the
+    previous survey as the previous survey's share of all answers; a theme new since then is surrounded by
+    this survey's answers. One-sided test against shuffled survey labels (`permutations`), at
+    (1 - `confidence`) / 2. Unlike a share of answers placed in the run's themes, a broad theme that holds a
+    new subject beside old ones still shows it, and an old answer is never forced into a new theme.
+
+    `table`: the run's themes; `theme_of_current`: the run's theme id of each of this survey's answers, in
+    the order they have among the joint documents; `features`: the joint documents' rows (unit length);
+    `fitted`: the joint documents the neighbours are found among (the model's fitted subset)."""
+    from sklearn.neighbors import NearestNeighbors
+
+    current = np.asarray(wave) == "current"
+    rows = np.asarray(fitted)
+    k = int(min(neighbours, len(rows) - 1))
+    index = NearestNeighbors(n_neighbors=k + 1, metric="cosine").fit(features[rows])
+    theme_of = np.full(len(current), "", dtype=object)
+    theme_of[np.flatnonzero(current)] = theme_of_current
+    members = {t: np.flatnonzero(theme_of[rows] == t) for t in table["theme_id"]}
+    asked = np.unique(np.concatenate([m for m in members.values() if len(m)] or [np.zeros(0, int)]))
+    near = np.zeros((len(rows), k), dtype=int)
+    if len(asked):
+        _d, found = index.kneighbors(features[rows[asked]])
+        near[asked] = found[:, 1:]  # not the answer itself
+    labels = current[rows]
+    rng = np.random.default_rng(seed)
+    shuffled = np.stack([rng.permutation(labels) for _ in range(permutations)]) if permutations else None
+    out = []
+    for t in table["theme_id"]:
+        m = members[t]
+        if not len(m):
+            out.append((0, np.nan, np.nan))
+            continue
+        observed = labels[near[m]].mean()
+        null = shuffled[:, near[m]].mean(axis=(1, 2)) if shuffled is not None else np.array([observed])
+        out.append((len(m), observed, float((1 + (null >= observed).sum()) / (1 + len(null)))))
+    result = table[["theme_id", "name", "label", "emerging", "emerging_reason"]].reset_index(drop=True)
+    result["n_answers"] = [o[0] for o in out]
+    result["neighbours_current"] = [o[1] for o in out]
+    result["base_current"] = float(labels.mean())
+    result["p_value"] = [o[2] for o in out]
+    result["new_since_previous"] = result["emerging"] & (result["p_value"] <= (1 - confidence) / 2)
+    return result[NEW_THEME_COLUMNS]
