@@ -142,9 +142,8 @@ def test_the_board_paper_and_landing_page_tell_what_the_plan_does_with_a_change(
     from docx import Document
 
     from pipeline.deliver import findings
-    from pipeline.present import load_run
-
     from pipeline.deliver.board import asked_sessions
+    from pipeline.present import load_run
 
     run = load_run(wave_run)
     lines = findings.changes_lines(run)
