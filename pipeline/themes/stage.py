@@ -146,46 +146,15 @@ def build(
         else None,
         "unsupported_topics": list(found.unsupported),
     }
-    over_time = None
-    if previous_free_text is not None:
-        earlier, _ = collect_documents(previous_free_text, turns.iloc[:0])
-        both = pd.concat([earlier, docs.loc[docs["source"] == "survey"]], ignore_index=True)
-        both["doc_id"] = [f"w{i:06d}" for i in range(len(both))]
-        wave = np.array(["previous"] * len(earlier) + ["current"] * (len(both) - len(earlier)))
-        joint = meaning_of(both["text"].tolist(), fit_rows(len(both), seed=settings.seed))
-        over_time = themes_over_time(
-            both,
-            wave,
-            programme.topics,
-            settings,
-            resamples=programme.needs.bootstrap,
-            confidence=programme.needs.confidence,
-            embeddings=joint.documents,
-            topic_embeddings=joint.topics,
-        )
-        survey_docs = docs["source"].to_numpy() == "survey"
-        then = current_themes_then(
-            table,
-            np.asarray(table["theme_id"])[model.labels_[survey_docs]],
-            over_time.features,
-            wave,
-            over_time.fitted,
-            over_time.neighbours,
-            permutations=1000,
-            seed=settings.seed,
-            confidence=programme.needs.confidence,
-        )
-        diagnostics["waves"] = {"writers": over_time.writers, "themes": len(over_time.themes)}
-        log.info(
-            "themes over two waves: %d themes, %d clear changes",
-            len(over_time.themes),
-            int(over_time.themes["clear"].sum()),
-        )
+    waves = (
+        compare_waves(programme, docs, previous_free_text, table, model.labels_, meaning_of)
+        if previous_free_text is not None
+        else {}
+    )
+    if waves:
+        diagnostics["waves"] = waves.pop("diagnostics")
     return ThemeOutputs(
-        theme_change=over_time.themes if over_time else None,
-        topic_change=over_time.topics if over_time else None,
-        term_change=over_time.terms if over_time else None,
-        current_theme_change=then if over_time else None,
+        **waves,
         themes=table,
         doc_themes=doc_themes,
         doc_topics=doc_topics(docs, topic_ids, mapping.scores, mapping.assigned),
@@ -202,3 +171,59 @@ def build(
             "emerging": int(table["emerging"].sum()),
         },
     )
+
+
+def compare_waves(
+    programme: Programme,
+    docs: pd.DataFrame,
+    previous_free_text: pd.DataFrame,
+    table: pd.DataFrame,
+    labels: np.ndarray,
+    meaning_of: Callable[[list[str], np.ndarray], Meaning],
+) -> dict:
+    """The previous survey's answers beside this one's (`waves`): one theme model on both (theme and topic
+    shares per survey, changed words), and whether each of this run's themes (`table`, the documents'
+    `labels`) is new since then. The tables by their `ThemeOutputs` field, and "diagnostics"."""
+    settings = programme.themes
+    earlier, _ = collect_documents(
+        previous_free_text, pd.DataFrame(columns=["interview_id", "turn", "role", "text"])
+    )
+    survey = docs["source"].to_numpy() == "survey"
+    both = pd.concat([earlier, docs.loc[survey]], ignore_index=True)
+    both["doc_id"] = [f"w{i:06d}" for i in range(len(both))]
+    wave = np.array(["previous"] * len(earlier) + ["current"] * int(survey.sum()))
+    joint = meaning_of(both["text"].tolist(), fit_rows(len(both), seed=settings.seed))
+    over_time = themes_over_time(
+        both,
+        wave,
+        programme.topics,
+        settings,
+        resamples=programme.needs.bootstrap,
+        confidence=programme.needs.confidence,
+        embeddings=joint.documents,
+        topic_embeddings=joint.topics,
+    )
+    then = current_themes_then(
+        table,
+        np.asarray(table["theme_id"])[labels[survey]],
+        over_time.features,
+        wave,
+        over_time.fitted,
+        over_time.neighbours,
+        permutations=1000,
+        seed=settings.seed,
+        confidence=programme.needs.confidence,
+    )
+    log.info(
+        "themes over two waves: %d themes, %d clear changes; %d of this run's new needs new since then",
+        len(over_time.themes),
+        int(over_time.themes["clear"].sum()),
+        int(then["new_since_previous"].sum()),
+    )
+    return {
+        "theme_change": over_time.themes,
+        "topic_change": over_time.topics,
+        "term_change": over_time.terms,
+        "current_theme_change": then,
+        "diagnostics": {"writers": over_time.writers, "themes": len(over_time.themes)},
+    }
