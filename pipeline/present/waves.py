@@ -399,7 +399,10 @@ def new_theme_lines(run: Run) -> list[str]:
             f"denne undersøkelsen, mot {format_percent(r.base_current)} av alle svarene"
         )
         if r.new_since_previous:
-            lines.append(f"«{names[r.theme_id]}» er nytt siden sist: {shares}.")
+            lines.append(
+                f"«{names[r.theme_id]}» er nytt siden sist: {shares}. Hadde emnet vært like vanlig sist, "
+                "ville de to andelene vært omtrent like."
+            )
         else:
             lines.append(
                 f"«{names[r.theme_id]}» ble også tatt opp sist: {shares}. Forskjellen er ikke tydelig."
