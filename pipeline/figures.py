@@ -401,9 +401,14 @@ def wave_chart(change: pd.DataFrame | None, confidence: float = 0.9) -> HTML:
     ax.legend(loc="lower right", fontsize=SMALLEST_FONT, frameon=True)
     ax.set_title("Borich-skår i forrige undersøkelse og nå, største behov nå øverst", fontsize=10)
     fig.tight_layout()
-    clear = change.loc[change["clear"], "area_label"].tolist()
+    up = change.loc[change["clear"] & (change["mwds_change"] > 0), "area_label"].tolist()
+    down = change.loc[change["clear"] & (change["mwds_change"] < 0), "area_label"].tolist()
+    said = [
+        f"Tydelig økning: {', '.join(up)}." if up else "",
+        f"Tydelig nedgang: {', '.join(down)}." if down else "",
+    ]
     return embed(
         fig,
         "Borich-skår per lederområde i forrige undersøkelse og nå, med intervaller. "
-        + (f"Tydelig endring: {', '.join(clear)}." if clear else "Ingen tydelig endring."),
+        + (" ".join(s for s in said if s) or "Ingen tydelig endring."),
     )

@@ -194,3 +194,31 @@ def test_no_personal_data_of_either_wave_reaches_the_outputs(wave_run: Path) -> 
                 )
                 seen += [(path.name, v) for v in values if v in data]
     assert not seen
+
+
+def test_the_secretariats_assessment_names_the_grown_needs_the_proposal_does_not_build_on(
+    wave_run: Path,
+) -> None:
+    from docx import Document
+
+    from pipeline.deliver.board import asked_sessions
+    from pipeline.deliver.findings import grown_needs_sentence
+    from pipeline.present import load_run
+
+    run = load_run(wave_run)
+    plan = run.tables["plan"]
+    asked = asked_sessions(run, int(plan.loc[plan["chosen"], "n_sessions"].iloc[0]))
+    (sentence,) = grown_needs_sentence(run, asked)
+    paper = "\n".join(p.text for p in Document(wave_run / "reports" / "styresak.docx").paragraphs)
+    assert sentence in paper
+    rows = plan.loc[plan["chosen"]] if asked is None else plan.loc[plan["n_sessions"] == asked]
+    covered = {a for t in run.programme.topics if t.id in set(rows["topic_id"]) for a in t.areas}
+    change = run.tables["needs_change"]
+    for row in change.loc[change["clear"] & (change["mwds_change"] > 0)].itertuples(index=False):
+        assert row.area_label.lower() in sentence
+        outside = (
+            "Ingen av programtemaene i forslaget bygger på" in sentence
+            and row.area_label.lower()
+            in (sentence.split("Ingen av programtemaene i forslaget bygger på")[-1])
+        )
+        assert outside == (row.area not in covered), row.area

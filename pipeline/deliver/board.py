@@ -178,6 +178,7 @@ def assessment(run: Run, gatherings: int) -> list[str]:
         if missing
         else f"Forslaget bygger på det lederne selv sier at de trenger: {weak_part}."
     ]
+    out += findings.grown_needs_sentence(run, asked_sessions(run, gatherings))
     if weak:
         fill = " eller ".join(weak_slot_options(run, new, named=False))
         fill = fill or "noe annet enn katalogens programtemaer"

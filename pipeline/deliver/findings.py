@@ -265,3 +265,30 @@ def changes_lines(run: Run, sessions: int | None = None) -> list[str]:
     lines += [line for line in waves.theme_lines(run) if not line.startswith("Ingen tydelig")]
     lines += [line for line in waves.new_theme_lines(run) if "er nytt siden sist" in line]
     return lines
+
+
+def grown_needs_sentence(run: Run, sessions: int | None = None) -> list[str]:
+    """For the secretariat's assessment: the areas whose need grew clearly since the previous survey, and
+    those of them no topic of the plan (with `sessions` gatherings, else the chosen one) builds on."""
+    change = run.tables.get("needs_change")
+    if change is None:
+        return []
+    grew = change.loc[change["clear"] & (change["mwds_change"] > 0)].sort_values(
+        "mwds_change", ascending=False
+    )
+    if grew.empty:
+        return []
+    plan = run.tables["plan"]
+    rows = plan.loc[plan["chosen"]] if sessions is None else plan.loc[plan["n_sessions"] == sessions]
+    in_plan = set(rows["topic_id"])
+    covered = {a for t in run.programme.topics if t.id in in_plan for a in t.areas}
+    outside = [r.area_label.lower() for r in grew.itertuples(index=False) if r.area not in covered]
+    said = (
+        f"Siden forrige medlemsundersøkelse har behovet økt tydelig innen "
+        f"{listed([r.area_label.lower() for r in grew.itertuples(index=False)])}."
+    )
+    if outside:
+        said += f" Ingen av programtemaene i forslaget bygger på {listed(outside)}."
+    else:
+        said += f" Forslaget har programtemaer som bygger på {'det' if len(grew) == 1 else 'dem'}."
+    return [said]

@@ -224,6 +224,11 @@ def segment_lines(run: Run) -> list[str]:
             f"{format_number(row.mwds_current, 1)} ({format_number(row.n_previous)} svar i forrige "
             f"undersøkelse og {format_number(row.n_current)} nå)."
         )
+    if ((clear["mwds_previous"] < 0) | (clear["mwds_current"] < 0)).any():
+        lines.append(
+            "En skår under null betyr at lederne i gruppen føler seg bedre rustet enn de mener området er "
+            "viktig: de har ikke noe behov for opplæring der."
+        )
     if len(clear) and run.tables["needs_change"]["clear"].any():
         lines.append(
             "Der et område har endret seg tydelig for alle, er gruppene nevnt der endringen er tydelig også "
