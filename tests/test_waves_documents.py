@@ -136,6 +136,14 @@ def test_the_themes_report_and_the_workbook_carry_the_same_rows(wave_run: Path) 
     assert [r[8] == "Ja" for r in needs] == run.tables["needs_change"]["clear"].tolist()
     themes = list(book["Endringer i fritekst"].iter_rows(min_row=2, values_only=True))
     assert [r[6] == "Ja" for r in themes] == change["clear"].tolist()
+    # the change in points is the same number in the workbook as on the page (as the shares are shown)
+    from pipeline.present.waves import points, signed
+
+    for r, row in zip(themes, change.itertuples(index=False), strict=True):
+        said = points(row.share_previous, row.share_current)
+        assert f"{signed(r[3], 0)} prosentpoeng" == said
+        if row.clear:
+            assert said in text
 
 
 def test_the_board_paper_and_landing_page_tell_what_the_plan_does_with_a_change(wave_run: Path) -> None:

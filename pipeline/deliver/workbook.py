@@ -207,6 +207,7 @@ def needs_change_frame(run: Run) -> pd.DataFrame:
 def theme_change_frame(run: Run) -> pd.DataFrame:
     """The 'Endringer i fritekst' sheet: each theme of both surveys' answers, share per survey."""
     from pipeline.present.themes import theme_names
+    from pipeline.present.waves import shown_points
 
     t = run.tables["theme_change"]
     return pd.DataFrame(
@@ -214,7 +215,10 @@ def theme_change_frame(run: Run) -> pd.DataFrame:
             "Emne": theme_names(t),
             "Andel forrige": t["share_previous"],
             "Andel nå": t["share_current"],
-            "Endring (prosentpoeng)": (100 * t["change"]).round(0),
+            # as the report shows it: the difference of the two shares as they are shown
+            "Endring (prosentpoeng)": [
+                shown_points(b, n) for b, n in zip(t["share_previous"], t["share_current"], strict=True)
+            ],
             LOWER: (100 * t["change_lo"]).round(0),
             UPPER: (100 * t["change_hi"]).round(0),
             "Tydelig endring": t["clear"].map({True: "Ja", False: "Nei"}),

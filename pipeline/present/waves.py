@@ -40,14 +40,19 @@ def change_interval(lo: float, hi: float, decimals: int = 1) -> str:
     return f"{signed(lo, decimals, bound=True)} til {signed(hi, decimals, bound=True)}"
 
 
-def points(before: float, now: float) -> str:
-    """The difference of two shares in percentage points (prosentpoeng), as the two shares are shown: 15 %
-    and 2 % differ by 13 points on the page, whatever the decimals behind them."""
+def shown_points(before: float, now: float) -> int:
+    """The difference of two shares in whole percentage points, as the two shares are shown: 15 % and 2 %
+    differ by 13 points on every page and in the workbook, whatever the decimals behind them."""
 
     def shown(share: float) -> int:
         return int(format_percent(share).split("\u202f")[0].replace("\u00a0", "").split(" ")[0])
 
-    return f"{signed(shown(now) - shown(before), 0)} prosentpoeng"
+    return shown(now) - shown(before)
+
+
+def points(before: float, now: float) -> str:
+    """`shown_points` in words (prosentpoeng)."""
+    return f"{signed(shown_points(before, now), 0)} prosentpoeng"
 
 
 def reason_text(reason: str) -> str:
