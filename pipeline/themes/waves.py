@@ -3,8 +3,11 @@ theme means the same thing in each, and each theme's and each catalogue topic's 
 respondents per wave, with an interval of the difference from independent resamples of the two waves.
 
 A theme that grew clearly and that the catalogue does not cover is a candidate for a new need by the
-existing rules (`emerging.judge_new_needs`); no extra threshold. Interviews are not part of a wave: only the
-survey answers are compared. Pure functions: documents and embeddings in, tables out."""
+existing rules (`emerging.judge_new_needs`); no extra threshold. One model can merge a new subject into an
+old theme, so each new need of the run's own themes is also tested against the previous survey by its
+answers' nearest neighbours (`current_themes_then`), and words used clearly more or less often are listed
+(`changed_terms`). Interviews are not part of a wave: only the survey answers are compared. Pure
+functions: documents and embeddings in, tables out."""
 
 from __future__ import annotations
 
