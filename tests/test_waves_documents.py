@@ -230,3 +230,22 @@ def test_the_secretariats_assessment_names_the_grown_needs_the_proposal_does_not
             in (sentence.split("Ingen av programtemaene i forslaget bygger på")[-1])
         )
         assert outside == (row.area not in covered), row.area
+
+
+def test_the_workbook_carries_the_group_changes_and_hides_small_cells(wave_run: Path) -> None:
+    from openpyxl import load_workbook
+
+    cells = Store(wave_run).read("needs_change_segments")
+    rows = list(load_workbook(wave_run / "reports" / "programplan.xlsx")["Endringer i grupper"].values)
+    header, body = rows[0], rows[1:]
+    assert len(body) == len(cells)
+    flag = header.index("Tydelig endring (nevnt i rapporten)")
+    for row, cell in zip(body, cells.itertuples(index=False), strict=True):
+        assert row[1] == cell.segment and row[2] == cell.area_label
+        if cell.suppressed:  # a hidden cell shows no numbers at all
+            assert all(v is None for v in row[3:flag]) and row[flag].startswith("skjult")
+        else:
+            assert row[3] == cell.n_previous and row[4] == cell.n_current
+            assert row[3] >= 5 and row[4] >= 5
+            assert row[flag] == ("Ja" if cell.clear else "Nei")
+    assert any(cell.suppressed for cell in cells.itertuples(index=False))  # the sample has small cells

@@ -204,6 +204,37 @@ def needs_change_frame(run: Run) -> pd.DataFrame:
     )
 
 
+def segment_change_frame(run: Run) -> pd.DataFrame:
+    """The 'Endringer i grupper' sheet: each group and area in both surveys; a hidden cell (too few answers
+    in a survey, or one that could reveal such a cell) shows no numbers."""
+    from pipeline.present.waves import SEGMENT_NAMES
+
+    t = run.tables["needs_change_segments"]
+    hidden = t["suppressed"].to_numpy()
+
+    def shown(column: str) -> list:
+        return [None if h else v for h, v in zip(hidden, t[column], strict=True)]
+
+    return pd.DataFrame(
+        {
+            "Inndeling": t["segment_type"].map(lambda v: SEGMENT_NAMES.get(v, v)),
+            "Gruppe": t["segment"],
+            "Lederområde": t["area_label"],
+            "Svar forrige": shown("n_previous"),
+            "Svar nå": shown("n_current"),
+            "Borich-skår forrige": shown("mwds_previous"),
+            "Borich-skår nå": shown("mwds_current"),
+            "Endring": shown("mwds_change"),
+            LOWER: shown("mwds_change_lo"),
+            UPPER: shown("mwds_change_hi"),
+            "Tydelig endring (nevnt i rapporten)": [
+                "skjult (vern av små grupper)" if h else ("Ja" if c else "Nei")
+                for h, c in zip(hidden, t["clear"], strict=True)
+            ],
+        }
+    )
+
+
 def theme_change_frame(run: Run) -> pd.DataFrame:
     """The 'Endringer i fritekst' sheet: each theme of both surveys' answers, share per survey."""
     from pipeline.present.themes import theme_names
@@ -371,6 +402,13 @@ def write_workbook(run: Run, path: Path, extra: list[tuple[str, pd.DataFrame, di
             "Endringer i behov",
             needs_change_frame(run),
             {"Lederområde": 36},
+            {c: DECIMAL for c in decimals},
+        )
+        sheet_from_frame(
+            wb,
+            "Endringer i grupper",
+            segment_change_frame(run),
+            {"Gruppe": 24, "Lederområde": 36, "Tydelig endring (nevnt i rapporten)": 20},
             {c: DECIMAL for c in decimals},
         )
         sheet_from_frame(
