@@ -272,7 +272,7 @@ def themes_rules(config: Path, n_null: int = 5) -> str:
 
     def compare(seed: int, null: bool):
         drawn = G.draw_second_wave(seed, null)
-        after, after_planted = wave_docs(drawn["free_text"], drawn["answers"])
+        after, after_planted = wave_docs(drawn.free_text, drawn.answers)
         docs = pd.concat([before, after], ignore_index=True)
         docs["doc_id"] = [f"w{i:06d}" for i in range(len(docs))]
         wave = np.array(["previous"] * len(before) + ["current"] * len(after))

@@ -69,20 +69,17 @@ def items(lines: list[str]) -> str:
 def landing_page(run: Run, name: str, weights: dict[str, float], documents: list[tuple[str, str]]) -> str:
     """The landing page's HTML. `documents`: (file name relative to reports/, link text), in order."""
     gatherings = findings.programme(run)
+    changes = findings.changes_lines(run)  # empty without a previous survey
     parts = [
         f"<h1>{esc(name)}</h1>",
         "<p>Hva lederne i medlemskommunene trenger, og et forslag til program med "
         f"{number_word(len(gatherings))} samlinger. Tallene bygger på "
         "medlemsundersøkelsen og dybdeintervjuene"
-        + (", sammenlignet med forrige undersøkelse" if findings.changes_lines(run) else "")
+        + (", sammenlignet med forrige undersøkelse" if changes else "")
         + ".</p>",
         "<h2>De største behovene</h2>",
         items(findings.top_needs(run)),
-        *(
-            ["<h2>Endringer siden forrige undersøkelse</h2>", items(findings.changes_lines(run))]
-            if findings.changes_lines(run)
-            else []
-        ),
+        *(["<h2>Endringer siden forrige undersøkelse</h2>", items(changes)] if changes else []),
         "<h2>Programmet</h2>",
         items(plan_facts(run)),
     ]

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from pipeline.config import load_programme
-from pipeline.store import Store
+from pipeline.store import WITH_PREVIOUS_WAVE, Store
 from pipeline.text import format_number, format_percent
 
 __all__ = [
@@ -79,16 +79,7 @@ def load_run(workdir: str | Path) -> Run:
     programme = load_programme(manifest["programme_file"])
     tables = {n: store.read(n) for n in names}
     if programme.inputs.previous_survey is not None:  # the comparison with a previous survey
-        for name in (
-            "wave_items",
-            "needs_change",
-            "needs_change_segments",
-            "theme_change",
-            "topic_change",
-            "term_change",
-            "current_theme_change",
-        ):
-            tables[name] = store.read(name)
+        tables |= {name: store.read(name) for name in sorted(WITH_PREVIOUS_WAVE)}
     return Run(
         store,
         tables,

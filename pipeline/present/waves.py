@@ -313,6 +313,29 @@ def theme_lines(run: Run) -> list[str]:
     return lines
 
 
+def share_table(frame: pd.DataFrame, heading: str, names: pd.Series) -> pd.DataFrame:
+    """Shares in each survey with the change in points (as the shares are shown) and its interval, for a
+    table of themes or of catalogue topics."""
+    return pd.DataFrame(
+        {
+            heading: names.to_numpy(),
+            "Forrige": frame["share_previous"].map(format_percent).to_numpy(),
+            "Nå": frame["share_current"].map(format_percent).to_numpy(),
+            "Endring (intervall)": [
+                f"{points(b, n)} ({signed(100 * lo, 0, bound=True)} til {signed(100 * hi, 0, bound=True)})"
+                for b, n, lo, hi in zip(
+                    frame["share_previous"],
+                    frame["share_current"],
+                    frame["change_lo"],
+                    frame["change_hi"],
+                    strict=True,
+                )
+            ],
+            "Tydelig endring": frame["clear"].map({True: "Ja", False: "–"}).to_numpy(),
+        }
+    )
+
+
 def themes_section(run: Run) -> HTML:
     """The section of the themes report: one theme model on both surveys' answers, share per survey."""
     change = run.tables.get("theme_change")
@@ -325,44 +348,12 @@ def themes_section(run: Run) -> HTML:
         f"et svar med innhold: {format_number(writers.get('previous', 0))} i forrige undersøkelse og "
         f"{format_number(writers.get('current', 0))} i denne. Intervallene viser usikkerheten i endringen."
     )
-    shown = pd.DataFrame(
-        {
-            "Emne": theme_names(change),
-            "Forrige": change["share_previous"].map(format_percent),
-            "Nå": change["share_current"].map(format_percent),
-            "Endring (intervall)": [
-                f"{points(b, n)} ({signed(100 * lo, 0, bound=True)} til {signed(100 * hi, 0, bound=True)})"
-                for b, n, lo, hi in zip(
-                    change["share_previous"],
-                    change["share_current"],
-                    change["change_lo"],
-                    change["change_hi"],
-                    strict=True,
-                )
-            ],
-            "Programtema": change["topic_title"].fillna("– (ingen)"),
-            "Tydelig endring": change["clear"].map({True: "Ja", False: "–"}),
-        }
+    shown = share_table(change, "Emne", theme_names(change)).assign(
+        Programtema=change["topic_title"].fillna("– (ingen)").to_numpy()
     )
+    shown = shown[["Emne", "Forrige", "Nå", "Endring (intervall)", "Programtema", "Tydelig endring"]]
     topics = run.tables["topic_change"]
-    by_topic = pd.DataFrame(
-        {
-            "Programtema": topics["title"],
-            "Forrige": topics["share_previous"].map(format_percent),
-            "Nå": topics["share_current"].map(format_percent),
-            "Endring (intervall)": [
-                f"{points(b, n)} ({signed(100 * lo, 0, bound=True)} til {signed(100 * hi, 0, bound=True)})"
-                for b, n, lo, hi in zip(
-                    topics["share_previous"],
-                    topics["share_current"],
-                    topics["change_lo"],
-                    topics["change_hi"],
-                    strict=True,
-                )
-            ],
-            "Tydelig endring": topics["clear"].map({True: "Ja", False: "–"}),
-        }
-    )
+    by_topic = share_table(topics, "Programtema", topics["title"])
     return HTML(
         f"<h2>{HEADING}</h2><p>{html.escape(intro)}</p>"
         + bullets(theme_lines(run)).body

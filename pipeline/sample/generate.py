@@ -14,6 +14,7 @@ import json
 import logging
 import random
 import re
+from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,16 @@ def answer_themes(answer_ids: pd.Series, answers: list[S.Answer]) -> list[str]:
     return [";".join(by_id[i].themes) if i else "" for i in answer_ids]
 
 
+def answers_truth(free_text: pd.DataFrame, answers: list[S.Answer]) -> pd.DataFrame:
+    """The ground truth of the placed free text: substantive or not, planted themes and language."""
+    by_id = {a.id: a for a in answers}
+    return free_text.assign(
+        substantive=free_text["answer_id"] != "",
+        themes=answer_themes(free_text["answer_id"], answers),
+        lang=[by_id[i].lang if i else "" for i in free_text["answer_id"]],
+    ).drop(columns="text")
+
+
 def pii_kind(value: str) -> str:
     if "@" in value:
         return "email"
@@ -188,12 +199,7 @@ def build_sample(seed: int = SEED) -> tuple[dict[str, bytes], dict[str, bytes]]:
         for person in [interview["interviewer"], *(i["name"] for i in interview["informants"])]:
             pii_rows.append(("speaker", person, f"interviews/{name}", "", "", interview["id"], ""))
 
-    by_id = {a.id: a for a in answers}
-    truth_answers = free_text.assign(
-        substantive=free_text["answer_id"] != "",
-        themes=answer_themes(free_text["answer_id"], answers),
-        lang=[by_id[i].lang if i else "" for i in free_text["answer_id"]],
-    ).drop(columns="text")
+    truth_answers = answers_truth(free_text, answers)
     for a in answers:
         rid = free_text.loc[free_text["answer_id"] == a.id, "respondent_id"].iloc[0]
         for value in a.pii:
@@ -290,7 +296,19 @@ def planted_change(changes: list) -> pd.DataFrame:
     return out
 
 
-def draw_second_wave(seed: int = WAVE2_SEED, null: bool = False) -> dict[str, Any]:
+@dataclass
+class SecondWave:
+    rng: np.random.Generator  # the draw's generator, to go on with (the export's defects)
+    changes: list  # the planted shifts of the latent means (none for a null wave)
+    respondents: pd.DataFrame
+    likert: dict  # (area, dimension) -> answer codes
+    categories: dict  # the programme questions' answers
+    took_part: list[str]  # the answers to the question the second wave added
+    answers: list[S.Answer]  # the hand-written (or, for a null wave, redrawn) answers placed
+    free_text: pd.DataFrame  # respondent_id, question, answer_id, text
+
+
+def draw_second_wave(seed: int = WAVE2_SEED, null: bool = False) -> SecondWave:
     """The second wave drawn (respondents, Likert codes, programme questions, the new question, the placed
     free text and the answers it came from): other leaders, the same questions plus `P.WAVE2_QUESTION`, the
     planted `P.WAVE2_SHIFTS` and the hand-written 2023 answers; or, with `null`, the 2021 population again
@@ -323,34 +341,17 @@ def draw_second_wave(seed: int = WAVE2_SEED, null: bool = False) -> dict[str, An
         np.sort(rng.choice(len(complete), size=min(needed, len(complete)), replace=False))
     ]
     free_text = S.assign_free_text(rng, writers, answers, non_answers)
-    return {
-        "rng": rng,
-        "changes": changes,
-        "respondents": respondents,
-        "likert": likert,
-        "categories": categories,
-        "took_part": took_part,
-        "answers": answers,
-        "free_text": free_text,
-    }
+    return SecondWave(rng, changes, respondents, likert, categories, took_part, answers, free_text)
 
 
 def build_second_wave(seed: int = WAVE2_SEED, null: bool = False) -> tuple[bytes, dict[str, bytes]]:
     """(the export, its ground-truth files) of the second wave (`draw_second_wave`)."""
-    drawn = draw_second_wave(seed, null)
-    rng, respondents, likert, categories = (drawn[k] for k in ("rng", "respondents", "likert", "categories"))
-    took_part, answers, free_text, changes = (
-        drawn[k] for k in ("took_part", "answers", "free_text", "changes")
-    )
+    w = draw_second_wave(seed, null)
+    respondents, answers, free_text = w.respondents, w.answers, w.free_text
     item_id, question, _label, _options = P.WAVE2_QUESTION
-    frame = S.export_frame(respondents, likert, categories, free_text, extra={question: took_part})
-    export, defects = S.inject_defects(rng, frame)
-    by_id = {a.id: a for a in answers}
-    truth_answers = free_text.assign(
-        substantive=free_text["answer_id"] != "",
-        themes=answer_themes(free_text["answer_id"], answers),
-        lang=[by_id[i].lang if i else "" for i in free_text["answer_id"]],
-    ).drop(columns="text")
+    frame = S.export_frame(respondents, w.likert, w.categories, free_text, extra={question: w.took_part})
+    export, defects = S.inject_defects(w.rng, frame)
+    truth_answers = answers_truth(free_text, answers)
     pii = [
         (
             pii_kind(v),
@@ -366,9 +367,9 @@ def build_second_wave(seed: int = WAVE2_SEED, null: bool = False) -> tuple[bytes
         "respondents.csv": csv_bytes(
             respondents[
                 ["respondent_id", "municipality", "size_band", "role", "span", "partial", "profile"]
-            ].assign(**{item_id: took_part})
+            ].assign(**{item_id: w.took_part})
         ),
-        "needs_change.csv": csv_bytes(planted_change(changes)),
+        "needs_change.csv": csv_bytes(planted_change(w.changes)),
         "defects.csv": csv_bytes(pd.DataFrame(defects)),
     }
     if not null:
